@@ -1,0 +1,13 @@
+// The form works without this script. It only stops a second tap on 提交 from sending the form
+// again (the server would store it once anyway), and focuses the list of problems to fix.
+(function () {
+  "use strict";
+  var form = document.querySelector(".survey-form");
+  if (!form) return;
+  form.addEventListener("submit", function () {
+    var button = form.querySelector("button[type=submit]");
+    window.setTimeout(function () { button.disabled = true; }, 0);
+  });
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+})();

@@ -1,0 +1,93 @@
+"""Online survey and public-feedback platform: 调查征集, 意见征集 and 结果反馈."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from survey import config, db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address)
+
+# The app serves every asset itself; nothing may be loaded from another origin.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(config.load(app.instance_path, test_config))
+    configure_extensions(app)
+    db.init_app(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    configure_security_headers(app)
+    configure_cli(app)
+    return app
+
+
+def configure_extensions(app: Flask) -> None:
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        count = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    choice = request.cookies.get("lang")
+    if choice in current_app.config["LANGUAGES"]:
+        return choice
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def configure_blueprints(app: Flask) -> None:
+    from survey.web import errors, public, respond
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(respond.bp)
+    errors.register(app)
+
+
+def configure_templates(app: Flask) -> None:
+    from survey.web import template_helpers
+
+    template_helpers.register(app)
+
+
+def configure_security_headers(app: Flask) -> None:
+    @app.after_request
+    def add_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+def configure_cli(app: Flask) -> None:
+    from survey import cli
+
+    cli.register(app)

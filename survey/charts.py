@@ -1,0 +1,63 @@
+"""Plotly figures from result tables. The browser draws them with the app's own plotly.min.js."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import plotly.graph_objects as go
+
+from survey.questions import ResultTable
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+COLOURS = ["#1f5fa8", "#e07b39", "#3a9d5d", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4a017", "#16a2b8"]
+# Pie slices stop being readable past a handful of options; a bar chart then.
+PIE_MAX_OPTIONS = 6
+
+
+def figure(table: ResultTable) -> go.Figure:
+    """Pie for a single choice of few options, horizontal bars otherwise (multiple choice always:
+    its percentages add up past 100%, which a pie would misrepresent)."""
+    labels = [row.label for row in table.rows]
+    counts = [row.count for row in table.rows]
+    single = table.question.type in {"single", "dropdown"}
+    if single and len(table.rows) <= PIE_MAX_OPTIONS and table.respondents:
+        trace = go.Pie(
+            labels=labels,
+            values=counts,
+            sort=False,
+            hole=0,
+            marker={"colors": COLOURS},
+            textinfo="label+percent",
+            hovertemplate="%{label}: %{value} (%{percent})<extra></extra>",
+        )
+        height = 320
+    else:
+        trace = go.Bar(
+            x=[row.percent for row in table.rows],
+            y=labels,
+            orientation="h",
+            marker={"color": COLOURS[0]},
+            text=[f"{row.count} ({row.ratio})" for row in table.rows],
+            textposition="auto",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+        height = 80 + 36 * len(table.rows)
+    fig = go.Figure(trace)
+    fig.update_layout(
+        template="none",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        font={"family": FONT, "size": 14},
+        showlegend=False,
+        separators=".,",
+    )
+    if not single or len(table.rows) > PIE_MAX_OPTIONS or not table.respondents:
+        fig.update_yaxes(autorange="reversed", automargin=True)
+        fig.update_xaxes(ticksuffix="%", range=[0, 100], automargin=True)
+    return fig
+
+
+def figure_data(table: ResultTable) -> dict[str, Any]:
+    """The figure as plain data, for a template to embed with ``tojson``."""
+    return json.loads(figure(table).to_json())

@@ -1,0 +1,131 @@
+"""``flask --app survey <command>``: database, demo, import and export from the shell."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from survey import db
+from survey.collect import load_survey
+from survey.definition import DefinitionError, create_survey, dump, export_definition, load_text
+from survey.models import Survey, utcnow
+from survey.publish import json as json_export
+from survey.publish import text as text_export
+from survey.results import survey_results
+from survey.timeutil import office_zone
+
+
+def register(app: Flask) -> None:
+    for command in (init_db, demo, import_survey, export_definition_cmd, export_results):
+        app.cli.add_command(command)
+    for command in (open_survey, close_survey, publish_results):
+        app.cli.add_command(command)
+
+
+def _survey(slug: str) -> Survey:
+    survey = load_survey(db.get_session(), slug)
+    if survey is None:
+        raise click.ClickException(f"没有问卷 {slug}")
+    return survey
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database tables (Alembic migrations)."""
+    db.upgrade(current_app)
+    click.echo("数据库已就绪", err=True)
+
+
+@click.command("demo")
+def demo() -> None:
+    """Load the foreign-trade demo survey with sample answers; print its slug."""
+    from survey.demo import load_demo
+
+    db.upgrade(current_app)
+    survey = load_demo(db.get_session(), office_zone(), utcnow(), current_app.secret_key)
+    click.echo(survey.slug)
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--open", "open_now", is_flag=True, help="Open the survey for answers at once.")
+def import_survey(path: Path, open_now: bool) -> None:
+    """Import a questionnaire (.yaml, .yml or .json); print the new survey's slug."""
+    formats = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+    fmt = formats.get(path.suffix.lower())
+    if fmt is None:
+        raise click.ClickException(f"不支持的文件类型 {path.suffix}：请用 .yaml 或 .json")
+    try:
+        definition = load_text(path.read_text(encoding="utf-8-sig"), office_zone(), fmt)
+    except UnicodeDecodeError:
+        raise click.ClickException("文件不是 UTF-8 编码") from None
+    except DefinitionError as error:
+        for problem in error.problems:
+            click.echo(f"{path}: {problem}", err=True)
+        sys.exit(1)
+    session = db.get_session()
+    survey = create_survey(session, definition)
+    if open_now:
+        try:
+            survey.open(utcnow())
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    session.commit()
+    click.echo(survey.slug)
+
+
+@click.command("export-definition")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml")
+def export_definition_cmd(slug: str, fmt: str) -> None:
+    """Print a survey's questionnaire in the survey/v1 format."""
+    click.echo(dump(export_definition(_survey(slug), office_zone()), fmt), nl=False)
+
+
+@click.command("export-results")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def export_results(slug: str, fmt: str) -> None:
+    """Print the result tables (text: the annual-report format)."""
+    results = survey_results(db.get_session(), _survey(slug))
+    if fmt == "json":
+        click.echo(json.dumps(json_export.render(results), ensure_ascii=False, indent=2))
+    else:
+        click.echo(text_export.render(results), nl=False)
+
+
+@click.command("open")
+@click.argument("slug")
+def open_survey(slug: str) -> None:
+    """Open a survey for answers (from now, or from its opening time)."""
+    survey = _survey(slug)
+    try:
+        survey.open(utcnow())
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    db.get_session().commit()
+
+
+@click.command("close")
+@click.argument("slug")
+def close_survey(slug: str) -> None:
+    """Stop taking answers."""
+    _survey(slug).close()
+    db.get_session().commit()
+
+
+@click.command("publish-results")
+@click.argument("slug")
+@click.option("--withdraw", is_flag=True, help="Take the results page down again.")
+def publish_results(slug: str, withdraw: bool) -> None:
+    """Publish the survey's 结果反馈 page (or withdraw it)."""
+    survey = _survey(slug)
+    if withdraw:
+        survey.unpublish_results()
+    else:
+        survey.publish_results(utcnow())
+    db.get_session().commit()

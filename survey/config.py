@@ -1,0 +1,68 @@
+"""Settings read from the environment, with safe defaults for a single machine.
+
+Every setting can be overridden by an environment variable of the same name prefixed with
+``SURVEY_`` (``SURVEY_DATABASE_URL``, ``SURVEY_SECRET_KEY`` ...), or by the ``test_config``
+mapping given to :func:`survey.create_app`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # SQLite file in instance/ unless SURVEY_DATABASE_URL names another database.
+    "DATABASE_URL": None,
+    # Local time of the office running the platform: used to show and read 征集时间.
+    "TIMEZONE": "Asia/Shanghai",
+    "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+    "LANGUAGES": ("zh_Hans_CN", "en"),
+    # Flask-Limiter storage: memory:// for one process, redis://host:6379 for several.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    # Public POSTs per client address: a meeting room of 30 behind one NAT must get through.
+    "RESPONSE_RATE_LIMIT": "120 per minute",
+    "SESSION_COOKIE_SECURE": False,
+    # A respondent may take hours over a long questionnaire; the token lives as long as the session.
+    "WTF_CSRF_TIME_LIMIT": None,
+    # Biggest request body accepted; a whole questionnaire answer is far below this.
+    "MAX_CONTENT_LENGTH": 512 * 1024,
+    # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-For is trusted.
+    "TRUSTED_PROXIES": 0,
+    "SITE_NAME": "网上调查征集",
+}
+
+BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
+
+
+def load(instance_path: str, overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Build the settings: defaults, then environment, then explicit overrides."""
+    settings = dict(DEFAULTS)
+    for key in [*DEFAULTS, "SECRET_KEY"]:
+        value = os.environ.get(f"SURVEY_{key}")
+        if value is not None:
+            settings[key] = value.lower() in {"1", "true", "yes"} if key in BOOLEAN_KEYS else value
+    settings.update(overrides or {})
+    if not settings.get("DATABASE_URL"):
+        settings["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'survey.sqlite'}"
+    if not settings.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = instance_secret_key(Path(instance_path))
+    return settings
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Read the secret key kept in instance/, creating it (readable by the owner only) once."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: when two workers start together, one writes and the other reads its key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

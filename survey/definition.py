@@ -1,0 +1,352 @@
+"""The questionnaire definition format ``survey/v1`` (YAML or JSON) and its mapping to models.
+
+Import checks everything and reports every problem with its place and, for YAML, its line::
+
+    questions[3].options: 至少需要两个选项（第 14 行）
+
+Export writes the same structure back, so export followed by import gives the same questionnaire.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.models import Option, Question, Survey
+from survey.questions import REGISTRY
+from survey.timeutil import format_local, parse_local
+
+FORMAT = "survey/v1"
+SURVEY_KEYS = {
+    "format",
+    "title",
+    "issuer",
+    "description",
+    "thank_you",
+    "opens",
+    "closes",
+    "questions",
+}
+QUESTION_KEYS = {"id", "type", "title", "required", "help", "options"}
+OPTION_KEYS = {"label", "fill_in"}
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+SLUG_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+LIMITS = {"title": 200, "issuer": 100, "label": 500}
+
+
+@dataclass
+class Problem:
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"（第 {self.line} 行）" if self.line else ""
+        return f"{self.path}: {self.message}{where}" if self.path else f"{self.message}{where}"
+
+
+class DefinitionError(Exception):
+    """The definition has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def load_text(text: str, zone: ZoneInfo, fmt: str = "yaml") -> dict[str, Any]:
+    """Parse and validate a definition (dates in ``zone``); return it normalised or raise."""
+    try:
+        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise DefinitionError([Problem("", f"JSON 格式错误：{exc.msg}", exc.lineno)]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(exc, "problem", None) or "无法解析"
+        raise DefinitionError([Problem("", f"YAML 格式错误：{reason}", line)]) from None
+    lines = _yaml_lines(text)
+    try:
+        return validate(data, zone)
+    except DefinitionError as error:
+        for problem in error.problems:
+            problem.line = _line_of(problem.path, lines)
+        raise
+
+
+def validate(data: Any, zone: ZoneInfo) -> dict[str, Any]:
+    """Check a parsed definition; return it normalised (defaults filled in, dates in UTC)."""
+    checker = _Checker(zone)
+    result = checker.survey(data)
+    if checker.problems:
+        raise DefinitionError(checker.problems)
+    return result
+
+
+class _Checker:
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def text(self, data: dict, key: str, path: str, *, required: bool = False) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.add(path + key, "必须填写")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.add(path + key, "应为文字")
+            return ""
+        value = str(value).strip()
+        if required and not value:
+            self.add(path + key, "不能为空")
+        limit = LIMITS.get(key)
+        if limit and len(value) > limit:
+            self.add(path + key, f"最多 {limit} 个字")
+        return value
+
+    def unknown_keys(self, data: dict, allowed: set[str], path: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.add(f"{path}{key}", f"未知的字段，可用的字段：{'、'.join(sorted(allowed))}")
+
+    def survey(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.add("", "定义应为一个映射（title、questions ...）")
+            return {}
+        if data.get("format") != FORMAT:
+            self.add("format", f"应为 {FORMAT}")
+        self.unknown_keys(data, SURVEY_KEYS, "")
+        result: dict[str, Any] = {
+            key: self.text(data, key, "", required=key == "title")
+            for key in ("title", "issuer", "description", "thank_you")
+        }
+        result.update(self.window(data))
+        questions = data.get("questions")
+        if not isinstance(questions, list) or not questions:
+            self.add("questions", "至少需要一个问题")
+            questions = []
+        result["questions"] = [self.question(q, i) for i, q in enumerate(questions)]
+        keys = [q["id"] for q in result["questions"] if q]
+        for index, question in enumerate(result["questions"]):
+            if question and keys.count(question["id"]) > 1:
+                self.add(f"questions[{index}].id", f"“{question['id']}”重复")
+        return result
+
+    def window(self, data: dict) -> dict[str, Any]:
+        window: dict[str, Any] = {"opens": None, "closes": None}
+        for key in window:
+            if data.get(key) is None:
+                continue
+            try:
+                window[key] = parse_local(data[key], self.zone, end_of_day=key == "closes")
+            except (ValueError, TypeError):
+                self.add(key, "日期格式应为 2023-11-01 或 2023-11-01 08:00")
+        if window["opens"] and window["closes"] and window["opens"] >= window["closes"]:
+            self.add("closes", "截止时间应晚于开始时间")
+        return window
+
+    def question(self, data: Any, index: int) -> dict[str, Any]:
+        path = f"questions[{index}]."
+        if not isinstance(data, dict):
+            self.add(path[:-1], "问题应为一个映射（id、type、title ...）")
+            return {}
+        kind = REGISTRY.get(data.get("type"))  # type: ignore[arg-type]
+        if kind is None:
+            self.add(path + "type", f"未知的题型，可用的题型：{'、'.join(REGISTRY)}")
+            return {}
+        settings_keys = {setting.key for setting in kind.settings}
+        self.unknown_keys(data, QUESTION_KEYS | settings_keys, path)
+        key = data.get("id", f"q{index + 1}")
+        if not isinstance(key, str) or not KEY_PATTERN.match(key):
+            self.add(path + "id", "应以字母开头，只含字母、数字、- 和 _")
+        required = data.get("required", False)
+        if not isinstance(required, bool):
+            self.add(path + "required", "应为 true 或 false")
+        result = {
+            "id": key,
+            "type": kind.name,
+            "title": self.text(data, "title", path, required=True),
+            "required": required,
+            "help": self.text(data, "help", path),
+            "settings": self.settings(data, kind, path),
+            "options": [],
+        }
+        if kind.has_options:
+            result["options"] = self.options(data.get("options"), path + "options")
+        elif "options" in data:
+            self.add(path + "options", f"{kind.display_name}没有选项")
+        for key, message in kind.check_settings(result["settings"], len(result["options"])):
+            self.add(path + key, message)
+        return result
+
+    def settings(self, data: dict, kind: Any, path: str) -> dict[str, Any]:
+        settings = {}
+        for setting in kind.settings:
+            if setting.key not in data:
+                continue
+            value = data[setting.key]
+            if setting.kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if type(value) is not setting.kind:
+                names = {int: "整数", float: "数字", bool: "true 或 false", str: "文字"}
+                self.add(path + setting.key, f"应为{names[setting.kind]}")
+                continue
+            settings[setting.key] = value
+        return settings
+
+    def options(self, data: Any, path: str) -> list[dict[str, Any]]:
+        if not isinstance(data, list) or len(data) < 2:
+            self.add(path, "至少需要两个选项")
+            return []
+        options = []
+        for index, item in enumerate(data):
+            where = f"{path}[{index}]"
+            if isinstance(item, dict):
+                self.unknown_keys(item, OPTION_KEYS, where + ".")
+                label = self.text(item, "label", where + ".", required=True)
+                fill_in = item.get("fill_in", False)
+                if not isinstance(fill_in, bool):
+                    self.add(where + ".fill_in", "应为 true 或 false")
+            elif isinstance(item, str | int | float) and not isinstance(item, bool):
+                label, fill_in = str(item).strip(), False
+                if not label:
+                    self.add(where, "选项不能为空")
+                elif len(label) > LIMITS["label"]:
+                    self.add(where, f"最多 {LIMITS['label']} 个字")
+            else:
+                self.add(where, "选项应为文字，或含 label 的映射")
+                continue
+            options.append({"label": label, "fill_in": fill_in})
+        labels = [option["label"] for option in options]
+        for index, label in enumerate(labels):
+            if label and labels.index(label) != index:
+                self.add(f"{path}[{index}]", f"选项“{label}”重复")
+        return options
+
+
+def _yaml_lines(text: str) -> dict[str, int]:
+    """Map each path (``questions[3].options``) to the line where its value starts."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, int] = {}
+
+    def walk(node: yaml.Node, path: str) -> None:
+        lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                child = f"{path}.{key_node.value}" if path else str(key_node.value)
+                lines[child] = key_node.start_mark.line + 1
+                walk(value_node, child)
+                lines[child] = key_node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, f"{path}[{index}]")
+
+    if root is not None:
+        walk(root, "")
+    return lines
+
+
+def _line_of(path: str, lines: dict[str, int]) -> int | None:
+    """The line of ``path``, or of its nearest enclosing element that has one."""
+    while path:
+        if path in lines:
+            return lines[path]
+        parent = re.sub(r"(\.?[^.\[]+|\[\d+\])$", "", path)
+        if parent == path:
+            break
+        path = parent
+    return lines.get("")
+
+
+def new_slug() -> str:
+    return "".join(secrets.choice(SLUG_ALPHABET) for _ in range(8))
+
+
+def create_survey(session: Session, definition: dict[str, Any]) -> Survey:
+    """Add a draft survey built from a validated definition."""
+    survey = Survey(
+        slug=_unused_slug(session),
+        title=definition["title"],
+        issuer=definition["issuer"],
+        description=definition["description"],
+        thank_you=definition["thank_you"],
+        opens_at=definition["opens"],
+        closes_at=definition["closes"],
+    )
+    for position, spec in enumerate(definition["questions"]):
+        question = Question(
+            position=position,
+            key=spec["id"],
+            type=spec["type"],
+            title=spec["title"],
+            help=spec["help"],
+            required=spec["required"],
+            settings=spec["settings"],
+        )
+        question.options = [
+            Option(position=i, label=o["label"], fill_in=o["fill_in"])
+            for i, o in enumerate(spec["options"])
+        ]
+        survey.questions.append(question)
+    session.add(survey)
+    session.flush()
+    return survey
+
+
+def _unused_slug(session: Session) -> str:
+    while True:
+        slug = new_slug()
+        if session.scalar(select(Survey.id).where(Survey.slug == slug)) is None:
+            return slug
+
+
+def export_definition(survey: Survey, zone: ZoneInfo) -> dict[str, Any]:
+    """The survey as a ``survey/v1`` definition (dates in ``zone``)."""
+    data: dict[str, Any] = {"format": FORMAT, "title": survey.title}
+    for key in ("issuer", "description", "thank_you"):
+        if getattr(survey, key):
+            data[key] = getattr(survey, key)
+    if survey.opens_at:
+        data["opens"] = format_local(survey.opens_at, zone, "%Y-%m-%d %H:%M:%S")
+    if survey.closes_at:
+        data["closes"] = format_local(survey.closes_at, zone, "%Y-%m-%d %H:%M:%S")
+    data["questions"] = [_export_question(q) for q in survey.questions]
+    return data
+
+
+def _export_question(question: Question) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": question.key,
+        "type": question.type,
+        "title": question.title,
+        "required": question.required,
+    }
+    if question.help:
+        data["help"] = question.help
+    data.update(question.settings)
+    if REGISTRY[question.type].has_options:
+        data["options"] = [
+            {"label": o.label, "fill_in": True} if o.fill_in else o.label
+            for o in question.active_options
+        ]
+    return data
+
+
+def dump(data: dict[str, Any], fmt: str = "yaml") -> str:
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

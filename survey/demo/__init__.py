@@ -1,0 +1,70 @@
+"""The demo: the bureau's foreign-trade survey, open for answers, with sample answers that
+reproduce its published tables, and its results published."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from survey import collect
+from survey.definition import create_survey, load_text
+from survey.models import Question, Survey
+from survey.questions.base import field_name, fill_in_name
+
+HERE = Path(__file__).parent
+SLUG = "foreign-trade"
+
+
+def load_demo(session: Session, zone: ZoneInfo, now: datetime, secret_key: str) -> Survey:
+    """Load the demo once; later calls return the survey already there."""
+    existing = session.scalar(select(Survey).where(Survey.slug == SLUG))
+    if existing is not None:
+        return existing
+    definition = load_text((HERE / "foreign-trade.yaml").read_text(encoding="utf-8"), zone)
+    survey = create_survey(session, definition)
+    survey.slug = SLUG
+    survey.opens_at = now - timedelta(days=7)
+    survey.closes_at = now + timedelta(days=30)
+    survey.open(now)
+    session.commit()
+    answers = yaml.safe_load((HERE / "answers.yaml").read_text(encoding="utf-8"))
+    for offset, answer in enumerate(answers):
+        form = answer_form(survey, answer)
+        form[collect.TOKEN_FIELD] = collect.issue_token(survey, secret_key)
+        moment = now - timedelta(days=len(answers) - offset)
+        survey.opens_at = min(survey.opens_at, moment)
+        outcome = collect.submit(session, survey, form, moment, secret_key)
+        if not outcome.accepted:
+            raise RuntimeError(f"demo answer {offset} refused: {outcome.errors}")
+    survey.publish_results(now)
+    session.commit()
+    return survey
+
+
+def answer_form(survey: Survey, answer: dict[str, Any]) -> MultiDict[str, str]:
+    """The form a respondent would post for ``answer`` ({question id: label(s) or text})."""
+    form: MultiDict[str, str] = MultiDict()
+    questions = {q.key: q for q in survey.questions}
+    for key, value in answer.items():
+        question = questions[key]
+        if not question.options:
+            form.add(field_name(question), str(value))
+            continue
+        for choice in value if isinstance(value, list) else [value]:
+            label, text = next(iter(choice.items())) if isinstance(choice, dict) else (choice, None)
+            option_id = _option_id(question, label)
+            form.add(field_name(question), str(option_id))
+            if text:
+                form.add(fill_in_name(question, option_id), text)
+    return form
+
+
+def _option_id(question: Question, label: str) -> int:
+    return next(o.id for o in question.options if o.label == label)

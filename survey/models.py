@@ -1,0 +1,191 @@
+"""Tables of the platform, in SQLAlchemy 2 typed style.
+
+Answers are stored one row per chosen option (``answer.option_id``) or per typed value, so a
+results page is a ``GROUP BY`` that the ``(question_id, option_id)`` index answers.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Naive UTC: every timestamp is stored in UTC and shown in the office's time zone."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SurveyStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Phase(enum.StrEnum):
+    """Where a survey stands for a respondent at a given moment."""
+
+    DRAFT = "draft"
+    NOT_STARTED = "not_started"
+    OPEN = "open"
+    ENDED = "ended"
+
+
+class Survey(Base):
+    __tablename__ = "survey"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
+        CheckConstraint(
+            "closes_at IS NULL OR opens_at IS NULL OR opens_at < closes_at", name="window"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(32), unique=True)  # the public /s/<slug> address
+    title: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(100), default="")  # 发布单位
+    description: Mapped[str] = mapped_column(Text, default="")
+    thank_you: Mapped[str] = mapped_column(Text, default="")  # shown after 提交成功
+    opens_at: Mapped[datetime | None] = mapped_column(DateTime)  # 征集时间 start, UTC
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime)  # 征集时间 end, UTC
+    status: Mapped[str] = mapped_column(String(16), default=SurveyStatus.DRAFT)
+    results_published_at: Mapped[datetime | None] = mapped_column(DateTime)  # None: not public
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+    def phase(self, now: datetime) -> Phase:
+        if self.status == SurveyStatus.DRAFT:
+            return Phase.DRAFT
+        if self.status == SurveyStatus.CLOSED or (self.closes_at and now >= self.closes_at):
+            return Phase.ENDED
+        if self.opens_at and now < self.opens_at:
+            return Phase.NOT_STARTED
+        return Phase.OPEN
+
+    def open(self, now: datetime) -> None:
+        """Accept answers from now on (or from ``opens_at``, if that is still ahead)."""
+        if self.closes_at and now >= self.closes_at:
+            raise ValueError("征集时间已过，请先修改截止时间")
+        self.status = SurveyStatus.OPEN
+
+    def close(self) -> None:
+        self.status = SurveyStatus.CLOSED
+
+    def publish_results(self, now: datetime) -> None:
+        self.results_published_at = now
+
+    def unpublish_results(self) -> None:
+        self.results_published_at = None
+
+    @property
+    def results_published(self) -> bool:
+        return self.results_published_at is not None
+
+
+class Question(Base):
+    __tablename__ = "question"
+    __table_args__ = (UniqueConstraint("survey_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 0-based; the respondent sees position + 1
+    key: Mapped[str] = mapped_column(String(64))  # the definition's stable id, e.g. "nature"
+    type: Mapped[str] = mapped_column(String(32))  # a name in survey.questions.REGISTRY
+    title: Mapped[str] = mapped_column(Text)
+    help: Mapped[str] = mapped_column(Text, default="")
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # type-specific
+
+    survey: Mapped[Survey] = relationship(back_populates="questions")
+    options: Mapped[list[Option]] = relationship(
+        back_populates="question", order_by="Option.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def number(self) -> int:
+        return self.position + 1
+
+    @property
+    def active_options(self) -> list[Option]:
+        return [option for option in self.options if option.is_active]
+
+
+class Option(Base):
+    __tablename__ = "option"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("question.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(500))
+    fill_in: Mapped[bool] = mapped_column(Boolean, default=False)  # 其他____: takes a text
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)  # retired options keep answers
+
+    question: Mapped[Question] = relationship(back_populates="options")
+
+
+class Response(Base):
+    __tablename__ = "response"
+    __table_args__ = (Index("ix_response_survey_submitted", "survey_id", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The one-time token of the form that produced it: a replayed form cannot add a second row.
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+    answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan")
+
+
+class Answer(Base):
+    """One chosen option, or one typed value, of one response to one question."""
+
+    __tablename__ = "answer"
+    __table_args__ = (
+        # Covers both result queries: counts per option and respondents per question.
+        Index("ix_answer_question_option", "question_id", "option_id", "response_id"),
+        CheckConstraint(
+            "option_id IS NOT NULL OR text IS NOT NULL OR number IS NOT NULL", name="not_empty"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="CASCADE"))
+    text: Mapped[str | None] = mapped_column(Text)  # typed text, or an option's 其他 fill-in
+    number: Mapped[float | None] = mapped_column(Float)

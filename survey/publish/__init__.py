@@ -1,0 +1,1 @@
+"""Renderers of a survey's result tables. Every format reads the same ``SurveyResults``."""

@@ -1,0 +1,98 @@
+"""What single choice, multiple choice and dropdown share: options, 其他____ fill-ins, the table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from werkzeug.datastructures import MultiDict
+
+from survey.models import Answer, Option, Question
+from survey.questions.base import (
+    AnswerError,
+    MalformedAnswer,
+    QuestionType,
+    ResultRow,
+    ResultTable,
+    field_name,
+    fill_in_name,
+    single_value,
+)
+from survey.ratio import format_ratio, percent
+
+FILL_IN_MAX_LENGTH = 200
+
+
+class ChoiceType(QuestionType):
+    has_options = True
+
+    def field_names(self, question: Question) -> set[str]:
+        names = {field_name(question)}
+        names.update(fill_in_name(question, o.id) for o in question.options if o.fill_in)
+        return names
+
+    def chosen_options(self, question: Question, form: MultiDict[str, str]) -> list[Option]:
+        """The options posted for this question, each checked to belong to it and be on offer."""
+        offered = {str(option.id): option for option in question.active_options}
+        chosen = []
+        for value in form.getlist(field_name(question)):
+            if value == "" and not self.allows_empty_value:
+                raise MalformedAnswer(f"{field_name(question)}: empty option")
+            if value == "":
+                continue
+            if value not in offered:
+                raise MalformedAnswer(f"{field_name(question)}: option {value[:20]!r} not offered")
+            chosen.append(offered[value])
+        if len({option.id for option in chosen}) != len(chosen):
+            raise MalformedAnswer(f"{field_name(question)}: option repeated")
+        return chosen
+
+    # A <select> posts "" for its placeholder; radio buttons and checkboxes never post "".
+    allows_empty_value = False
+
+    def answers_for(
+        self, question: Question, chosen: list[Option], form: MultiDict[str, str]
+    ) -> list[Answer]:
+        chosen_ids = {option.id for option in chosen}
+        texts = {}
+        for option in question.active_options:
+            if not option.fill_in:
+                continue
+            text = single_value(form, fill_in_name(question, option.id))
+            if len(text) > FILL_IN_MAX_LENGTH:
+                raise AnswerError(f"“{option.label}”的内容最多 {FILL_IN_MAX_LENGTH} 个字")
+            if text and option.id not in chosen_ids:
+                raise AnswerError(f"填写了“{option.label}”的内容，请同时选择“{option.label}”")
+            texts[option.id] = text or None
+        return [
+            Answer(question_id=question.id, option_id=option.id, text=texts.get(option.id))
+            for option in chosen
+        ]
+
+    def tabulate(
+        self, question: Question, option_counts: Mapping[int, int], respondents: int
+    ) -> ResultTable:
+        # Retired options stay in the table while they hold answers: published numbers never move.
+        rows = [
+            ResultRow(
+                label=option.label,
+                count=option_counts.get(option.id, 0),
+                ratio=format_ratio(option_counts.get(option.id, 0), respondents),
+                percent=float(percent(option_counts.get(option.id, 0), respondents)),
+            )
+            for option in question.options
+            if option.is_active or option_counts.get(option.id, 0)
+        ]
+        return ResultTable(question=question, rows=rows, respondents=respondents)
+
+
+class OneOfChoice(ChoiceType):
+    """Exactly one option (or none when not required)."""
+
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+        chosen = self.chosen_options(question, form)
+        if len(chosen) > 1:
+            raise MalformedAnswer(f"{field_name(question)}: several options for one choice")
+        answers = self.answers_for(question, chosen, form)
+        if question.required and not chosen:
+            raise AnswerError("请选择一项")
+        return answers

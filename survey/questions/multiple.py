@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from survey.models import Answer, Question
+from survey.questions.base import AnswerError, Setting
+from survey.questions.choice import ChoiceType
+
+
+class MultipleChoice(ChoiceType):
+    name = "multiple"
+    report_label = "[多选题]"
+    display_name = "多选题"
+    template = "questions/multiple.html"
+    settings = (
+        Setting("min_choices", int, "最少选择几项"),
+        Setting("max_choices", int, "最多选择几项"),
+    )
+
+    def check_settings(
+        self, settings: Mapping[str, Any], option_count: int
+    ) -> list[tuple[str, str]]:
+        problems = []
+        low, high = settings.get("min_choices"), settings.get("max_choices")
+        for key, value in (("min_choices", low), ("max_choices", high)):
+            if value is not None and not 1 <= value <= option_count:
+                problems.append((key, f"应在 1 到 {option_count}（选项数）之间"))
+        if low is not None and high is not None and low > high:
+            problems.append(("min_choices", "不能大于 max_choices"))
+        return problems
+
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+        chosen = self.chosen_options(question, form)
+        answers = self.answers_for(question, chosen, form)
+        low = question.settings.get("min_choices")
+        high = question.settings.get("max_choices")
+        if not chosen:
+            if question.required:
+                raise AnswerError("请至少选择一项")
+            return []
+        if low and len(chosen) < low:
+            raise AnswerError(f"请至少选择 {low} 项")
+        if high and len(chosen) > high:
+            raise AnswerError(f"最多选择 {high} 项")
+        return answers
+
+    def hint(self, question: Question) -> str:
+        low = question.settings.get("min_choices")
+        high = question.settings.get("max_choices")
+        if low and high:
+            return f"请选择 {low}–{high} 项" if low != high else f"请选择 {low} 项"
+        if low:
+            return f"至少选择 {low} 项"
+        if high:
+            return f"最多选择 {high} 项"
+        return ""

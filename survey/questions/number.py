@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from survey.models import Answer, Question
+from survey.questions.base import AnswerError, QuestionType, Setting, field_name, single_value
+
+
+def plain(value: float) -> str:
+    """12.0 -> "12", 12.5 -> "12.5": numbers as a person writes them."""
+    return f"{value:g}" if value != int(value) else str(int(value))
+
+
+class Number(QuestionType):
+    """填空题 that takes a number, optionally whole and within a range."""
+
+    name = "number"
+    report_label = "[填空题]"
+    display_name = "数字填空"
+    template = "questions/number.html"
+    settings = (
+        Setting("min", float, "最小值"),
+        Setting("max", float, "最大值"),
+        Setting("integer", bool, "只能填整数"),
+        Setting("unit", str, "单位"),
+    )
+
+    def check_settings(
+        self, settings: Mapping[str, Any], option_count: int
+    ) -> list[tuple[str, str]]:
+        low, high = settings.get("min"), settings.get("max")
+        if low is not None and high is not None and low > high:
+            return [("min", "不能大于 max")]
+        return []
+
+    def hint(self, question: Question) -> str:
+        low, high = question.settings.get("min"), question.settings.get("max")
+        if low is not None and high is not None:
+            return f"请填写 {plain(low)} 到 {plain(high)} 之间的数字"
+        if low is not None:
+            return f"请填写不小于 {plain(low)} 的数字"
+        if high is not None:
+            return f"请填写不大于 {plain(high)} 的数字"
+        return ""
+
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+        raw = single_value(form, field_name(question)).replace(",", "").replace("，", "")
+        if not raw:
+            if question.required:
+                raise AnswerError("请填写此项")
+            return []
+        try:
+            value = float(raw)
+        except ValueError:
+            raise AnswerError("请填写数字") from None
+        if not math.isfinite(value) or len(raw) > 30:
+            raise AnswerError("请填写数字")
+        if question.settings.get("integer") and value != int(value):
+            raise AnswerError("请填写整数")
+        low, high = question.settings.get("min"), question.settings.get("max")
+        if low is not None and value < low:
+            raise AnswerError(f"不能小于 {plain(low)}")
+        if high is not None and value > high:
+            raise AnswerError(f"不能大于 {plain(high)}")
+        return [Answer(question_id=question.id, number=value)]

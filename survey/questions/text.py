@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from survey.models import Answer, Question
+from survey.questions.base import AnswerError, QuestionType, Setting, field_name, single_value
+
+
+class ShortText(QuestionType):
+    """填空题: one line of text."""
+
+    name = "text"
+    report_label = "[填空题]"
+    display_name = "单行填空"
+    template = "questions/text.html"
+    default_max_length = 200
+    settings = (Setting("max_length", int, "最多字数"), Setting("placeholder", str, "提示文字"))
+
+    def check_settings(
+        self, settings: Mapping[str, Any], option_count: int
+    ) -> list[tuple[str, str]]:
+        limit = settings.get("max_length")
+        if limit is not None and not 1 <= limit <= 10_000:
+            return [("max_length", "应在 1 到 10000 之间")]
+        return []
+
+    def max_length(self, question: Question) -> int:
+        return question.settings.get("max_length") or self.default_max_length
+
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+        # Browsers send a textarea's line breaks as \r\n but count them as one character.
+        text = single_value(form, field_name(question)).replace("\r\n", "\n")
+        if not text:
+            if question.required:
+                raise AnswerError("请填写此项")
+            return []
+        if len(text) > self.max_length(question):
+            raise AnswerError(f"最多填写 {self.max_length(question)} 个字，当前 {len(text)} 个字")
+        return [Answer(question_id=question.id, text=text)]

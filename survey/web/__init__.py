@@ -1,0 +1,1 @@
+"""Blueprints by audience: public (list, results, assets) and respond (answering a survey)."""

@@ -1,0 +1,44 @@
+"""Error pages in the respondent's language; a malformed post is a 400, never a 500."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from survey.questions import MalformedAnswer
+from survey.web.respond import rerender_after_csrf_failure
+
+
+def messages() -> dict[int, str]:
+    return {
+        400: _("提交的内容无法识别，请返回问卷页面刷新后重新填写。"),
+        404: _("您访问的页面不存在，或问卷尚未发布。"),
+        405: _("不支持此操作。"),
+        409: _("该问卷当前不接受提交。"),
+        413: _("提交的内容过大。"),
+        429: _("提交过于频繁，请稍等一分钟后再试。"),
+        500: _("服务器出现问题，请稍后再试。"),
+    }
+
+
+def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
+    message = detail or messages().get(code, messages()[400 if code < 500 else 500])
+    return render_template("errors.html", code=code, message=message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]
+        return rerender_after_csrf_failure() or render_error(
+            400, _("页面已过期，请刷新页面后重试。")
+        )
+
+    @app.errorhandler(MalformedAnswer)
+    def malformed(_error: MalformedAnswer):  # type: ignore[no-untyped-def]
+        return render_error(400)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        return render_error(error.code or 500)

@@ -1,0 +1,91 @@
+"""Answering a survey: the form at /s/<slug>, its POST, and the thank-you page."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from survey import collect, limiter
+from survey.db import get_session
+from survey.models import Phase, Survey, SurveyStatus, utcnow
+
+bp = Blueprint("respond", __name__)
+
+
+def _survey_or_404(slug: str) -> Survey:
+    survey = collect.load_survey(get_session(), slug)
+    if survey is None or survey.status == SurveyStatus.DRAFT:
+        abort(404)
+    return survey
+
+
+def _response_limit() -> str:
+    return current_app.config["RESPONSE_RATE_LIMIT"]
+
+
+@bp.route("/s/<slug>", methods=["GET", "POST"])
+@limiter.limit(_response_limit, methods=["POST"])
+def answer(slug: str):  # type: ignore[no-untyped-def]
+    survey = _survey_or_404(slug)
+    now = utcnow()
+    phase = survey.phase(now)
+    if phase != Phase.OPEN:
+        status = 200 if request.method == "GET" else 409
+        return render_template("respond/unavailable.html", survey=survey, phase=phase), status
+    if request.method == "GET":
+        return render_form(survey, MultiDict())
+    outcome = collect.submit(get_session(), survey, request.form, now, current_app.secret_key)
+    if outcome.accepted:
+        return redirect(url_for("respond.thanks", slug=slug), code=303)
+    return render_form(survey, request.form, outcome.errors, status=422)
+
+
+def render_form(
+    survey: Survey,
+    submitted: MultiDict[str, str],
+    errors: dict[int, str] | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> tuple[str, int]:
+    """The answer page, with what was submitted kept in every field and messages beside them."""
+    token = submitted.get(collect.TOKEN_FIELD) or collect.issue_token(
+        survey, current_app.secret_key
+    )
+    page = render_template(
+        "respond/form.html",
+        survey=survey,
+        submitted=submitted,
+        errors=errors or {},
+        notice=notice,
+        token=token,
+        token_field=collect.TOKEN_FIELD,
+    )
+    return page, status
+
+
+def rerender_after_csrf_failure() -> tuple[str, int] | None:
+    """A stale or missing CSRF token must not cost a respondent what they typed: show the form
+    again, filled in, with a fresh token and a request to submit once more."""
+    if request.endpoint != "respond.answer" or request.method != "POST":
+        return None
+    survey = collect.load_survey(get_session(), request.view_args["slug"])
+    if survey is None or survey.phase(utcnow()) != Phase.OPEN:
+        return None
+    notice = _("页面已过期，您填写的内容都已保留，请检查后再次点击“提交”。")
+    return render_form(survey, request.form, notice=notice, status=400)
+
+
+@bp.get("/s/<slug>/thanks")
+def thanks(slug: str) -> Response | str:
+    survey = _survey_or_404(slug)
+    return render_template("respond/thanks.html", survey=survey)

@@ -1,0 +1,174 @@
+"""Fixtures: an app on a real database (a SQLite file, or a PostgreSQL server the session starts),
+the test client, the CLI runner, survey factories, and a live server for Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from survey import create_app, db
+from survey.definition import create_survey, validate
+from survey.models import Survey, utcnow
+from survey.timeutil import office_zone
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="database the suite runs on (postgresql: a server started for the session)",
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    # initdb refuses to run as root.
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throw-away PostgreSQL server in a temporary directory; yields its base URL."""
+    data = Path(tempfile.mkdtemp(prefix="survey-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres", "postgres")
+    port = _free_port()
+    quiet = {"check": True, "stdout": subprocess.DEVNULL}
+    subprocess.run(
+        _as_postgres(
+            [str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
+            + ["-E", "UTF8", "--locale=C.UTF-8"]
+        ),
+        **quiet,
+    )
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off"
+    pg_ctl = [str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-t", "30"]
+    subprocess.run(_as_postgres([*pg_ctl, "-l", str(data / "log"), "-o", options, "start"]), **quiet)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(_as_postgres([*pg_ctl, "-m", "immediate", "stop"]), **quiet)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty database for one test."""
+    if request.config.getoption("--db") == "sqlite":
+        yield f"sqlite:///{tmp_path / 'survey.sqlite'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"t_{os.getpid()}_{abs(hash(request.node.nodeid)) % 10**9}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    app.instance_path = str(tmp_path / "instance")
+    db.upgrade(app)
+    with app.app_context():
+        yield app
+    app.extensions["survey.engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask):  # type: ignore[no-untyped-def]
+    return db.get_session()
+
+
+@pytest.fixture
+def make_survey(session):  # type: ignore[no-untyped-def]
+    """Create a survey from definition keys; open unless ``status`` says otherwise."""
+
+    def make(questions: list[dict], *, status: str = "open", **fields: object) -> Survey:
+        definition = validate(
+            {"format": "survey/v1", "title": "测试问卷", "questions": questions, **fields},
+            office_zone(),
+        )
+        survey = create_survey(session, definition)
+        if status == "open":
+            survey.open(utcnow())
+        elif status == "closed":
+            survey.close()
+        session.commit()
+        return survey
+
+    return make
+
+
+@pytest.fixture
+def demo_survey(app: Flask, session) -> Survey:  # type: ignore[no-untyped-def]
+    from survey.demo import load_demo
+
+    return load_demo(session, office_zone(), utcnow(), app.secret_key)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served over real HTTP on a free port, for the browser."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}

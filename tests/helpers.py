@@ -1,0 +1,47 @@
+"""Small helpers for tests that post forms like a browser would."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from survey.models import Question, Survey
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The hidden inputs of a page (csrf_token, the one-time submission token)."""
+    fields = {}
+    for tag in re.findall(r"<input[^>]+type=\"hidden\"[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and value:
+            fields[name.group(1)] = value.group(1)
+    return fields
+
+
+def option_id(question: Question, label: str) -> str:
+    return str(next(o.id for o in question.options if o.label == label))
+
+
+def question(survey: Survey, key: str) -> Question:
+    return next(q for q in survey.questions if q.key == key)
+
+
+def form_for(survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
+    """Form data for {question key: option label, [labels], or text}."""
+    data: dict[str, Any] = {}
+    for key, value in answers.items():
+        q = question(survey, key)
+        if q.options:
+            labels = value if isinstance(value, list) else [value]
+            data[f"q{q.id}"] = [option_id(q, label) for label in labels]
+        else:
+            data[f"q{q.id}"] = value
+    return data
+
+
+def fresh_form(client, survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Open the answer page as a respondent and fill it in: the tokens come from the page."""
+    page = client.get(f"/s/{survey.slug}")
+    assert page.status_code == 200
+    return {**hidden_fields(page.get_data(as_text=True)), **form_for(survey, answers)}
