@@ -64,14 +64,25 @@ def postgres_server() -> Iterator[str]:
     quiet = {"check": True, "stdout": subprocess.DEVNULL}
     subprocess.run(
         _as_postgres(
-            [str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
-            + ["-E", "UTF8", "--locale=C.UTF-8"]
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
         ),
         **quiet,
     )
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off"
     pg_ctl = [str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-t", "30"]
-    subprocess.run(_as_postgres([*pg_ctl, "-l", str(data / "log"), "-o", options, "start"]), **quiet)
+    subprocess.run(
+        _as_postgres([*pg_ctl, "-l", str(data / "log"), "-o", options, "start"]), **quiet
+    )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
@@ -171,4 +182,8 @@ def live_server(app: Flask) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }

@@ -99,7 +99,10 @@ opens: next week
     [
         ("title: [unclosed", "YAML 格式错误"),
         ("- just\n- a list\n", "定义应为一个映射"),
-        ("format: survey/v2\ntitle: x\nquestions: [{type: text, title: a}]", "format: 应为 survey/v1"),
+        (
+            "format: survey/v2\ntitle: x\nquestions: [{type: text, title: a}]",
+            "format: 应为 survey/v1",
+        ),
         ("format: survey/v1\ntitle: x\nquestions: []", "questions: 至少需要一个问题"),
         (
             "format: survey/v1\ntitle: x\nquestions: [{type: text, title: a, options: [b, c]}]",

@@ -8,7 +8,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from survey.questions import MalformedAnswer
-from survey.web.respond import rerender_after_csrf_failure
 
 
 def messages() -> dict[int, str]:
@@ -31,9 +30,7 @@ def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]
-        return rerender_after_csrf_failure() or render_error(
-            400, _("页面已过期，请刷新页面后重试。")
-        )
+        return render_error(400, _("页面已过期，请刷新页面后重试。"))
 
     @app.errorhandler(MalformedAnswer)
     def malformed(_error: MalformedAnswer):  # type: ignore[no-untyped-def]

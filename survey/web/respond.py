@@ -13,9 +13,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
-from survey import collect, limiter
+from survey import collect, csrf, limiter
 from survey.db import get_session
 from survey.models import Phase, Survey, SurveyStatus, utcnow
 
@@ -35,6 +36,7 @@ def _response_limit() -> str:
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @limiter.limit(_response_limit, methods=["POST"])
+@csrf.exempt  # checked below, once the survey is known to be open: see the comment there
 def answer(slug: str):  # type: ignore[no-untyped-def]
     survey = _survey_or_404(slug)
     now = utcnow()
@@ -44,6 +46,13 @@ def answer(slug: str):  # type: ignore[no-untyped-def]
         return render_template("respond/unavailable.html", survey=survey, phase=phase), status
     if request.method == "GET":
         return render_form(survey, MultiDict())
+    try:
+        csrf.protect()
+    except CSRFError:
+        # A stale or missing token must not cost a respondent what they typed: show the form
+        # again, filled in, with a fresh token and a request to submit once more.
+        notice = _("页面已过期，您填写的内容都已保留，请检查后再次点击“提交”。")
+        return render_form(survey, request.form, notice=notice, status=400)
     outcome = collect.submit(get_session(), survey, request.form, now, current_app.secret_key)
     if outcome.accepted:
         return redirect(url_for("respond.thanks", slug=slug), code=303)
@@ -71,18 +80,6 @@ def render_form(
         token_field=collect.TOKEN_FIELD,
     )
     return page, status
-
-
-def rerender_after_csrf_failure() -> tuple[str, int] | None:
-    """A stale or missing CSRF token must not cost a respondent what they typed: show the form
-    again, filled in, with a fresh token and a request to submit once more."""
-    if request.endpoint != "respond.answer" or request.method != "POST":
-        return None
-    survey = collect.load_survey(get_session(), request.view_args["slug"])
-    if survey is None or survey.phase(utcnow()) != Phase.OPEN:
-        return None
-    notice = _("页面已过期，您填写的内容都已保留，请检查后再次点击“提交”。")
-    return render_form(survey, request.form, notice=notice, status=400)
 
 
 @bp.get("/s/<slug>/thanks")

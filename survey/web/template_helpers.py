@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from survey.models import Phase
@@ -27,4 +28,5 @@ def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(localtime)
     app.add_template_global(get_type, "question_type")
+    app.add_template_global(get_locale)
     app.add_template_global(PHASE_LABELS, "phase_labels")
