@@ -39,7 +39,7 @@ $(STAMP): pyproject.toml
 
 # Refresh the English catalogue after changing interface strings (then translate the new ones).
 translations: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -o survey/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l --no-location -o survey/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i survey/translations/messages.pot -d survey/translations
 
 clean:

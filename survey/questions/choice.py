@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Option, Question
@@ -59,9 +60,13 @@ class ChoiceType(QuestionType):
                 continue
             text = single_value(form, fill_in_name(question, option.id))
             if len(text) > FILL_IN_MAX_LENGTH:
-                raise AnswerError(f"“{option.label}”的内容最多 {FILL_IN_MAX_LENGTH} 个字")
+                raise AnswerError(
+                    _("“%(label)s”的内容最多 %(n)s 个字", label=option.label, n=FILL_IN_MAX_LENGTH)
+                )
             if text and option.id not in chosen_ids:
-                raise AnswerError(f"填写了“{option.label}”的内容，请同时选择“{option.label}”")
+                raise AnswerError(
+                    _("填写了“%(label)s”的内容，请同时选择“%(label)s”", label=option.label)
+                )
             texts[option.id] = text or None
         return [
             Answer(question_id=question.id, option_id=option.id, text=texts.get(option.id))
@@ -94,5 +99,5 @@ class OneOfChoice(ChoiceType):
             raise MalformedAnswer(f"{field_name(question)}: several options for one choice")
         answers = self.answers_for(question, chosen, form)
         if question.required and not chosen:
-            raise AnswerError("请选择一项")
+            raise AnswerError(_("请选择一项"))
         return answers

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Question
@@ -39,21 +40,23 @@ class MultipleChoice(ChoiceType):
         high = question.settings.get("max_choices")
         if not chosen:
             if question.required:
-                raise AnswerError("请至少选择一项")
+                raise AnswerError(_("请至少选择一项"))
             return []
         if low and len(chosen) < low:
-            raise AnswerError(f"请至少选择 {low} 项")
+            raise AnswerError(_("请至少选择 %(n)s 项", n=low))
         if high and len(chosen) > high:
-            raise AnswerError(f"最多选择 {high} 项")
+            raise AnswerError(_("最多选择 %(n)s 项", n=high))
         return answers
 
     def hint(self, question: Question) -> str:
         low = question.settings.get("min_choices")
         high = question.settings.get("max_choices")
         if low and high:
-            return f"请选择 {low}–{high} 项" if low != high else f"请选择 {low} 项"
+            if low == high:
+                return _("请选择 %(n)s 项", n=low)
+            return _("请选择 %(low)s–%(high)s 项", low=low, high=high)
         if low:
-            return f"至少选择 {low} 项"
+            return _("至少选择 %(n)s 项", n=low)
         if high:
-            return f"最多选择 {high} 项"
+            return _("最多选择 %(n)s 项", n=high)
         return ""

@@ -4,6 +4,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Question
@@ -40,30 +41,30 @@ class Number(QuestionType):
     def hint(self, question: Question) -> str:
         low, high = question.settings.get("min"), question.settings.get("max")
         if low is not None and high is not None:
-            return f"请填写 {plain(low)} 到 {plain(high)} 之间的数字"
+            return _("请填写 %(low)s 到 %(high)s 之间的数字", low=plain(low), high=plain(high))
         if low is not None:
-            return f"请填写不小于 {plain(low)} 的数字"
+            return _("请填写不小于 %(n)s 的数字", n=plain(low))
         if high is not None:
-            return f"请填写不大于 {plain(high)} 的数字"
+            return _("请填写不大于 %(n)s 的数字", n=plain(high))
         return ""
 
     def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
         raw = single_value(form, field_name(question)).replace(",", "").replace("，", "")
         if not raw:
             if question.required:
-                raise AnswerError("请填写此项")
+                raise AnswerError(_("请填写此项"))
             return []
         try:
             value = float(raw)
         except ValueError:
-            raise AnswerError("请填写数字") from None
+            raise AnswerError(_("请填写数字")) from None
         if not math.isfinite(value) or len(raw) > 30:
-            raise AnswerError("请填写数字")
+            raise AnswerError(_("请填写数字"))
         if question.settings.get("integer") and value != int(value):
-            raise AnswerError("请填写整数")
+            raise AnswerError(_("请填写整数"))
         low, high = question.settings.get("min"), question.settings.get("max")
         if low is not None and value < low:
-            raise AnswerError(f"不能小于 {plain(low)}")
+            raise AnswerError(_("不能小于 %(n)s", n=plain(low)))
         if high is not None and value > high:
-            raise AnswerError(f"不能大于 {plain(high)}")
+            raise AnswerError(_("不能大于 %(n)s", n=plain(high)))
         return [Answer(question_id=question.id, number=value)]

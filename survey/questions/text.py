@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Question
@@ -35,8 +36,14 @@ class ShortText(QuestionType):
         text = single_value(form, field_name(question)).replace("\r\n", "\n")
         if not text:
             if question.required:
-                raise AnswerError("请填写此项")
+                raise AnswerError(_("请填写此项"))
             return []
         if len(text) > self.max_length(question):
-            raise AnswerError(f"最多填写 {self.max_length(question)} 个字，当前 {len(text)} 个字")
+            raise AnswerError(
+                _(
+                    "最多填写 %(n)s 个字，当前 %(length)s 个字",
+                    n=self.max_length(question),
+                    length=len(text),
+                )
+            )
         return [Answer(question_id=question.id, text=text)]

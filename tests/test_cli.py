@@ -1,0 +1,108 @@
+"""`flask --app survey ...` commands, run through Click's runner on the test database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from survey.collect import load_survey
+from survey.models import Phase, utcnow
+
+DEMO = Path(__file__).parent.parent / "survey" / "demo" / "foreign-trade.yaml"
+
+
+def invoke(runner, *args: str):  # type: ignore[no-untyped-def]
+    result = runner.invoke(args=list(args))
+    return result
+
+
+def test_init_db_is_repeatable(runner):
+    assert invoke(runner, "init-db").exit_code == 0
+    assert invoke(runner, "init-db").exit_code == 0
+
+
+def test_demo_prints_its_slug_once_loaded(runner, session):
+    first = invoke(runner, "demo")
+    assert first.exit_code == 0, first.output
+    slug = first.output.strip()
+    survey = load_survey(session, slug)
+    assert survey.title == "招远市商务局外贸企业调查问卷"
+    assert survey.phase(utcnow()) == Phase.OPEN and survey.results_published
+    assert invoke(runner, "demo").output.strip() == slug  # loading again adds nothing
+
+
+def test_export_results_text_is_the_reference_format(runner):
+    slug = invoke(runner, "demo").output.strip()
+    result = invoke(runner, "export-results", slug, "--format", "text")
+    assert result.exit_code == 0
+    assert (
+        "1 企业性质 [单选题]\n选项\t小计\t比例\n国企\t1\t25%\n民企\t3\t75%\n外企\t0\t0%\n"
+        "本题有效填写人次\t4\n" in result.output
+    )
+
+
+def test_export_results_json(runner):
+    slug = invoke(runner, "demo").output.strip()
+    data = json.loads(invoke(runner, "export-results", slug, "--format", "json").output)
+    assert data["responses"] == 4
+    nature = data["questions"][0]
+    assert nature["label"] == "[单选题]" and nature["respondents"] == 4
+    assert nature["rows"] == [
+        {"label": "国企", "count": 1, "ratio": "25%"},
+        {"label": "民企", "count": 3, "ratio": "75%"},
+        {"label": "外企", "count": 0, "ratio": "0%"},
+    ]
+
+
+def test_import_open_then_export_gives_the_same_questionnaire(runner, session, tmp_path):
+    result = invoke(runner, "import", str(DEMO), "--open")
+    assert result.exit_code == 0, result.output
+    slug = result.output.strip()
+    assert load_survey(session, slug).phase(utcnow()) == Phase.OPEN
+    exported = invoke(runner, "export-definition", slug).output
+    source = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    assert yaml.safe_load(exported)["questions"][1] == source["questions"][1]
+    assert yaml.safe_load(exported)["description"] == source["description"]
+
+    as_json = tmp_path / "copy.json"
+    as_json.write_text(invoke(runner, "export-definition", slug, "--format", "json").output)
+    again = invoke(runner, "import", str(as_json)).output.strip()
+    assert load_survey(session, again).phase(utcnow()) == Phase.DRAFT
+    assert yaml.safe_load(invoke(runner, "export-definition", again).output) == yaml.safe_load(
+        exported
+    )
+
+
+def test_import_reports_problems_without_a_traceback(runner, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "format: survey/v1\ntitle: 调查\nquestions:\n  - type: single\n    title: 性质\n"
+        "    options: [国企]\n",
+        encoding="utf-8",
+    )
+    result = invoke(runner, "import", str(broken))
+    assert result.exit_code == 1
+    assert f"{broken}: questions[0].options: 至少需要两个选项（第 6 行）" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_import_refuses_unknown_file_types(runner, tmp_path):
+    other = tmp_path / "survey.docx"
+    other.write_bytes(b"PK")
+    result = invoke(runner, "import", str(other))
+    assert result.exit_code != 0 and "不支持的文件类型" in result.output
+
+
+def test_lifecycle_commands(runner, session):
+    slug = invoke(runner, "import", str(DEMO)).output.strip()
+    assert invoke(runner, "open", slug).exit_code == 0
+    assert load_survey(session, slug).phase(utcnow()) == Phase.OPEN
+    assert invoke(runner, "publish-results", slug).exit_code == 0
+    session.expire_all()
+    assert load_survey(session, slug).results_published
+    assert invoke(runner, "close", slug).exit_code == 0
+    session.expire_all()
+    assert load_survey(session, slug).phase(utcnow()) == Phase.ENDED
+    assert invoke(runner, "export-results", "nosuch").exit_code != 0

@@ -1,0 +1,104 @@
+"""The public list, assets, language, security headers, and the secret key."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from datetime import datetime
+
+import flask_babel
+
+from survey import create_app
+
+
+def test_list_shows_title_window_status_and_issuer(client, session, make_survey):
+    questions = [{"type": "text", "title": "意见"}]
+    make_survey(questions, title="正在进行的调查", issuer="招远市商务局")
+    upcoming = make_survey(questions, title="下月的调查", opens="2099-01-01", closes="2099-02-01")
+    ended = make_survey(questions, title="去年的调查")
+    ended.opens_at, ended.closes_at = datetime(2023, 10, 31, 16), datetime(2023, 11, 30, 16)
+    session.commit()
+    make_survey(questions, title="草稿中的调查", status="draft")
+    html = client.get("/").get_data(as_text=True)
+    assert "调查征集" in html
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    texts = {re.search(r'<a href="[^"]+">([^<]+)</a>', row).group(1): row for row in rows[1:]}
+    assert set(texts) == {"正在进行的调查", "下月的调查", "去年的调查"}  # drafts are not public
+    assert "进行中" in texts["正在进行的调查"] and "招远市商务局" in texts["正在进行的调查"]
+    assert (
+        "未开始" in texts["下月的调查"]
+        and "2099-01-01 00:00 至 2099-02-02 00:00" in texts["下月的调查"]
+    )
+    assert (
+        "已结束" in texts["去年的调查"]
+        and "2023-11-01 00:00 至 2023-12-01 00:00" in texts["去年的调查"]
+    )
+    assert upcoming.slug in texts["下月的调查"]
+
+
+def test_list_links_published_results(client, demo_survey):
+    html = client.get("/").get_data(as_text=True)
+    assert f'href="/s/{demo_survey.slug}/results">结果反馈</a>' in html
+
+
+def test_plotly_is_served_by_the_app(client):
+    with client.get("/assets/plotly.min.js") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "text/javascript"
+        assert b"plotly" in response.data[:2000].lower() and len(response.data) > 1_000_000
+
+
+def test_pages_carry_security_headers(client):
+    headers = client.get("/").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_no_page_loads_anything_from_another_origin(client, demo_survey):
+    for url in ("/", f"/s/{demo_survey.slug}", f"/s/{demo_survey.slug}/results"):
+        html = client.get(url).get_data(as_text=True)
+        assert not re.search(r'(src|href)="(https?:)?//', html), url
+
+
+def test_output_is_escaped(client, make_survey):
+    survey = make_survey(
+        [{"type": "single", "title": "<script>alert(1)</script>", "options": ["<b>甲</b>", "乙"]}],
+        title="<img src=x onerror=alert(1)>",
+    )
+    html = client.get(f"/s/{survey.slug}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert "<img src=x" not in html and "<b>甲</b>" not in html
+
+
+def test_english_is_available(client, demo_survey):
+    switch = client.get(f"/lang/en?next=/s/{demo_survey.slug}")
+    assert switch.status_code == 302 and switch.headers["Location"] == f"/s/{demo_survey.slug}"
+    html = client.get(f"/s/{demo_survey.slug}").get_data(as_text=True)
+    assert ">Submit</button>" in html and 'lang="en"' in html
+    assert client.get("/").get_data(as_text=True).count("Open") >= 1
+    client.get("/lang/zh_Hans_CN")
+    # The test's app context outlives requests, so Flask-Babel's per-context locale is stale.
+    flask_babel.refresh()
+    assert ">提交</button>" in client.get(f"/s/{demo_survey.slug}").get_data(as_text=True)
+
+
+def test_language_switch_never_redirects_off_site(client):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.get("/lang/en", query_string={"next": target})
+        assert response.headers["Location"] == "/"
+
+
+def test_missing_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("SURVEY_SECRET_KEY", raising=False)
+    first = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite"})
+    key_file = os.path.join(first.instance_path, "secret_key")
+    try:
+        assert len(first.secret_key) >= 32
+        assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+        second = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite"})
+        assert second.secret_key == first.secret_key
+    finally:
+        os.remove(key_file)
