@@ -19,19 +19,22 @@ def figure(table: ResultTable) -> go.Figure:
     """Pie for a single choice of few options, horizontal bars otherwise (multiple choice always:
     its percentages add up past 100%, which a pie would misrepresent)."""
     labels = [row.label for row in table.rows]
-    counts = [row.count for row in table.rows]
     single = table.question.type in {"single", "dropdown"}
     if single and len(table.rows) <= PIE_MAX_OPTIONS and table.respondents:
+        # Zero slices have no area, only labels that collide; the table lists them anyway.
+        shown = [row for row in table.rows if row.count]
         trace = go.Pie(
-            labels=labels,
-            values=counts,
+            labels=[row.label for row in shown],
+            values=[row.count for row in shown],
+            text=[f"{row.label}<br>{row.ratio}" for row in shown],
             sort=False,
-            hole=0,
-            marker={"colors": COLOURS},
-            textinfo="label+percent",
-            hovertemplate="%{label}: %{value} (%{percent})<extra></extra>",
+            marker={"colors": [COLOURS[labels.index(row.label) % len(COLOURS)] for row in shown]},
+            textinfo="text",
+            textposition="inside",
+            insidetextorientation="horizontal",
+            hovertemplate="%{label}: %{value}<extra></extra>",
         )
-        height = 320
+        height = 280
     else:
         trace = go.Bar(
             x=[row.percent for row in table.rows],

@@ -45,3 +45,8 @@ def fresh_form(client, survey: Survey, answers: dict[str, Any]) -> dict[str, Any
     page = client.get(f"/s/{survey.slug}")
     assert page.status_code == 200
     return {**hidden_fields(page.get_data(as_text=True)), **form_for(survey, answers)}
+
+
+def plain(html: str) -> str:
+    """The text of some HTML, tags removed."""
+    return re.sub(r"<[^>]+>", "", html)

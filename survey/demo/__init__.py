@@ -17,6 +17,7 @@ from survey import collect
 from survey.definition import create_survey, load_text
 from survey.models import Question, Survey
 from survey.questions.base import field_name, fill_in_name
+from survey.timeutil import parse_local, to_local
 
 HERE = Path(__file__).parent
 SLUG = "foreign-trade"
@@ -30,8 +31,9 @@ def load_demo(session: Session, zone: ZoneInfo, now: datetime, secret_key: str) 
     definition = load_text((HERE / "foreign-trade.yaml").read_text(encoding="utf-8"), zone)
     survey = create_survey(session, definition)
     survey.slug = SLUG
-    survey.opens_at = now - timedelta(days=7)
-    survey.closes_at = now + timedelta(days=30)
+    today = to_local(now, zone).date()
+    survey.opens_at = parse_local(today - timedelta(days=7), zone)
+    survey.closes_at = parse_local(today + timedelta(days=30), zone, end_of_day=True)
     survey.open(now)
     session.commit()
     answers = yaml.safe_load((HERE / "answers.yaml").read_text(encoding="utf-8"))
@@ -39,7 +41,6 @@ def load_demo(session: Session, zone: ZoneInfo, now: datetime, secret_key: str) 
         form = answer_form(survey, answer)
         form[collect.TOKEN_FIELD] = collect.issue_token(survey, secret_key)
         moment = now - timedelta(days=len(answers) - offset)
-        survey.opens_at = min(survey.opens_at, moment)
         outcome = collect.submit(session, survey, form, moment, secret_key)
         if not outcome.accepted:
             raise RuntimeError(f"demo answer {offset} refused: {outcome.errors}")

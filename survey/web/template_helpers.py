@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from flask import Flask
 from flask_babel import get_locale
@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from survey.models import Phase
 from survey.questions import get_type
-from survey.timeutil import format_local, office_zone
+from survey.timeutil import format_local, office_zone, to_local
 
 PHASE_LABELS = {
     Phase.DRAFT: _l("未发布"),
@@ -24,9 +24,19 @@ def localtime(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return format_local(moment, office_zone(), fmt)
 
 
+def window_bound(moment: datetime, *, end: bool = False) -> str:
+    """A 征集时间 bound as people write it: a whole day shows as its date, and a window closing
+    at midnight ends on the day before ("2023-11-01 至 2023-11-30")."""
+    local = to_local(moment, office_zone())
+    if local.time() != time():
+        return local.strftime("%Y-%m-%d %H:%M")
+    return (local - timedelta(days=1) if end else local).strftime("%Y-%m-%d")
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(localtime)
+    app.add_template_filter(window_bound)
     app.add_template_global(get_type, "question_type")
     app.add_template_global(get_locale)
     app.add_template_global(PHASE_LABELS, "phase_labels")
