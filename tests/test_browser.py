@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 
@@ -129,3 +130,18 @@ def test_chinese_text_renders_with_a_cjk_font(page: Page, live_server, demo_surv
         return s.getBoundingClientRect().width; }"""
     )
     assert 38 <= width <= 42
+
+
+@pytest.mark.parametrize("path", ["/", "/s/{slug}", "/s/{slug}/results", "/s/{slug}/thanks"])
+def test_pages_have_no_accessibility_violations(page: Page, live_server, demo_survey, path):
+    page.goto(live_server + path.format(slug=demo_survey.slug))
+    violations = Axe().run(page).response["violations"]
+    assert [(v["id"], v["help"], len(v["nodes"])) for v in violations] == []
+
+
+def test_invalid_page_has_no_accessibility_violations(page: Page, live_server, demo_survey):
+    page.goto(f"{live_server}/s/{demo_survey.slug}")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    violations = Axe().run(page).response["violations"]
+    assert [(v["id"], v["help"], len(v["nodes"])) for v in violations] == []
