@@ -16,7 +16,10 @@ from survey.models import Survey, utcnow
 from survey.publish import json as json_export
 from survey.publish import text as text_export
 from survey.results import survey_results
+from survey.textimport import parse_text
 from survey.timeutil import office_zone
+
+IMPORT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".txt": "txt"}
 
 
 def register(app: Flask) -> None:
@@ -54,15 +57,22 @@ def demo() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--open", "open_now", is_flag=True, help="Open the survey for answers at once.")
 def import_survey(path: Path, open_now: bool) -> None:
-    """Import a questionnaire (.yaml, .yml or .json); print the new survey's slug."""
-    formats = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
-    fmt = formats.get(path.suffix.lower())
+    """Import a questionnaire (.yaml, .yml, .json, or .txt plain text); print the new slug."""
+    fmt = IMPORT_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise click.ClickException(f"不支持的文件类型 {path.suffix}：请用 .yaml 或 .json")
+        raise click.ClickException(f"不支持的文件类型 {path.suffix}：请用 .yaml、.json 或 .txt")
     try:
-        definition = load_text(path.read_text(encoding="utf-8-sig"), office_zone(), fmt)
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise click.ClickException("文件不是 UTF-8 编码") from None
+    try:
+        if fmt == "txt":
+            parsed = parse_text(text, office_zone())
+            definition = parsed.definition
+            for warning in parsed.warnings:
+                click.echo(f"{path}: 注意：{warning}", err=True)
+        else:
+            definition = load_text(text, office_zone(), fmt)
     except DefinitionError as error:
         for problem in error.problems:
             click.echo(f"{path}: {problem}", err=True)
