@@ -46,9 +46,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def configure_extensions(app: Flask) -> None:
+    from survey.web.auth import login_manager
+
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    login_manager.init_app(app)
     if app.config.get("TRUSTED_PROXIES"):
         count = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -64,10 +67,12 @@ def select_locale() -> str:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from survey.web import errors, public, respond
+    from survey.web import admin, auth, errors, public, respond
 
     app.register_blueprint(public.bp)
     app.register_blueprint(respond.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
     errors.register(app)
 
 

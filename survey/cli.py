@@ -10,9 +10,10 @@ import click
 from flask import Flask, current_app
 
 from survey import db
+from survey.accounts import AccountError, create_user
 from survey.collect import load_survey
 from survey.definition import DefinitionError, create_survey, dump, export_definition, load_text
-from survey.models import Survey, utcnow
+from survey.models import Role, Survey, utcnow
 from survey.publish import json as json_export
 from survey.publish import text as text_export
 from survey.results import survey_results
@@ -25,7 +26,7 @@ IMPORT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".txt": "txt
 def register(app: Flask) -> None:
     for command in (init_db, demo, import_survey, export_definition_cmd, export_results):
         app.cli.add_command(command)
-    for command in (open_survey, close_survey, publish_results):
+    for command in (open_survey, close_survey, publish_results, create_user_cmd):
         app.cli.add_command(command)
 
 
@@ -139,3 +140,22 @@ def publish_results(slug: str, withdraw: bool) -> None:
     else:
         survey.publish_results(utcnow())
     db.get_session().commit()
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.EDITOR.value)
+@click.option("--name", "display_name", default="", help="The person's name, for the audit log.")
+def create_user_cmd(username: str, role: str, display_name: str) -> None:
+    """Create a staff account; the password is asked for (or read from standard input)."""
+    if sys.stdin.isatty():
+        password = click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    session = db.get_session()
+    try:
+        create_user(session, username, password, Role(role), display_name=display_name)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    session.commit()
+    click.echo(f"已创建 {role} 账号 {username}", err=True)

@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     # Public POSTs per client address: a meeting room of 30 behind one NAT must get through.
     "RESPONSE_RATE_LIMIT": "120 per minute",
+    # Staff login attempts per client address: enough for typos, too few for guessing.
+    "LOGIN_RATE_LIMIT": "10 per minute",
     "SESSION_COOKIE_SECURE": False,
     # A respondent may take hours over a long questionnaire; the token lives as long as the session.
     "WTF_CSRF_TIME_LIMIT": None,

@@ -48,6 +48,19 @@ class SurveyStatus(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
+    ARCHIVED = "archived"  # kept with its responses, out of the staff's way and the public list
+
+
+class Role(enum.StrEnum):
+    """What a staff account may do; each role includes the ones below it."""
+
+    VIEWER = "viewer"  # sees results
+    EDITOR = "editor"  # designs, opens, closes, publishes, exports
+    ADMIN = "admin"  # manages accounts, reads the audit log
+
+    @property
+    def rank(self) -> int:
+        return [Role.VIEWER, Role.EDITOR, Role.ADMIN].index(self)
 
 
 class Phase(enum.StrEnum):
@@ -62,7 +75,7 @@ class Phase(enum.StrEnum):
 class Survey(Base):
     __tablename__ = "survey"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
+        CheckConstraint("status IN ('draft', 'open', 'closed', 'archived')", name="status"),
         CheckConstraint(
             "closes_at IS NULL OR opens_at IS NULL OR opens_at < closes_at", name="window"
         ),
@@ -87,7 +100,9 @@ class Survey(Base):
     def phase(self, now: datetime) -> Phase:
         if self.status == SurveyStatus.DRAFT:
             return Phase.DRAFT
-        if self.status == SurveyStatus.CLOSED or (self.closes_at and now >= self.closes_at):
+        if self.status in (SurveyStatus.CLOSED, SurveyStatus.ARCHIVED) or (
+            self.closes_at and now >= self.closes_at
+        ):
             return Phase.ENDED
         if self.opens_at and now < self.opens_at:
             return Phase.NOT_STARTED
@@ -189,3 +204,53 @@ class Answer(Base):
     option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="CASCADE"))
     text: Mapped[str | None] = mapped_column(Text)  # typed text, or an option's 其他 fill-in
     number: Mapped[float | None] = mapped_column(Float)
+
+
+class User(Base):
+    """A staff account. Respondents never have one."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint("role IN ('viewer', 'editor', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))  # werkzeug scrypt hash
+    role: Mapped[str] = mapped_column(String(16), default=Role.VIEWER)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)  # False: cannot log in
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    # Flask-Login's interface
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def can(self, role: Role) -> bool:
+        return self.is_active and Role(self.role).rank >= role.rank
+
+
+class AuditEvent(Base):
+    """Who did what, and when. Written in the same transaction as the change it records."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_survey_at", "survey_id", "at"),
+        Index("ix_audit_event_user_at", "user_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(64))  # kept if the account goes
+    action: Mapped[str] = mapped_column(String(40))  # "survey.open", "user.create" ...
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    address: Mapped[str] = mapped_column(String(64), default="")  # client address, if a request

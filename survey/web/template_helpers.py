@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from survey.models import Phase
+from survey.models import Phase, Role
 from survey.questions import get_type
 from survey.timeutil import format_local, office_zone, to_local
 
@@ -39,4 +39,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(window_bound)
     app.add_template_global(get_type, "question_type")
     app.add_template_global(get_locale)
+    app.add_template_global(Role, "roles")
     app.add_template_global(PHASE_LABELS, "phase_labels")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 22:02:29.081765
+Create Date: 2026-11-26 22:23:11.957466
 """
 
 from alembic import op
@@ -28,11 +28,42 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('results_published_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("status IN ('draft', 'open', 'closed')", name=op.f('ck_survey_status')),
+    sa.CheckConstraint("status IN ('draft', 'open', 'closed', 'archived')", name=op.f('ck_survey_status')),
     sa.CheckConstraint('closes_at IS NULL OR opens_at IS NULL OR opens_at < closes_at', name=op.f('ck_survey_window')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey')),
     sa.UniqueConstraint('slug', name=op.f('uq_survey_slug'))
     )
+    op.create_table('user_account',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('username', sa.String(length=64), nullable=False),
+    sa.Column('display_name', sa.String(length=100), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_login_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint("role IN ('viewer', 'editor', 'admin')", name=op.f('ck_user_account_role')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
+    sa.UniqueConstraint('username', name=op.f('uq_user_account_username'))
+    )
+    op.create_table('audit_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('username', sa.String(length=64), nullable=False),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('survey_id', sa.Integer(), nullable=True),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_audit_event_survey_id_survey'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_audit_event_user_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
+    )
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
+        batch_op.create_index('ix_audit_event_survey_at', ['survey_id', 'at'], unique=False)
+        batch_op.create_index('ix_audit_event_user_at', ['user_id', 'at'], unique=False)
+
     op.create_table('question',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('survey_id', sa.Integer(), nullable=False),
@@ -112,4 +143,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_question_survey_id'))
 
     op.drop_table('question')
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_event_user_at')
+        batch_op.drop_index('ix_audit_event_survey_at')
+        batch_op.drop_index(batch_op.f('ix_audit_event_at'))
+
+    op.drop_table('audit_event')
+    op.drop_table('user_account')
     op.drop_table('survey')

@@ -1,0 +1,61 @@
+"""The audit log: one row per staff action, added to the session of the change it records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy.orm import Session
+
+from survey.models import AuditEvent, Survey, User, utcnow
+
+# Actions and how the log page names them.
+ACTIONS = {
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败",
+    "auth.logout": "退出",
+    "survey.create": "创建问卷",
+    "survey.import": "导入问卷",
+    "survey.copy": "复制问卷",
+    "survey.edit": "修改问卷设置",
+    "question.add": "添加题目",
+    "question.edit": "修改题目",
+    "question.move": "调整题目顺序",
+    "question.duplicate": "复制题目",
+    "question.delete": "删除题目",
+    "option.retire": "停用选项",
+    "survey.open": "开始收集",
+    "survey.schedule": "定时开始收集",
+    "survey.close": "结束收集",
+    "survey.publish": "发布结果",
+    "survey.unpublish": "撤回结果",
+    "survey.archive": "归档问卷",
+    "survey.delete": "删除草稿",
+    "responses.delete": "删除全部答卷",
+    "results.export": "导出结果",
+    "user.create": "创建账号",
+    "user.edit": "修改账号",
+}
+
+
+def record(
+    session: Session,
+    actor: User | None,
+    action: str,
+    survey: Survey | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    """Add an audit event for ``action`` (a key of ``ACTIONS``); the caller commits."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action}")
+    event = AuditEvent(
+        at=utcnow(),
+        user_id=actor.id if actor else None,
+        username=actor.username if actor else detail.pop("username", "-"),
+        action=action,
+        survey_id=survey.id if survey else None,
+        detail={"survey": survey.title, **detail} if survey else detail,
+        address=(request.remote_addr or "") if has_request_context() else "cli",
+    )
+    session.add(event)
+    return event

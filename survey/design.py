@@ -1,0 +1,259 @@
+"""Changing a questionnaire in the designer.
+
+Once answers exist they must keep meaning what they meant: questions and options may be retitled
+and options added; an option with answers is retired (kept in results, hidden from respondents)
+instead of deleted; a question with answers cannot change its type or be deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from survey import audit
+from survey.definition import LIMITS
+from survey.models import Answer, Option, Question, Survey, SurveyStatus, User
+from survey.questions import REGISTRY, get_type
+
+
+class DesignError(ValueError):
+    """An edit that is refused; the message explains why."""
+
+
+@dataclass
+class OptionEdit:
+    """One row of the option editor: an existing option's id (None for a new one)."""
+
+    id: int | None
+    label: str
+    fill_in: bool
+
+
+def _editable(survey: Survey) -> None:
+    if survey.status == SurveyStatus.ARCHIVED:
+        raise DesignError("已归档的问卷不能修改")
+
+
+def has_answers(session: Session, question: Question) -> bool:
+    return bool(session.scalar(select(exists().where(Answer.question_id == question.id))))
+
+
+def _option_has_answers(session: Session, option: Option) -> bool:
+    return bool(session.scalar(select(exists().where(Answer.option_id == option.id))))
+
+
+def update_settings(
+    session: Session,
+    survey: Survey,
+    actor: User,
+    *,
+    title: str,
+    issuer: str,
+    description: str,
+    thank_you: str,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+) -> None:
+    _editable(survey)
+    title = title.strip()
+    if not title:
+        raise DesignError("请填写问卷标题")
+    if len(title) > LIMITS["title"] or len(issuer.strip()) > LIMITS["issuer"]:
+        raise DesignError(f"标题最多 {LIMITS['title']} 字，发布单位最多 {LIMITS['issuer']} 字")
+    if opens_at and closes_at and opens_at >= closes_at:
+        raise DesignError("截止时间应晚于开始时间")
+    before = {"title": survey.title, "opens_at": survey.opens_at, "closes_at": survey.closes_at}
+    survey.title, survey.issuer = title, issuer.strip()
+    survey.description, survey.thank_you = description.strip(), thank_you.strip()
+    survey.opens_at, survey.closes_at = opens_at, closes_at
+    changed = {k: str(v) for k, v in before.items() if getattr(survey, k) != v}
+    audit.record(session, actor, "survey.edit", survey, **changed)
+
+
+def _unused_key(survey: Survey) -> str:
+    keys = {q.key for q in survey.questions}
+    number = len(survey.questions) + 1
+    while f"q{number}" in keys:
+        number += 1
+    return f"q{number}"
+
+
+def add_question(session: Session, survey: Survey, actor: User, type_name: str) -> Question:
+    _editable(survey)
+    kind = REGISTRY.get(type_name)
+    if kind is None:
+        raise DesignError("未知的题型")
+    question = Question(
+        position=len(survey.questions),
+        key=_unused_key(survey),
+        type=kind.name,
+        title=f"新的{kind.display_name}",
+        help="",
+        required=False,
+        settings={},
+    )
+    if kind.has_options:
+        question.options = [Option(position=i, label=f"选项{i + 1}") for i in range(2)]
+    survey.questions.append(question)
+    session.flush()
+    audit.record(session, actor, "question.add", survey, question=question.key, type=kind.name)
+    return question
+
+
+def parse_settings(type_name: str, raw: dict[str, str]) -> dict[str, Any]:
+    """Type-specific settings from form text: blank means unset."""
+    settings: dict[str, Any] = {}
+    if type_name not in REGISTRY:
+        raise DesignError("未知的题型")
+    for setting in get_type(type_name).settings:
+        value = raw.get(setting.key, "").strip()
+        if setting.kind is bool:
+            if value:
+                settings[setting.key] = True
+            continue
+        if not value:
+            continue
+        try:
+            settings[setting.key] = setting.kind(value)
+        except ValueError:
+            kinds = {int: "整数", float: "数字", str: "文字"}
+            raise DesignError(f"“{setting.label}”应为{kinds[setting.kind]}") from None
+    return settings
+
+
+def update_question(
+    session: Session,
+    question: Question,
+    actor: User,
+    *,
+    title: str,
+    help: str,
+    required: bool,
+    type_name: str,
+    settings: dict[str, Any],
+    options: list[OptionEdit],
+) -> None:
+    survey = question.survey
+    _editable(survey)
+    title = title.strip()
+    if not title:
+        raise DesignError("请填写题目")
+    answered = has_answers(session, question)
+    if type_name != question.type:
+        if type_name not in REGISTRY:
+            raise DesignError("未知的题型")
+        if answered:
+            raise DesignError(
+                "这道题已有答卷，不能更改题型：已有的回答会失去意义。可以新建一道题。"
+            )
+    kind = get_type(type_name)
+    options = [OptionEdit(o.id, o.label.strip(), o.fill_in) for o in options if o.label.strip()]
+    if kind.has_options and not options and not question.active_options:
+        # Turned into a choice question just now: start it with two options to rename.
+        options = [OptionEdit(None, "选项1", False), OptionEdit(None, "选项2", False)]
+    if kind.has_options:
+        labels = [o.label for o in options]
+        if len(labels) < 2:
+            raise DesignError("至少需要两个选项")
+        if len(set(labels)) != len(labels):
+            raise DesignError("选项不能重复")
+        if any(len(label) > LIMITS["label"] for label in labels):
+            raise DesignError(f"选项最多 {LIMITS['label']} 个字")
+    problems = kind.check_settings(settings, len(options))
+    if problems:
+        raise DesignError("；".join(message for _key, message in problems))
+    changes: dict[str, Any] = {}
+    if title != question.title:
+        changes["title"] = [question.title, title]
+    question.title, question.help, question.required = title, help.strip(), required
+    question.type, question.settings = type_name, settings
+    retired = _apply_options(session, question, options if kind.has_options else [])
+    if retired:
+        changes["retired"] = retired
+        for label in retired:
+            audit.record(
+                session, actor, "option.retire", survey, question=question.key, option=label
+            )
+    audit.record(session, actor, "question.edit", survey, question=question.key, **changes)
+
+
+def _apply_options(session: Session, question: Question, edits: list[OptionEdit]) -> list[str]:
+    """Make the question's options on offer match ``edits``; returns the labels retired."""
+    by_id = {option.id: option for option in question.options}
+    kept = {edit.id for edit in edits if edit.id in by_id}
+    retired = []
+    for option in list(question.options):
+        if option.id in kept or not option.is_active:
+            continue
+        if _option_has_answers(session, option):
+            option.is_active = False
+            retired.append(option.label)
+        else:
+            question.options.remove(option)
+    for position, edit in enumerate(edits):
+        option = by_id.get(edit.id) if edit.id is not None else None
+        if option is None:
+            option = Option(label=edit.label)
+            question.options.append(option)
+        option.label, option.fill_in, option.position = edit.label, edit.fill_in, position
+        option.is_active = True
+    # Retired options go after those on offer, keeping their order among themselves.
+    for offset, option in enumerate(o for o in question.options if not o.is_active):
+        option.position = len(edits) + offset
+    question.options.sort(key=lambda o: o.position)
+    session.flush()
+    return retired
+
+
+def move_question(session: Session, question: Question, actor: User, step: int) -> None:
+    survey = question.survey
+    _editable(survey)
+    questions = survey.questions
+    index = questions.index(question)
+    target = index + step
+    if not 0 <= target < len(questions):
+        return
+    questions[index], questions[target] = questions[target], questions[index]
+    for position, item in enumerate(questions):
+        item.position = position
+    audit.record(session, actor, "question.move", survey, question=question.key, to=target + 1)
+
+
+def duplicate_question(session: Session, question: Question, actor: User) -> Question:
+    survey = question.survey
+    _editable(survey)
+    copy = Question(
+        key=_unused_key(survey),
+        type=question.type,
+        title=f"{question.title}（副本）",
+        help=question.help,
+        required=question.required,
+        settings=dict(question.settings),
+        position=0,
+    )
+    copy.options = [
+        Option(position=i, label=o.label, fill_in=o.fill_in)
+        for i, o in enumerate(question.active_options)
+    ]
+    survey.questions.insert(survey.questions.index(question) + 1, copy)
+    for position, item in enumerate(survey.questions):
+        item.position = position
+    session.flush()
+    audit.record(session, actor, "question.duplicate", survey, question=question.key, copy=copy.key)
+    return copy
+
+
+def delete_question(session: Session, question: Question, actor: User) -> None:
+    survey = question.survey
+    _editable(survey)
+    if has_answers(session, question):
+        raise DesignError("这道题已有答卷，不能删除：删除会丢失已收集的回答。")
+    survey.questions.remove(question)
+    for position, item in enumerate(survey.questions):
+        item.position = position
+    session.flush()
+    audit.record(session, actor, "question.delete", survey, question=question.key)

@@ -1,0 +1,512 @@
+"""Staff workspace under /admin: dashboard, designer, preview, lifecycle, accounts, audit log.
+Views are thin: they read the form, call a service function, commit, and redirect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
+
+from survey import audit, charts, lifecycle
+from survey.accounts import AccountError, create_user, update_user
+from survey.collect import issue_token
+from survey.db import get_session
+from survey.definition import DefinitionError, create_survey, load_text
+from survey.design import (
+    DesignError,
+    OptionEdit,
+    add_question,
+    delete_question,
+    duplicate_question,
+    has_answers,
+    move_question,
+    parse_settings,
+    update_question,
+    update_settings,
+)
+from survey.models import AuditEvent, Question, Response, Role, Survey, SurveyStatus, User, utcnow
+from survey.questions import REGISTRY
+from survey.results import survey_results
+from survey.textimport import parse_text
+from survey.timeutil import office_zone, parse_local
+from survey.web.access import check_access, requires
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.before_request(check_access)
+
+STATUS_FILTERS = {
+    "draft": "草稿",
+    "not_started": "未开始",
+    "open": "进行中",
+    "ended": "已结束",
+    "archived": "已归档",
+}
+AUDIT_PAGE_SIZE = 100
+
+
+def _survey(survey_id: int) -> Survey:
+    survey = get_session().scalar(
+        select(Survey)
+        .where(Survey.id == survey_id)
+        .options(selectinload(Survey.questions).selectinload(Question.options))
+    )
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def _question(question_id: int) -> Question:
+    question = get_session().get(Question, question_id)
+    if question is None:
+        abort(404)
+    return question
+
+
+def _status_condition(status: str):  # type: ignore[no-untyped-def]
+    now = utcnow()
+    started = or_(Survey.opens_at.is_(None), Survey.opens_at <= now)
+    not_over = or_(Survey.closes_at.is_(None), Survey.closes_at > now)
+    return {
+        "draft": Survey.status == SurveyStatus.DRAFT,
+        "archived": Survey.status == SurveyStatus.ARCHIVED,
+        "not_started": and_(Survey.status == SurveyStatus.OPEN, Survey.opens_at > now),
+        "open": and_(Survey.status == SurveyStatus.OPEN, started, not_over),
+        "ended": or_(
+            Survey.status == SurveyStatus.CLOSED,
+            and_(Survey.status == SurveyStatus.OPEN, Survey.closes_at <= now),
+        ),
+    }.get(status)
+
+
+@bp.get("/")
+@requires(Role.VIEWER)
+def dashboard():  # type: ignore[no-untyped-def]
+    query = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    stats = (
+        select(
+            Response.survey_id,
+            func.count().label("responses"),
+            func.max(Response.submitted_at).label("last_response"),
+        )
+        .group_by(Response.survey_id)
+        .subquery()
+    )
+    statement = (
+        select(Survey, stats.c.responses, stats.c.last_response)
+        .outerjoin(stats, stats.c.survey_id == Survey.id)
+        .order_by(Survey.created_at.desc(), Survey.id.desc())
+    )
+    condition = _status_condition(status)
+    if condition is not None:
+        statement = statement.where(condition)
+    else:
+        statement = statement.where(Survey.status != SurveyStatus.ARCHIVED)
+    if query:
+        statement = statement.where(Survey.title.contains(query, autoescape=True))
+    rows = get_session().execute(statement).all()
+    return render_template(
+        "admin/dashboard.html",
+        rows=rows,
+        query=query,
+        status=status,
+        filters=STATUS_FILTERS,
+        now=utcnow(),
+    )
+
+
+@bp.route("/surveys/new", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def new_survey():  # type: ignore[no-untyped-def]
+    if request.method == "GET":
+        return render_template("admin/new.html")
+    title = request.form.get("title", "").strip()
+    if not title or len(title) > 200:
+        flash("请填写问卷标题（最多 200 字）", "error")
+        return render_template("admin/new.html"), 422
+    session = get_session()
+    definition = {"title": title, "issuer": request.form.get("issuer", "").strip()[:100]}
+    survey = create_survey(
+        session,
+        {**definition, "description": "", "thank_you": "", "opens": None, "closes": None,
+         "questions": []},
+    )  # fmt: skip
+    audit.record(session, current_user, "survey.create", survey)
+    session.commit()
+    return redirect(url_for("admin.designer", survey_id=survey.id))
+
+
+@bp.route("/surveys/import", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def import_survey():  # type: ignore[no-untyped-def]
+    if request.method == "GET":
+        return render_template("admin/import.html", text="", fmt="txt", problems=[])
+    fmt = request.form.get("format", "txt")
+    text = request.form.get("text", "")
+    upload = request.files.get("file")
+    if upload and upload.filename:
+        try:
+            text = upload.read(512 * 1024).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            flash("文件不是 UTF-8 编码", "error")
+            return render_template("admin/import.html", text="", fmt=fmt, problems=[]), 422
+    zone = office_zone()
+    try:
+        if fmt == "txt":
+            parsed = parse_text(text, zone)
+            definition, warnings = parsed.definition, parsed.warnings
+        elif fmt in ("yaml", "json"):
+            definition, warnings = load_text(text, zone, fmt), []
+        else:
+            abort(400)
+    except DefinitionError as error:
+        page = render_template("admin/import.html", text=text, fmt=fmt, problems=error.problems)
+        return page, 422
+    session = get_session()
+    survey = create_survey(session, definition)
+    audit.record(session, current_user, "survey.import", survey, format=fmt)
+    session.commit()
+    for warning in warnings:
+        flash(f"注意：{warning}", "warning")
+    flash(f"已导入 {len(survey.questions)} 道题，请检查后开始收集", "success")
+    return redirect(url_for("admin.designer", survey_id=survey.id))
+
+
+@bp.get("/surveys/<int:survey_id>")
+@requires(Role.VIEWER)
+def survey_overview(survey_id: int):  # type: ignore[no-untyped-def]
+    survey = _survey(survey_id)
+    results = survey_results(get_session(), survey)
+    figures = {table.question.id: charts.figure_data(table) for table in results.tables}
+    return render_template(
+        "admin/survey.html",
+        survey=survey,
+        results=results,
+        figures=figures,
+        phase=survey.phase(utcnow()),
+    )
+
+
+@bp.get("/surveys/<int:survey_id>/edit")
+@requires(Role.EDITOR)
+def designer(survey_id: int):  # type: ignore[no-untyped-def]
+    survey = _survey(survey_id)
+    session = get_session()
+    answered = {q.id for q in survey.questions if has_answers(session, q)}
+    return render_template("admin/designer.html", survey=survey, types=REGISTRY, answered=answered)
+
+
+def _moment(name: str, *, end: bool = False):  # type: ignore[no-untyped-def]
+    value = request.form.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return parse_local(value, office_zone(), end_of_day=end)
+    except ValueError:
+        raise DesignError("时间格式应为 2024-03-01 08:00") from None
+
+
+def _designer_action(survey: Survey, action: Callable[[], object], anchor: str = "") -> object:
+    """Run an edit, commit it or show why it was refused, and go back to the designer."""
+    session = get_session()
+    try:
+        action()
+    except DesignError as error:
+        session.rollback()
+        flash(str(error), "error")
+    else:
+        session.commit()
+        flash("已保存", "success")
+    return redirect(url_for("admin.designer", survey_id=survey.id) + anchor)
+
+
+@bp.post("/surveys/<int:survey_id>/settings")
+@requires(Role.EDITOR)
+def save_settings(survey_id: int):  # type: ignore[no-untyped-def]
+    survey = _survey(survey_id)
+    form = request.form
+    return _designer_action(
+        survey,
+        lambda: update_settings(
+            get_session(),
+            survey,
+            current_user,
+            title=form.get("title", ""),
+            issuer=form.get("issuer", ""),
+            description=form.get("description", ""),
+            thank_you=form.get("thank_you", ""),
+            opens_at=_moment("opens_at"),
+            closes_at=_moment("closes_at"),
+        ),
+    )
+
+
+@bp.post("/surveys/<int:survey_id>/questions")
+@requires(Role.EDITOR)
+def new_question(survey_id: int):  # type: ignore[no-untyped-def]
+    survey = _survey(survey_id)
+    added: list[Question] = []
+
+    def add() -> None:
+        added.append(
+            add_question(get_session(), survey, current_user, request.form.get("type", ""))
+        )
+
+    response = _designer_action(survey, add)
+    if added:
+        return redirect(url_for("admin.designer", survey_id=survey.id) + f"#question-{added[0].id}")
+    return response
+
+
+def option_edits(form: MultiDict[str, str]) -> list[OptionEdit]:
+    """The option editor's rows, in the order shown: existing ids, or "new-..." keys."""
+    keys, labels = form.getlist("option_key"), form.getlist("option_label")
+    if len(keys) != len(labels):
+        abort(400)
+    fill_ins = set(form.getlist("option_fill_in"))
+    return [
+        OptionEdit(int(key) if key.isdigit() else None, label, key in fill_ins)
+        for key, label in zip(keys, labels, strict=True)
+    ]
+
+
+def _prefixed(form: MultiDict[str, str], prefix: str) -> dict[str, str]:
+    return {key[len(prefix) :]: value for key, value in form.items() if key.startswith(prefix)}
+
+
+@bp.post("/questions/<int:question_id>")
+@requires(Role.EDITOR)
+def save_question(question_id: int):  # type: ignore[no-untyped-def]
+    question = _question(question_id)
+    form = request.form
+    type_name = form.get("type", question.type)
+
+    def save() -> None:
+        update_question(
+            get_session(),
+            question,
+            current_user,
+            title=form.get("title", ""),
+            help=form.get("help", ""),
+            required=form.get("required") == "on",
+            type_name=type_name,
+            settings=parse_settings(type_name, _prefixed(form, f"setting-{type_name}-")),
+            options=option_edits(form),
+        )
+
+    return _designer_action(question.survey, save, f"#question-{question.id}")
+
+
+@bp.post("/questions/<int:question_id>/move")
+@requires(Role.EDITOR)
+def move(question_id: int):  # type: ignore[no-untyped-def]
+    question = _question(question_id)
+    step = -1 if request.form.get("direction") == "up" else 1
+    return _designer_action(
+        question.survey,
+        lambda: move_question(get_session(), question, current_user, step),
+        f"#question-{question.id}",
+    )
+
+
+@bp.post("/questions/<int:question_id>/duplicate")
+@requires(Role.EDITOR)
+def duplicate(question_id: int):  # type: ignore[no-untyped-def]
+    question = _question(question_id)
+    return _designer_action(
+        question.survey, lambda: duplicate_question(get_session(), question, current_user)
+    )
+
+
+@bp.post("/questions/<int:question_id>/delete")
+@requires(Role.EDITOR)
+def remove_question(question_id: int):  # type: ignore[no-untyped-def]
+    question = _question(question_id)
+    return _designer_action(
+        question.survey, lambda: delete_question(get_session(), question, current_user)
+    )
+
+
+@bp.get("/surveys/<int:survey_id>/preview")
+@requires(Role.VIEWER)
+def preview(survey_id: int):  # type: ignore[no-untyped-def]
+    survey = _survey(survey_id)
+    page = render_template(
+        "respond/form.html",
+        survey=survey,
+        submitted=MultiDict(),
+        errors={},
+        notice="",
+        token=issue_token(survey, "preview-only"),
+        token_field="preview",
+        preview=True,
+    )
+    # The designer shows this page in a frame of its own: allow framing by the same site only.
+    return page, 200, {"X-Frame-Options": "SAMEORIGIN", "Content-Security-Policy": PREVIEW_CSP}
+
+
+PREVIEW_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'; "
+    "frame-ancestors 'self'"
+)
+
+
+def _transition(survey: Survey, action: str) -> None:
+    session, now = get_session(), utcnow()
+    if action == "open":
+        lifecycle.open_survey(session, survey, current_user, now, _moment("at"))
+    elif action == "close":
+        lifecycle.close_survey(session, survey, current_user)
+    elif action == "publish":
+        lifecycle.publish_results(session, survey, current_user, now)
+    elif action == "unpublish":
+        lifecycle.unpublish_results(session, survey, current_user)
+    elif action == "archive":
+        lifecycle.archive_survey(session, survey, current_user)
+    elif action == "delete-responses":
+        count = lifecycle.delete_responses(
+            session, survey, current_user, request.form.get("confirm_title", "")
+        )
+        flash(f"已删除 {count} 份答卷", "success")
+    else:
+        abort(404)
+
+
+TRANSITION_MESSAGES = {
+    "open": "已开始收集",
+    "close": "已结束收集",
+    "publish": "结果已发布",
+    "unpublish": "结果已撤回",
+    "archive": "已归档",
+}
+
+
+@bp.post("/surveys/<int:survey_id>/lifecycle/<action>")
+@requires(Role.EDITOR)
+def transition(survey_id: int, action: str):  # type: ignore[no-untyped-def]
+    survey = _survey(survey_id)
+    session = get_session()
+    try:
+        _transition(survey, action)
+    except (lifecycle.LifecycleError, DesignError) as error:
+        session.rollback()
+        flash(str(error), "error")
+    else:
+        session.commit()
+        if action in TRANSITION_MESSAGES:
+            flash(TRANSITION_MESSAGES[action], "success")
+    return redirect(url_for("admin.survey_overview", survey_id=survey.id))
+
+
+@bp.post("/surveys/<int:survey_id>/copy")
+@requires(Role.EDITOR)
+def copy(survey_id: int):  # type: ignore[no-untyped-def]
+    session = get_session()
+    copied = lifecycle.copy_survey(session, _survey(survey_id), current_user)
+    session.commit()
+    flash("已复制为新的草稿", "success")
+    return redirect(url_for("admin.designer", survey_id=copied.id))
+
+
+@bp.post("/surveys/<int:survey_id>/delete")
+@requires(Role.EDITOR)
+def delete_survey(survey_id: int):  # type: ignore[no-untyped-def]
+    survey = _survey(survey_id)
+    session = get_session()
+    try:
+        lifecycle.delete_draft(session, survey, current_user)
+    except lifecycle.LifecycleError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("admin.survey_overview", survey_id=survey.id))
+    session.commit()
+    flash("草稿已删除", "success")
+    return redirect(url_for("admin.dashboard"))
+
+
+@bp.get("/users")
+@requires(Role.ADMIN)
+def users():  # type: ignore[no-untyped-def]
+    accounts = get_session().scalars(select(User).order_by(User.username)).all()
+    return render_template("admin/users.html", accounts=accounts, roles=list(Role))
+
+
+@bp.post("/users")
+@requires(Role.ADMIN)
+def add_user():  # type: ignore[no-untyped-def]
+    session = get_session()
+    form = request.form
+    try:
+        role = Role(form.get("role", ""))
+        create_user(
+            session,
+            form.get("username", ""),
+            form.get("password", ""),
+            role,
+            current_user,
+            form.get("display_name", ""),
+        )
+    except (AccountError, ValueError) as error:
+        session.rollback()
+        flash(str(error) if isinstance(error, AccountError) else "角色无效", "error")
+    else:
+        session.commit()
+        flash("账号已创建", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>")
+@requires(Role.ADMIN)
+def edit_user(user_id: int):  # type: ignore[no-untyped-def]
+    session = get_session()
+    account = session.get(User, user_id) or abort(404)
+    form = request.form
+    try:
+        update_user(
+            session,
+            account,
+            current_user,
+            role=Role(form["role"]) if form.get("role") else None,
+            is_active=form.get("is_active") == "on" if "active_field" in form else None,
+            password=form.get("password") or None,
+        )
+    except (AccountError, ValueError) as error:
+        session.rollback()
+        flash(str(error) if isinstance(error, AccountError) else "角色无效", "error")
+    else:
+        session.commit()
+        flash("账号已更新", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/audit")
+@requires(Role.ADMIN)
+def audit_log():  # type: ignore[no-untyped-def]
+    session = get_session()
+    statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    survey_id = request.args.get("survey", type=int)
+    user_id = request.args.get("user", type=int)
+    if survey_id:
+        statement = statement.where(AuditEvent.survey_id == survey_id)
+    if user_id:
+        statement = statement.where(AuditEvent.user_id == user_id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    events = session.scalars(
+        statement.limit(AUDIT_PAGE_SIZE + 1).offset((page - 1) * AUDIT_PAGE_SIZE)
+    ).all()
+    return render_template(
+        "admin/audit.html",
+        events=events[:AUDIT_PAGE_SIZE],
+        has_more=len(events) > AUDIT_PAGE_SIZE,
+        page=page,
+        actions=audit.ACTIONS,
+        surveys=session.execute(select(Survey.id, Survey.title).order_by(Survey.id.desc())).all(),
+        accounts=session.execute(select(User.id, User.username).order_by(User.username)).all(),
+        survey_id=survey_id,
+        user_id=user_id,
+    )
