@@ -4,6 +4,7 @@ the test client, the CLI runner, survey factories, and a live server for Playwri
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -110,20 +111,40 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test-secret",
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
+def settings(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+@pytest.fixture
+def app(settings: dict, tmp_path: Path) -> Iterator[Flask]:
+    """The app that serves the test's requests."""
+    app = create_app(settings)
     app.instance_path = str(tmp_path / "instance")
     db.upgrade(app)
-    with app.app_context():
-        yield app
+    yield app
     app.extensions["survey.engine"].dispose()
+
+
+@pytest.fixture(autouse=True)
+def test_context(request: pytest.FixtureRequest) -> Iterator[Flask | None]:
+    """The test's own app context, on a twin of ``app`` with its own engine and session.
+
+    Requests to ``app`` then run in fresh contexts of their own, as in production (Flask reuses
+    an active context of the same app), and the test sees the database as another process would.
+    """
+    if "app" not in request.fixturenames:
+        yield None
+        return
+    request.getfixturevalue("app")
+    twin = create_app(request.getfixturevalue("settings"))
+    with twin.app_context():
+        yield twin
+    twin.extensions["survey.engine"].dispose()
 
 
 @pytest.fixture
@@ -137,7 +158,7 @@ def runner(app: Flask):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def session(app: Flask):  # type: ignore[no-untyped-def]
+def session(app: Flask, test_context: Flask):  # type: ignore[no-untyped-def]
     return db.get_session()
 
 
@@ -187,3 +208,43 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
         "executable_path": "/usr/bin/chromium",
         "args": CHROMIUM_ARGS,
     }
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(session):  # type: ignore[no-untyped-def]
+    from survey.accounts import create_user
+    from survey.models import Role
+
+    def make(role: str = "editor", username: str | None = None):  # type: ignore[no-untyped-def]
+        user = create_user(session, username or f"{role}-user", PASSWORD, Role(role))
+        session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client, make_user):  # type: ignore[no-untyped-def]
+    """Log the test client in as a new account of the given role; returns the account."""
+
+    def log_in(role: str = "editor"):  # type: ignore[no-untyped-def]
+        user = make_user(role)
+        page = client.get("/admin/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        response = client.post(
+            "/admin/login",
+            data={"csrf_token": token, "username": user.username, "password": PASSWORD},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return log_in
+
+
+def csrf_of(client, url: str = "/admin/login") -> str:  # type: ignore[no-untyped-def]
+    """A CSRF token for the client's session, read from a page as a browser would."""
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

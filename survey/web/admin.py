@@ -433,7 +433,7 @@ def delete_survey(survey_id: int):  # type: ignore[no-untyped-def]
 @requires(Role.ADMIN)
 def users():  # type: ignore[no-untyped-def]
     accounts = get_session().scalars(select(User).order_by(User.username)).all()
-    return render_template("admin/users.html", accounts=accounts, roles=list(Role))
+    return render_template("admin/users.html", accounts=accounts, all_roles=list(Role))
 
 
 @bp.post("/users")
