@@ -194,16 +194,20 @@ def _apply_options(session: Session, question: Question, edits: list[OptionEdit]
             retired.append(option.label)
         else:
             question.options.remove(option)
-    for position, edit in enumerate(edits):
+    order: list[Option] = []
+    for edit in edits:
         option = by_id.get(edit.id) if edit.id is not None else None
         if option is None:
             option = Option(label=edit.label)
             question.options.append(option)
-        option.label, option.fill_in, option.position = edit.label, edit.fill_in, position
-        option.is_active = True
-    # Retired options go after those on offer, keeping their order among themselves.
-    for offset, option in enumerate(o for o in question.options if not o.is_active):
-        option.position = len(edits) + offset
+        option.label, option.fill_in, option.is_active = edit.label, edit.fill_in, True
+        order.append(option)
+    # A retired option keeps its place, so result tables keep the order they were published in.
+    for index, option in enumerate(question.options):
+        if not option.is_active:
+            order.insert(min(index, len(order)), option)
+    for position, option in enumerate(order):
+        option.position = position
     question.options.sort(key=lambda o: o.position)
     session.flush()
     return retired
@@ -217,9 +221,12 @@ def move_question(session: Session, question: Question, actor: User, step: int) 
     target = index + step
     if not 0 <= target < len(questions):
         return
-    questions[index], questions[target] = questions[target], questions[index]
-    for position, item in enumerate(questions):
+    # Reorder a copy: assigning into the relationship list would detach and re-attach questions.
+    order = list(questions)
+    order[index], order[target] = order[target], order[index]
+    for position, item in enumerate(order):
         item.position = position
+    questions.sort(key=lambda q: q.position)
     audit.record(session, actor, "question.move", survey, question=question.key, to=target + 1)
 
 
@@ -234,11 +241,11 @@ def duplicate_question(session: Session, question: Question, actor: User) -> Que
         required=question.required,
         settings=dict(question.settings),
         position=0,
+        options=[
+            Option(position=i, label=o.label, fill_in=o.fill_in)
+            for i, o in enumerate(question.active_options)
+        ],
     )
-    copy.options = [
-        Option(position=i, label=o.label, fill_in=o.fill_in)
-        for i, o in enumerate(question.active_options)
-    ]
     survey.questions.insert(survey.questions.index(question) + 1, copy)
     for position, item in enumerate(survey.questions):
         item.position = position

@@ -97,7 +97,7 @@ def copy_survey(session: Session, survey: Survey, actor: User) -> Survey:
 def delete_draft(session: Session, survey: Survey, actor: User) -> None:
     if survey.status != SurveyStatus.DRAFT or response_count(session, survey):
         raise LifecycleError("只能删除没有答卷的草稿；有答卷的问卷请归档")
-    audit.record(session, actor, "survey.delete", None, survey=survey.title)
+    audit.record(session, actor, "survey.delete", title=survey.title)
     session.delete(survey)
 
 

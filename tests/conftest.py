@@ -111,7 +111,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def settings(database_url: str) -> dict:
+def app_settings(database_url: str) -> dict:
     return {
         "TESTING": True,
         "DATABASE_URL": database_url,
@@ -121,9 +121,9 @@ def settings(database_url: str) -> dict:
 
 
 @pytest.fixture
-def app(settings: dict, tmp_path: Path) -> Iterator[Flask]:
+def app(app_settings: dict, tmp_path: Path) -> Iterator[Flask]:
     """The app that serves the test's requests."""
-    app = create_app(settings)
+    app = create_app(app_settings)
     app.instance_path = str(tmp_path / "instance")
     db.upgrade(app)
     yield app
@@ -141,7 +141,7 @@ def test_context(request: pytest.FixtureRequest) -> Iterator[Flask | None]:
         yield None
         return
     request.getfixturevalue("app")
-    twin = create_app(request.getfixturevalue("settings"))
+    twin = create_app(request.getfixturevalue("app_settings"))
     with twin.app_context():
         yield twin
     twin.extensions["survey.engine"].dispose()
