@@ -1,0 +1,183 @@
+"""The staff workspace through the test client: dashboard, designer, import, accounts, audit."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from survey.models import AuditEvent, Survey, SurveyStatus, User
+from tests.conftest import csrf_of
+from tests.helpers import fresh_form, plain
+
+REFERENCE = Path(__file__).parents[2] / "shared" / "reference"
+
+
+@pytest.fixture
+def editor(login):
+    return login("editor")
+
+
+def post(client, url: str, data: dict | None = None, page: str = "/admin/"):  # type: ignore[no-untyped-def]
+    return client.post(url, data={"csrf_token": csrf_of(client, page), **(data or {})})
+
+
+def flashes(client, url: str) -> str:  # type: ignore[no-untyped-def]
+    return plain(client.get(url).get_data(as_text=True))
+
+
+def test_dashboard_lists_counts_and_filters(client, editor, demo_survey, make_survey):
+    make_survey([{"type": "text", "title": "意见"}], title="营商环境满意度调查", status="draft")
+    html = client.get("/admin/").get_data(as_text=True)
+    row = re.search(
+        r"<tr>\s*<td><a[^>]*>招远市商务局外贸企业调查问卷</a>.*?</tr>", html, re.S
+    ).group(0)
+    assert '<td class="num response-count">4</td>' in row and "进行中" in row
+    assert "营商环境满意度调查" in html
+    drafts = client.get("/admin/?status=draft").get_data(as_text=True)
+    assert "营商环境满意度调查" in drafts and "外贸企业调查问卷" not in drafts
+    found = client.get("/admin/?q=外贸").get_data(as_text=True)
+    assert "外贸企业调查问卷" in found and "营商环境" not in found
+    assert "没有符合条件的问卷" in client.get("/admin/?q=%25").get_data(as_text=True)
+
+
+def test_create_design_open_and_answer(client, session, editor):
+    response = post(client, "/admin/surveys/new", {"title": "企业用工需求调查", "issuer": "人社局"})
+    survey_id = int(re.search(r"/admin/surveys/(\d+)/edit", response.headers["Location"]).group(1))
+    designer = f"/admin/surveys/{survey_id}/edit"
+    post(client, f"/admin/surveys/{survey_id}/questions", {"type": "multiple"}, designer)
+    session.expire_all()
+    survey = session.get(Survey, survey_id)
+    question = survey.questions[0]
+    keys = [str(o.id) for o in question.options] + ["new-0", "new-1", "new-2"]
+    saved = client.post(
+        f"/admin/questions/{question.id}",
+        data={
+            "csrf_token": csrf_of(client, designer),
+            "type": "multiple",
+            "title": "需要哪些岗位",
+            "required": "on",
+            "setting-multiple-max_choices": "2",
+            "option_key": keys,
+            "option_label": ["技工", "销售", "研发", "其他", ""],
+            "option_fill_in": ["new-1"],
+        },
+    )
+    assert saved.status_code == 302
+    assert "已保存" in flashes(client, designer)
+    session.expire_all()
+    question = session.get(Survey, survey_id).questions[0]
+    assert question.title == "需要哪些岗位" and question.required
+    assert question.settings == {"max_choices": 2}
+    assert [(o.label, o.fill_in) for o in question.options] == [
+        ("技工", False), ("销售", False), ("研发", False), ("其他", True)
+    ]  # fmt: skip
+    preview = client.get(f"/admin/surveys/{survey_id}/preview")
+    assert "需要哪些岗位" in preview.get_data(as_text=True)
+    assert preview.headers["X-Frame-Options"] == "SAMEORIGIN"
+    post(client, f"/admin/surveys/{survey_id}/lifecycle/open")
+    session.expire_all()
+    survey = session.get(Survey, survey_id)
+    assert survey.status == SurveyStatus.OPEN
+    answer = fresh_form(client, survey, {"q1": ["技工", "研发"]})
+    assert client.post(f"/s/{survey.slug}", data=answer).status_code == 303
+    overview = client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
+    assert '<dd class="response-total">1</dd>' in overview
+
+
+def test_invalid_question_edit_is_explained_and_changes_nothing(
+    client, session, editor, demo_survey
+):
+    nature = demo_survey.questions[0]
+    designer = f"/admin/surveys/{demo_survey.id}/edit"
+    client.post(
+        f"/admin/questions/{nature.id}",
+        data={"csrf_token": csrf_of(client, designer), "type": "multiple", "title": "企业性质",
+              "option_key": [str(o.id) for o in nature.options],
+              "option_label": [o.label for o in nature.options]},
+    )  # fmt: skip
+    assert "已有答卷，不能更改题型" in flashes(client, designer)
+    session.expire_all()
+    assert session.get(Survey, demo_survey.id).questions[0].type == "single"
+
+
+def test_paste_the_bureau_announcement(client, session, editor):
+    report = (REFERENCE / "zhaoyuan-commerce-2023-annual-report.md").read_text(encoding="utf-8")
+    block = report[report.index("**招远市商务局外贸企业服务在线调查问卷**") :]
+    block = block[: block.index("5. 本行政机关政府信息公开")]
+    response = post(client, "/admin/surveys/import", {"format": "txt", "text": block})
+    assert response.status_code == 302
+    page = flashes(client, response.headers["Location"])
+    assert "已导入 7 道题" in page and "注意：选项字母 G 重复" in page
+    survey = session.scalars(select(Survey)).one()
+    assert survey.title == "招远市商务局外贸企业服务在线调查问卷" and survey.status == "draft"
+    assert len(survey.questions[4].options) == 13
+
+
+def test_import_problems_are_listed_and_the_text_kept(client, session, editor):
+    text = "问卷\n1、性质 [单选题]\nA 国企\n"
+    response = post(client, "/admin/surveys/import", {"format": "txt", "text": text})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "questions[0].options: 至少需要两个选项（第 2 行）" in html
+    assert re.search(r"<textarea[^>]*>问卷\n1、性质 \[单选题\]\nA 国企\s*</textarea>", html)
+    assert session.scalars(select(Survey)).all() == []
+
+
+def test_lifecycle_buttons_and_refusals(client, session, editor, demo_survey):
+    overview = f"/admin/surveys/{demo_survey.id}"
+    post(client, f"{overview}/lifecycle/close")
+    assert "已结束收集" in flashes(client, overview)
+    post(client, f"{overview}/delete")
+    assert "只能删除没有答卷的草稿" in flashes(client, overview)
+    post(client, f"{overview}/lifecycle/delete-responses", {"confirm_title": "错的"})
+    assert "请输入完整的问卷标题" in flashes(client, overview)
+    post(client, f"{overview}/lifecycle/unpublish")
+    post(client, f"{overview}/lifecycle/delete-responses", {"confirm_title": demo_survey.title})
+    assert "已删除 4 份答卷" in flashes(client, overview)
+    assert post(client, f"{overview}/lifecycle/explode").status_code == 404
+    copy = post(client, f"{overview}/copy")
+    assert copy.headers["Location"].endswith("/edit")
+
+
+def test_admin_manages_accounts(client, session, login):
+    login("admin")
+    post(
+        client, "/admin/users", {"username": "zhao", "password": "long enough pw", "role": "viewer"}
+    )
+    assert "账号已创建" in flashes(client, "/admin/users")
+    post(client, "/admin/users", {"username": "qian", "password": "short", "role": "viewer"})
+    assert "密码至少 10 位" in flashes(client, "/admin/users")
+    zhao = session.scalars(select(User).where(User.username == "zhao")).one()
+    post(client, f"/admin/users/{zhao.id}", {"role": "editor", "active_field": "1"})
+    session.expire_all()
+    zhao = session.get(User, zhao.id)
+    assert zhao.role == "editor" and not zhao.is_active  # the unticked box deactivates
+
+
+def test_admin_cannot_lock_themselves_out(client, session, login):
+    admin = login("admin")
+    post(
+        client,
+        f"/admin/users/{admin.id}",
+        {"role": "viewer", "active_field": "1", "is_active": "on"},
+    )
+    assert "不能降低或停用自己的管理员账号" in flashes(client, "/admin/users")
+
+
+def test_audit_log_records_and_filters(client, session, login, demo_survey, make_survey):
+    admin = login("admin")
+    other = make_survey([{"type": "text", "title": "意见"}], title="另一份问卷", status="draft")
+    overview = f"/admin/surveys/{demo_survey.id}"
+    post(client, f"{overview}/lifecycle/close")
+    post(client, f"/admin/surveys/{other.id}/questions", {"type": "single"})
+    log = flashes(client, "/admin/audit")
+    assert "结束收集" in log and "添加题目" in log and "登录" in log
+    only_demo = flashes(client, f"/admin/audit?survey={demo_survey.id}")
+    assert "结束收集" in only_demo and "添加题目" not in only_demo
+    mine = flashes(client, f"/admin/audit?user={admin.id}")
+    assert "结束收集" in mine
+    events = session.scalars(select(AuditEvent).where(AuditEvent.user_id == admin.id)).all()
+    assert {e.action for e in events} >= {"auth.login", "survey.close", "question.add"}
