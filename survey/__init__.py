@@ -68,7 +68,9 @@ def select_locale() -> str:
 
 def configure_blueprints(app: Flask) -> None:
     from survey.web import admin, auth, errors, public, respond
+    from survey.web.safety import reject_nul
 
+    app.before_request(reject_nul)
     app.register_blueprint(public.bp)
     app.register_blueprint(respond.bp)
     app.register_blueprint(auth.bp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -18,17 +19,19 @@ PIE_MAX_OPTIONS = 6
 def figure(table: ResultTable) -> go.Figure:
     """Pie for a single choice of few options, horizontal bars otherwise (multiple choice always:
     its percentages add up past 100%, which a pie would misrepresent)."""
-    labels = [row.label for row in table.rows]
+    # Plotly reads tags in text as markup (<b>, <a href>): labels are respondents' and staff's
+    # words, so they are shown as written.
+    labels = [html.escape(row.label) for row in table.rows]
     single = table.question.type in {"single", "dropdown"}
     if single and len(table.rows) <= PIE_MAX_OPTIONS and table.respondents:
         # Zero slices have no area, only labels that collide; the table lists them anyway.
         shown = [row for row in table.rows if row.count]
         trace = go.Pie(
-            labels=[row.label for row in shown],
+            labels=[html.escape(row.label) for row in shown],
             values=[row.count for row in shown],
-            text=[f"{row.label}<br>{row.ratio}" for row in shown],
+            text=[f"{html.escape(row.label)}<br>{row.ratio}" for row in shown],
             sort=False,
-            marker={"colors": [COLOURS[labels.index(row.label) % len(COLOURS)] for row in shown]},
+            marker={"colors": [COLOURS[table.rows.index(row) % len(COLOURS)] for row in shown]},
             textinfo="text",
             textposition="inside",
             insidetextorientation="horizontal",
@@ -50,7 +53,7 @@ def figure(table: ResultTable) -> go.Figure:
     fig.update_layout(
         template="none",
         height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin={"l": 10, "r": 30, "t": 10, "b": 10},
         font={"family": FONT, "size": 14},
         showlegend=False,
         separators=".,",

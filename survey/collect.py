@@ -3,6 +3,7 @@ then one transaction that writes the response and all its answers, or nothing.""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,8 +42,13 @@ class Outcome:
         return not self.errors
 
 
+SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,32}$")
+
+
 def load_survey(session: Session, slug: str) -> Survey | None:
     """The survey with its questions and options, loaded in three queries."""
+    if not SLUG_PATTERN.match(slug):
+        return None
     return session.scalar(
         select(Survey)
         .where(Survey.slug == slug)

@@ -13,6 +13,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from survey.models import Option, Question, Survey
 from survey.questions import REGISTRY
-from survey.timeutil import format_local, parse_local
+from survey.timeutil import parse_local, to_local
 
 FORMAT = "survey/v1"
 SURVEY_KEYS = {
@@ -63,6 +64,8 @@ class DefinitionError(Exception):
 
 def load_text(text: str, zone: ZoneInfo, fmt: str = "yaml") -> dict[str, Any]:
     """Parse and validate a definition (dates in ``zone``); return it normalised or raise."""
+    if "\x00" in text:
+        raise DefinitionError([Problem("", "文件含有空字符（NUL），请确认它是文本文件")])
     try:
         data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
@@ -72,6 +75,9 @@ def load_text(text: str, zone: ZoneInfo, fmt: str = "yaml") -> dict[str, Any]:
         line = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or "无法解析"
         raise DefinitionError([Problem("", f"YAML 格式错误：{reason}", line)]) from None
+    except ValueError as exc:
+        # PyYAML reads 2026-13-01 as a date and fails on the impossible month.
+        raise DefinitionError([Problem("", f"日期无效：{exc}")]) from None
     lines = _yaml_lines(text)
     try:
         return validate(data, zone)
@@ -321,11 +327,24 @@ def export_definition(survey: Survey, zone: ZoneInfo) -> dict[str, Any]:
         if getattr(survey, key):
             data[key] = getattr(survey, key)
     if survey.opens_at:
-        data["opens"] = format_local(survey.opens_at, zone, "%Y-%m-%d %H:%M:%S")
+        data["opens"] = _export_moment(survey.opens_at, zone)
     if survey.closes_at:
-        data["closes"] = format_local(survey.closes_at, zone, "%Y-%m-%d %H:%M:%S")
+        data["closes"] = _export_moment(survey.closes_at, zone, end=True)
     data["questions"] = [_export_question(q) for q in survey.questions]
     return data
+
+
+def _export_moment(moment: datetime, zone: ZoneInfo, *, end: bool = False) -> str:
+    """As people write it: a window closing at midnight ends on the day before, which import
+    reads back as that whole day."""
+    local = to_local(moment, zone)
+    if local.time() != time():
+        return local.strftime("%Y-%m-%d %H:%M:%S")
+    return (local.date() - timedelta(days=1) if end else local.date()).isoformat()
+
+
+def _plain_number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _export_question(question: Question) -> dict[str, Any]:
@@ -337,7 +356,7 @@ def _export_question(question: Question) -> dict[str, Any]:
     }
     if question.help:
         data["help"] = question.help
-    data.update(question.settings)
+    data.update({key: _plain_number(value) for key, value in question.settings.items()})
     if REGISTRY[question.type].has_options:
         data["options"] = [
             {"label": o.label, "fill_in": True} if o.fill_in else o.label

@@ -76,6 +76,8 @@ def clean(line: str) -> str:
 def parse_text(text: str, zone: ZoneInfo) -> TextImport:
     """Turn a pasted questionnaire into a validated definition; raise ``DefinitionError``
     listing every problem with its line number."""
+    if "\x00" in text:
+        raise DefinitionError([Problem("", "内容含有空字符（NUL），请确认它是文本", 1)])
     title, description, questions, problems, warnings = _read(text)
     definition = {
         "format": FORMAT,

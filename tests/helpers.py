@@ -42,7 +42,7 @@ def form_for(survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
 
 def fresh_form(client, survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Open the answer page as a respondent and fill it in: the tokens come from the page."""
-    page = client.get(f"/s/{survey.slug}")
+    page = client.get(f"/s/{survey.slug}?again=1")
     assert page.status_code == 200
     return {**hidden_fields(page.get_data(as_text=True)), **form_for(survey, answers)}
 

@@ -156,13 +156,27 @@ def test_round_trip_keeps_dates_settings_and_help(session):
     first, second = round_trip(session, VALID, "yaml")
     assert first == second
     assert first["opens"] == "2024-03-01 08:00:00"
-    assert first["closes"] == "2024-04-01 00:00:00"
+    assert first["closes"] == "2024-03-31"  # written back as it was given
     assert first["questions"][1]["max_choices"] == 2
     assert first["questions"][2] == {
         "id": "staff",
         "type": "number",
         "title": "员工人数",
         "required": False,
-        "min": 0.0,
+        "min": 0,
         "integer": True,
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "format: survey/v1\ntitle: x\nopens: 2026-13-01\nquestions: [{type: text, title: a}]",
+            "日期无效",
+        ),
+        ("format: survey/v1\ntitle: a\x00b\nquestions: [{type: text, title: a}]", "空字符"),
+    ],
+)
+def test_impossible_dates_and_binary_content_are_problems_not_tracebacks(app, text, expected):
+    assert expected in problems_of(text)[0]

@@ -81,7 +81,13 @@ def test_english_is_available(client, demo_survey):
 
 
 def test_language_switch_never_redirects_off_site(client):
-    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+    for target in (
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\r\nLocation: http://evil.example",
+    ):
         response = client.get("/lang/en", query_string={"next": target})
         assert response.headers["Location"] == "/"
 

@@ -45,6 +45,7 @@ def test_answer_page_is_accessible_markup(client, survey):
         assert f'<label for="{input_id}">' in html
     assert 'name="viewport"' in html
     assert "请选择 1–2 项" in html  # the multiple-choice limits are told up front
+    assert "请填写 0 到 99999 之间的整数" in html and 'inputmode="numeric"' in html
 
 
 def test_valid_answer_is_stored_and_thanked(client, session, survey):
@@ -129,15 +130,59 @@ def test_other_text_without_choosing_other_is_explained(client, survey):
     assert "请同时选择“其他”" in html and 'value="集体企业"' in html
 
 
+@pytest.mark.parametrize("typed", ["", "   ", "\u200b"])
+def test_choosing_other_asks_what_it_is(client, session, survey, typed):
+    nature = question(survey, "nature")
+    data = fresh_form(client, survey, {**GOOD, "nature": "其他"})
+    data[f"q{nature.id}-o{option_id(nature, '其他')}"] = typed
+    response = client.post(f"/s/{survey.slug}", data=data)
+    assert response.status_code == 422
+    assert "请注明“其他”的具体内容" in response.get_data(as_text=True)
+    assert count_responses(session) == 0
+
+
+def test_invisible_characters_do_not_answer_a_required_question(client, survey):
+    response = client.post(
+        f"/s/{survey.slug}", data=fresh_form(client, survey, {**GOOD, "name": "\u200b\ufeff"})
+    )
+    assert response.status_code == 422 and "请填写此项" in response.get_data(as_text=True)
+
+
+def test_nul_characters_are_refused_not_crashed_on(client, survey):
+    response = client.post(
+        f"/s/{survey.slug}", data=fresh_form(client, survey, {**GOOD, "name": "a\x00b"})
+    )
+    assert response.status_code == 400
+    assert client.get("/s/a%00b").status_code == 400
+    assert client.get("/s/a%00b/results").status_code == 400
+
+
+def test_head_requests_are_answered(client, survey):
+    assert client.head(f"/s/{survey.slug}").status_code == 200
+
+
 def test_resubmitting_the_same_page_stores_one_response(client, session, survey):
     data = fresh_form(client, survey, GOOD)
     first = client.post(f"/s/{survey.slug}", data=data)
     second = client.post(f"/s/{survey.slug}", data=data)
     assert first.status_code == second.status_code == 303
     assert count_responses(session) == 1
-    # A new visit to the page is a new respondent.
-    client.post(f"/s/{survey.slug}", data=fresh_form(client, survey, GOOD))
+    # Another respondent on the same device asks for a fresh form.
+    page = client.get(f"/s/{survey.slug}?again=1").get_data(as_text=True)
+    client.post(f"/s/{survey.slug}", data={**hidden_fields(page), **form_for(survey, GOOD)})
     assert count_responses(session) == 2
+
+
+def test_back_after_submitting_says_so_instead_of_a_blank_form(client, session, survey):
+    assert (
+        client.post(f"/s/{survey.slug}", data=fresh_form(client, survey, GOOD)).status_code == 303
+    )
+    back = client.get(f"/s/{survey.slug}").get_data(as_text=True)
+    assert "您已提交过本问卷" in back and "<form" not in back
+    # Someone else at the same device may still answer, on purpose.
+    again = client.get(f"/s/{survey.slug}?again=1").get_data(as_text=True)
+    assert 'class="survey-form"' in again
+    assert count_responses(session) == 1
 
 
 def test_an_invalid_attempt_then_a_correction_stores_one_response(client, session, survey):

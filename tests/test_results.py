@@ -61,7 +61,12 @@ def test_unpublished_results_are_not_shown(client, session, demo_survey):
 
 def test_new_answers_change_the_page(client, demo_survey):
     data = fresh_form(client, demo_survey, {})
-    answer = {"nature": "外企", "trade": "保税物流", "markets": ["美国"], "products": ["其他"]}
+    answer = {
+        "nature": "外企",
+        "trade": "保税物流",
+        "markets": ["美国"],
+        "products": [{"其他": "贵金属"}],
+    }
     data.update(answer_form(demo_survey, {**answer, "outlook": "增加", "name": "某外资企业"}))
     assert client.post(f"/s/{demo_survey.slug}", data=data).status_code == 303
     html = client.get(f"/s/{demo_survey.slug}/results").get_data(as_text=True)

@@ -8,6 +8,14 @@
     var button = form.querySelector("button[type=submit]");
     window.setTimeout(function () { button.disabled = true; }, 0);
   });
+  // Typing in the box of 其他____ means choosing 其他.
+  form.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.classList.contains("fill-in") || !box.value.trim()) return;
+    var option = box.closest(".option");
+    var choice = option && option.querySelector("input[type=radio], input[type=checkbox]");
+    if (choice) choice.checked = true;
+  });
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 })();

@@ -18,6 +18,8 @@ from survey.models import Answer, Question
 # No single value may be longer than this, whatever the question allows: anything longer is not
 # a person typing but a malformed or hostile post.
 HARD_VALUE_LIMIT = 20_000
+# Zero-width characters that a paste may carry: a value made only of them is empty.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
 class AnswerError(Exception):
@@ -111,4 +113,4 @@ def single_value(form: MultiDict[str, str], name: str) -> str:
     value = values[0] if values else ""
     if len(value) > HARD_VALUE_LIMIT:
         raise MalformedAnswer(f"{name}: value too long")
-    return value.strip()
+    return value.translate(INVISIBLE).strip()

@@ -67,6 +67,8 @@ class ChoiceType(QuestionType):
                 raise AnswerError(
                     _("填写了“%(label)s”的内容，请同时选择“%(label)s”", label=option.label)
                 )
+            if option.id in chosen_ids and not text:
+                raise AnswerError(_("请注明“%(label)s”的具体内容", label=option.label))
             texts[option.id] = text or None
         return [
             Answer(question_id=question.id, option_id=option.id, text=texts.get(option.id))

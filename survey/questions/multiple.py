@@ -59,4 +59,4 @@ class MultipleChoice(ChoiceType):
             return _("至少选择 %(n)s 项", n=low)
         if high:
             return _("最多选择 %(n)s 项", n=high)
-        return ""
+        return _("可多选")

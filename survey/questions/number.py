@@ -40,6 +40,14 @@ class Number(QuestionType):
 
     def hint(self, question: Question) -> str:
         low, high = question.settings.get("min"), question.settings.get("max")
+        if question.settings.get("integer"):
+            if low is not None and high is not None:
+                return _("请填写 %(low)s 到 %(high)s 之间的整数", low=plain(low), high=plain(high))
+            if low is not None:
+                return _("请填写不小于 %(n)s 的整数", n=plain(low))
+            if high is not None:
+                return _("请填写不大于 %(n)s 的整数", n=plain(high))
+            return _("请填写整数")
         if low is not None and high is not None:
             return _("请填写 %(low)s 到 %(high)s 之间的数字", low=plain(low), high=plain(high))
         if low is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
@@ -12,6 +10,7 @@ from survey import audit, limiter
 from survey.accounts import authenticate
 from survey.db import get_session
 from survey.models import User
+from survey.web.safety import local_path
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 login_manager = LoginManager()
@@ -28,12 +27,7 @@ def load_user(user_id: str) -> User | None:
 
 def safe_next(target: str | None) -> str:
     """A path on this site, or the dashboard: never another host."""
-    if not target:
-        return url_for("admin.dashboard")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or "\\" in target:
-        return url_for("admin.dashboard")
-    return target
+    return local_path(target, url_for("admin.dashboard"))
 
 
 def _login_limit() -> str:

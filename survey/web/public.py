@@ -13,6 +13,7 @@ from survey.collect import load_survey
 from survey.db import get_session
 from survey.models import Survey, SurveyStatus, utcnow
 from survey.results import survey_results
+from survey.web.safety import local_path
 
 bp = Blueprint("public", __name__)
 
@@ -50,10 +51,6 @@ def plotly_js():  # type: ignore[no-untyped-def]
 def set_language(code: str):  # type: ignore[no-untyped-def]
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    target = request.args.get("next", "/")
-    # Only paths of this site: never an absolute or scheme-relative address.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
-    response = redirect(target)
+    response = redirect(local_path(request.args.get("next"), "/"))
     response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax")
     return response

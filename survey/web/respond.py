@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from survey import collect, csrf, limiter
 from survey.db import get_session
 from survey.models import Phase, Survey, SurveyStatus, utcnow
+from survey.web.template_helpers import localtime
 
 bp = Blueprint("respond", __name__)
 
@@ -44,7 +45,10 @@ def answer(slug: str):  # type: ignore[no-untyped-def]
     if phase != Phase.OPEN:
         status = 200 if request.method == "GET" else 409
         return render_template("respond/unavailable.html", survey=survey, phase=phase), status
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
+        answered_at = request.cookies.get(_answered_cookie(survey))
+        if answered_at and "again" not in request.args:
+            return render_template("respond/already.html", survey=survey, answered_at=answered_at)
         return render_form(survey, MultiDict())
     try:
         csrf.protect()
@@ -55,8 +59,23 @@ def answer(slug: str):  # type: ignore[no-untyped-def]
         return render_form(survey, request.form, notice=notice, status=400)
     outcome = collect.submit(get_session(), survey, request.form, now, current_app.secret_key)
     if outcome.accepted:
-        return redirect(url_for("respond.thanks", slug=slug), code=303)
+        response = redirect(url_for("respond.thanks", slug=slug), code=303)
+        # Remembered so that Back then 提交 does not quietly add a second response.
+        response.set_cookie(
+            _answered_cookie(survey),
+            localtime(now),
+            max_age=180 * 24 * 3600,
+            path=f"/s/{slug}",
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+        return response
     return render_form(survey, request.form, outcome.errors, status=422)
+
+
+def _answered_cookie(survey: Survey) -> str:
+    return f"answered-{survey.slug}"
 
 
 def render_form(
