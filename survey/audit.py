@@ -38,20 +38,27 @@ ACTIONS = {
 }
 
 
+# The name the log gives to changes made from the shell, where nobody is logged in.
+SHELL = "命令行"
+
+
 def record(
     session: Session,
     actor: User | None,
     action: str,
     survey: Survey | None = None,
+    *,
+    by: str = SHELL,
     **detail: Any,
 ) -> AuditEvent:
-    """Add an audit event for ``action`` (a key of ``ACTIONS``); the caller commits."""
+    """Add an audit event for ``action`` (a key of ``ACTIONS``); the caller commits.
+    ``by`` names who acted when there is no ``actor`` (the shell, or a failed login's name)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action}")
     event = AuditEvent(
         at=utcnow(),
         user_id=actor.id if actor else None,
-        username=actor.username if actor else detail.pop("username", "-"),
+        username=actor.username if actor else by,
         action=action,
         survey_id=survey.id if survey else None,
         detail={"survey": survey.title, **detail} if survey else detail,

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from survey import db
+from survey import audit, db
 from survey.accounts import AccountError, create_user
 from survey.collect import load_survey
 from survey.definition import DefinitionError, create_survey, dump, export_definition, load_text
@@ -80,11 +80,13 @@ def import_survey(path: Path, open_now: bool) -> None:
         sys.exit(1)
     session = db.get_session()
     survey = create_survey(session, definition)
+    audit.record(session, None, "survey.import", survey, format=fmt)
     if open_now:
         try:
             survey.open(utcnow())
         except ValueError as error:
             raise click.ClickException(str(error)) from None
+        audit.record(session, None, "survey.open", survey)
     session.commit()
     click.echo(survey.slug)
 
@@ -102,7 +104,11 @@ def export_definition_cmd(slug: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def export_results(slug: str, fmt: str) -> None:
     """Print the result tables (text: the annual-report format)."""
-    results = survey_results(db.get_session(), _survey(slug))
+    session = db.get_session()
+    survey = _survey(slug)
+    results = survey_results(session, survey)
+    audit.record(session, None, "results.export", survey, format=fmt)
+    session.commit()
     if fmt == "json":
         click.echo(json.dumps(json_export.render(results), ensure_ascii=False, indent=2))
     else:
@@ -118,6 +124,7 @@ def open_survey(slug: str) -> None:
         survey.open(utcnow())
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    audit.record(db.get_session(), None, "survey.open", survey)
     db.get_session().commit()
 
 
@@ -125,7 +132,9 @@ def open_survey(slug: str) -> None:
 @click.argument("slug")
 def close_survey(slug: str) -> None:
     """Stop taking answers."""
-    _survey(slug).close()
+    survey = _survey(slug)
+    survey.close()
+    audit.record(db.get_session(), None, "survey.close", survey)
     db.get_session().commit()
 
 
@@ -139,6 +148,8 @@ def publish_results(slug: str, withdraw: bool) -> None:
         survey.unpublish_results()
     else:
         survey.publish_results(utcnow())
+    action = "survey.unpublish" if withdraw else "survey.publish"
+    audit.record(db.get_session(), None, action, survey)
     db.get_session().commit()
 
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True, "locale": "zh-CN"}  # fmt: skip
-SHOTS = Path(__file__).parent.parent / "test-results"
+SHOTS = Path(__file__).parent.parent / "screenshots"
 
 
 @pytest.fixture

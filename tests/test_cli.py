@@ -106,3 +106,38 @@ def test_lifecycle_commands(runner, session):
     session.expire_all()
     assert load_survey(session, slug).phase(utcnow()) == Phase.ENDED
     assert invoke(runner, "export-results", "nosuch").exit_code != 0
+
+
+def test_create_user_reads_the_password_from_stdin_and_is_audited(runner, session):
+    from sqlalchemy import select
+
+    from survey.accounts import authenticate
+    from survey.models import AuditEvent
+
+    result = runner.invoke(
+        args=["create-user", "chen", "--role", "admin"], input="a long password\n"
+    )
+    assert result.exit_code == 0, result.output
+    user = authenticate(session, "chen", "a long password")
+    assert user is not None and user.role == "admin"
+    assert user.password_hash != "a long password"
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.create")).one()
+    assert event.username == "命令行" and event.detail == {"target": "chen", "role": "admin"}
+    again = runner.invoke(args=["create-user", "CHEN"], input="another long password\n")
+    assert again.exit_code != 0 and "已存在" in again.output
+    short = runner.invoke(args=["create-user", "sun"], input="short\n")
+    assert short.exit_code != 0 and "密码至少 10 位" in short.output
+
+
+def test_shell_changes_are_in_the_audit_log(runner, session):
+    from sqlalchemy import select
+
+    from survey.models import AuditEvent
+
+    slug = invoke(runner, "import", str(DEMO), "--open").output.strip()
+    invoke(runner, "close", slug)
+    invoke(runner, "publish-results", slug)
+    invoke(runner, "export-results", slug)
+    actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["survey.import", "survey.open", "survey.close", "survey.publish",
+                       "results.export"]  # fmt: skip

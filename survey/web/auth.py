@@ -45,7 +45,7 @@ def login():  # type: ignore[no-untyped-def]
     username = request.form.get("username", "")[:64]
     user = authenticate(session, username, request.form.get("password", "")[:200])
     if user is None:
-        audit.record(session, None, "auth.login_failed", username=username or "-")
+        audit.record(session, None, "auth.login_failed", by=username or "-")
         session.commit()
         flash(_("用户名或密码不正确"), "error")
         return render_template("auth/login.html", username=username), 401
