@@ -189,7 +189,8 @@ def _apply_options(session: Session, question: Question, edits: list[OptionEdit]
     for option in list(question.options):
         if option.id in kept or not option.is_active:
             continue
-        if _option_has_answers(session, option):
+        # Someone may be filling in the live form right now: only a draft's options disappear.
+        if question.survey.status != SurveyStatus.DRAFT or _option_has_answers(session, option):
             option.is_active = False
             retired.append(option.label)
         else:

@@ -204,10 +204,28 @@ def test_removing_an_answered_option_retires_it(session, answered, editor):
     assert "option.retire" in actions(session)
 
 
-def test_removing_an_unanswered_option_deletes_it(session, answered, editor):
+def test_removing_an_unanswered_option_of_a_live_survey_hides_it(session, answered, editor):
     edit_nature(session, answered, editor, ["国企", "民企"])
     after = report(session, answered)
     assert "外企" not in after and "国企\t1\t25%\n民企\t3\t75%\n本题有效填写人次\t4" in after
+    assert [o.label for o in answered.questions[0].options if not o.is_active] == ["外企"]
+
+
+def test_removing_an_option_of_a_draft_deletes_it(session, make_survey, editor):
+    draft = make_survey(QUESTIONS, status="draft")
+    edit_nature(session, draft, editor, ["国企", "民企"])
+    assert [o.label for o in draft.questions[0].options] == ["国企", "民企"]
+
+
+def test_withdrawn_option_is_explained_to_a_respondent(client, session, answered, editor):
+    from tests.helpers import fresh_form
+
+    data = fresh_form(client, answered, {"nature": "外企", "name": "某公司"})
+    edit_nature(session, answered, editor, ["国企", "民企"])
+    response = client.post(f"/s/{answered.slug}", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "“外企”已不再提供，请重新选择" in html and 'value="某公司"' in html
 
 
 def test_options_can_be_reordered_and_retitled(session, answered, editor):

@@ -34,12 +34,16 @@ class ChoiceType(QuestionType):
     def chosen_options(self, question: Question, form: MultiDict[str, str]) -> list[Option]:
         """The options posted for this question, each checked to belong to it and be on offer."""
         offered = {str(option.id): option for option in question.active_options}
+        retired = {str(o.id): o.label for o in question.options if not o.is_active}
         chosen = []
         for value in form.getlist(field_name(question)):
             if value == "" and not self.allows_empty_value:
                 raise MalformedAnswer(f"{field_name(question)}: empty option")
             if value == "":
                 continue
+            if value in retired:
+                # Withdrawn by staff while this respondent was filling in the form.
+                raise AnswerError(_("“%(label)s”已不再提供，请重新选择", label=retired[value]))
             if value not in offered:
                 raise MalformedAnswer(f"{field_name(question)}: option {value[:20]!r} not offered")
             chosen.append(offered[value])
