@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -11,8 +10,7 @@ from sqlalchemy import select
 from survey.models import AuditEvent, Survey, SurveyStatus, User
 from tests.conftest import csrf_of
 from tests.helpers import fresh_form, plain
-
-REFERENCE = Path(__file__).parents[2] / "shared" / "reference"
+from tests.test_textimport import reference_block
 
 
 @pytest.fixture
@@ -104,9 +102,7 @@ def test_invalid_question_edit_is_explained_and_changes_nothing(
 
 
 def test_paste_the_bureau_announcement(client, session, editor):
-    report = (REFERENCE / "zhaoyuan-commerce-2023-annual-report.md").read_text(encoding="utf-8")
-    block = report[report.index("**招远市商务局外贸企业服务在线调查问卷**") :]
-    block = block[: block.index("5. 本行政机关政府信息公开")]
+    block = reference_block()
     response = post(client, "/admin/surveys/import", {"format": "txt", "text": block})
     assert response.status_code == 302
     page = flashes(client, response.headers["Location"])

@@ -10,13 +10,13 @@ from survey.definition import DefinitionError
 from survey.textimport import parse_text
 from survey.timeutil import office_zone
 
-REFERENCE = Path(__file__).parents[2] / "shared" / "reference"
+# The 公告内容 block of the bureau's published annual report (shared/reference), verbatim,
+# trailing spaces and Markdown included.
+ANNOUNCEMENT = Path(__file__).parent / "data" / "zhaoyuan-announcement.txt"
 
 
 def reference_block() -> str:
-    report = (REFERENCE / "zhaoyuan-commerce-2023-annual-report.md").read_text(encoding="utf-8")
-    start = report.index("**招远市商务局外贸企业服务在线调查问卷**")
-    return report[start : report.index("5. 本行政机关政府信息公开")]
+    return ANNOUNCEMENT.read_text(encoding="utf-8")
 
 
 def parse(text: str):  # type: ignore[no-untyped-def]
