@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from survey import audit, db
+from survey import audit, db, tally
 from survey.accounts import AccountError, create_user
 from survey.collect import load_survey
 from survey.definition import DefinitionError, create_survey, dump, export_definition, load_text
@@ -26,7 +26,7 @@ IMPORT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".txt": "txt
 def register(app: Flask) -> None:
     for command in (init_db, demo, import_survey, export_definition_cmd, export_results):
         app.cli.add_command(command)
-    for command in (open_survey, close_survey, publish_results, create_user_cmd):
+    for command in (open_survey, close_survey, publish_results, create_user_cmd, recount_cmd):
         app.cli.add_command(command)
 
 
@@ -170,3 +170,21 @@ def create_user_cmd(username: str, role: str, display_name: str) -> None:
         raise click.ClickException(str(error)) from None
     session.commit()
     click.echo(f"已创建 {role} 账号 {username}", err=True)
+
+
+@click.command("recount")
+@click.argument("slug")
+@click.option("--check", is_flag=True, help="Only compare; exit 1 if a counter is wrong.")
+def recount_cmd(slug: str, check: bool) -> None:
+    """Rebuild the result counters from the stored answers and report any difference."""
+    session = db.get_session()
+    differences = tally.recount(session, _survey(slug))
+    for difference in differences:
+        click.echo(str(difference))
+    if check:
+        session.rollback()
+        if differences:
+            sys.exit(1)
+    else:
+        session.commit()
+    click.echo("计数一致" if not differences else f"已更正 {len(differences)} 处", err=True)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
+from survey import tally
 from survey.models import Answer, Phase, Question, Response, Survey
 from survey.questions import AnswerError, MalformedAnswer, get_type
 
@@ -110,6 +111,8 @@ def submit(
     response = Response(survey_id=survey.id, submitted_at=now, submission_key=key, answers=answers)
     session.add(response)
     try:
+        session.flush()
+        tally.count_response(session, survey.id, answers, now)
         session.commit()
     except IntegrityError:
         # The same form posted twice at once: the other request stored it first.

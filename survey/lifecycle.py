@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from survey import audit
+from survey import audit, tally
 from survey.definition import create_survey
 from survey.models import Response, Survey, SurveyStatus, User
 
@@ -116,5 +116,6 @@ def delete_responses(session: Session, survey: Survey, actor: User, confirmation
         raise LifecycleError("结果已发布，请先撤回结果再删除答卷")
     count = response_count(session, survey)
     session.execute(delete(Response).where(Response.survey_id == survey.id))
+    tally.recount(session, survey)
     audit.record(session, actor, "responses.delete", survey, count=count)
     return count

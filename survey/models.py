@@ -92,6 +92,9 @@ class Survey(Base):
     status: Mapped[str] = mapped_column(String(16), default=SurveyStatus.DRAFT)
     results_published_at: Mapped[datetime | None] = mapped_column(DateTime)  # None: not public
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Counters kept in step with the responses by survey.tally (``flask recount`` checks them).
+    response_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_response_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
@@ -141,6 +144,8 @@ class Question(Base):
     help: Mapped[str] = mapped_column(Text, default="")
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # type-specific
+    # Respondents who answered it (本题有效填写人次), kept by survey.tally.
+    respondent_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
     options: Mapped[list[Option]] = relationship(
@@ -167,6 +172,7 @@ class Option(Base):
     label: Mapped[str] = mapped_column(String(500))
     fill_in: Mapped[bool] = mapped_column(Boolean, default=False)  # 其他____: takes a text
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)  # retired options keep answers
+    answer_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 小计
 
     question: Mapped[Question] = relationship(back_populates="options")
 

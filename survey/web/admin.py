@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
@@ -28,7 +28,7 @@ from survey.design import (
     update_question,
     update_settings,
 )
-from survey.models import AuditEvent, Question, Response, Role, Survey, SurveyStatus, User, utcnow
+from survey.models import AuditEvent, Question, Role, Survey, SurveyStatus, User, utcnow
 from survey.questions import REGISTRY
 from survey.results import survey_results
 from survey.textimport import parse_text
@@ -87,20 +87,7 @@ def _status_condition(status: str):  # type: ignore[no-untyped-def]
 def dashboard():  # type: ignore[no-untyped-def]
     query = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "")
-    stats = (
-        select(
-            Response.survey_id,
-            func.count().label("responses"),
-            func.max(Response.submitted_at).label("last_response"),
-        )
-        .group_by(Response.survey_id)
-        .subquery()
-    )
-    statement = (
-        select(Survey, stats.c.responses, stats.c.last_response)
-        .outerjoin(stats, stats.c.survey_id == Survey.id)
-        .order_by(Survey.created_at.desc(), Survey.id.desc())
-    )
+    statement = select(Survey).order_by(Survey.created_at.desc(), Survey.id.desc())
     condition = _status_condition(status)
     if condition is not None:
         statement = statement.where(condition)
@@ -108,10 +95,9 @@ def dashboard():  # type: ignore[no-untyped-def]
         statement = statement.where(Survey.status != SurveyStatus.ARCHIVED)
     if query:
         statement = statement.where(Survey.title.contains(query, autoescape=True))
-    rows = get_session().execute(statement).all()
     return render_template(
         "admin/dashboard.html",
-        rows=rows,
+        surveys=get_session().scalars(statement).all(),
         query=query,
         status=status,
         filters=STATUS_FILTERS,

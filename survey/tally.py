@@ -1,0 +1,147 @@
+"""The counters behind every result table: 小计 per option, 本题有效填写人次 per question, and
+responses per survey. They change only by SQL increments in the transaction that stores (or
+removes) the answers, so concurrent submissions cannot lose a count; ``recount`` rebuilds them
+from the answer rows and reports any difference."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import distinct, func, select, update
+from sqlalchemy.orm import Session
+
+from survey.models import Answer, Option, Question, Response, Survey
+
+_PLAIN = {"synchronize_session": False}
+
+
+def count_response(
+    session: Session, survey_id: int, answers: Iterable[Answer], at: datetime
+) -> None:
+    """Add one stored response and its answers to the counters."""
+    answers = list(answers)
+    option_ids = sorted({a.option_id for a in answers if a.option_id is not None})
+    question_ids = sorted({a.question_id for a in answers})
+    session.execute(
+        update(Survey)
+        .where(Survey.id == survey_id)
+        .values(response_count=Survey.response_count + 1, last_response_at=at),
+        execution_options=_PLAIN,
+    )
+    if question_ids:
+        session.execute(
+            update(Question)
+            .where(Question.id.in_(question_ids))
+            .values(respondent_count=Question.respondent_count + 1),
+            execution_options=_PLAIN,
+        )
+    if option_ids:
+        session.execute(
+            update(Option)
+            .where(Option.id.in_(option_ids))
+            .values(answer_count=Option.answer_count + 1),
+            execution_options=_PLAIN,
+        )
+
+
+@dataclass
+class Difference:
+    what: str  # "有效答卷", "第 1 题 本题有效填写人次", "第 1 题 国企"
+    kept: int
+    counted: int
+
+    def __str__(self) -> str:
+        return f"{self.what}: 计数器 {self.kept}，实际 {self.counted}"
+
+
+def counted(session: Session, survey: Survey) -> tuple[int, Counter[int], Counter[int]]:
+    """Responses, respondents per question and answers per option, counted from the rows."""
+    question_ids = [q.id for q in survey.questions]
+    responses = session.scalar(
+        select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
+    )
+    respondents = Counter(
+        dict(
+            session.execute(
+                select(Answer.question_id, func.count(distinct(Answer.response_id)))
+                .where(Answer.question_id.in_(question_ids))
+                .group_by(Answer.question_id)
+            ).all()
+        )
+    )
+    options = Counter(
+        dict(
+            session.execute(
+                select(Answer.option_id, func.count())
+                .where(Answer.question_id.in_(question_ids), Answer.option_id.is_not(None))
+                .group_by(Answer.option_id)
+            ).all()
+        )
+    )
+    return responses or 0, respondents, options
+
+
+def kept(session: Session, survey: Survey) -> tuple[int, dict[int, int], dict[int, int]]:
+    """The counters as stored: responses, respondents per question, answers per option."""
+    responses = session.scalar(select(Survey.response_count).where(Survey.id == survey.id))
+    respondents = dict(
+        session.execute(
+            select(Question.id, Question.respondent_count).where(Question.survey_id == survey.id)
+        ).all()
+    )
+    options = dict(
+        session.execute(
+            select(Option.id, Option.answer_count)
+            .join(Question, Option.question_id == Question.id)
+            .where(Question.survey_id == survey.id)
+        ).all()
+    )
+    return responses or 0, respondents, options
+
+
+def recount(session: Session, survey: Survey) -> list[Difference]:
+    """Set every counter of ``survey`` from the stored answers; return what was wrong.
+
+    Locks the survey row first (on PostgreSQL) so that no submission moves a count meanwhile.
+    """
+    session.execute(select(Survey.id).where(Survey.id == survey.id).with_for_update())
+    kept_responses, kept_respondents, kept_options = kept(session, survey)
+    responses, respondents, options = counted(session, survey)
+    differences = []
+    if kept_responses != responses:
+        differences.append(Difference("有效答卷", kept_responses, responses))
+    last = session.scalar(
+        select(func.max(Response.submitted_at)).where(Response.survey_id == survey.id)
+    )
+    session.execute(
+        update(Survey)
+        .where(Survey.id == survey.id)
+        .values(response_count=responses, last_response_at=last),
+        execution_options=_PLAIN,
+    )
+    for question in survey.questions:
+        if kept_respondents.get(question.id, 0) != respondents[question.id]:
+            what = f"第 {question.number} 题 本题有效填写人次"
+            differences.append(
+                Difference(what, kept_respondents[question.id], respondents[question.id])
+            )
+            session.execute(
+                update(Question)
+                .where(Question.id == question.id)
+                .values(respondent_count=respondents[question.id]),
+                execution_options=_PLAIN,
+            )
+        for option in question.options:
+            if kept_options.get(option.id, 0) != options[option.id]:
+                what = f"第 {question.number} 题 {option.label}"
+                differences.append(Difference(what, kept_options[option.id], options[option.id]))
+                session.execute(
+                    update(Option)
+                    .where(Option.id == option.id)
+                    .values(answer_count=options[option.id]),
+                    execution_options=_PLAIN,
+                )
+    return differences
