@@ -33,6 +33,7 @@ ACTIONS = {
     "survey.delete": "删除草稿",
     "responses.delete": "删除全部答卷",
     "results.export": "导出结果",
+    "responses.export": "导出答卷",
     "user.create": "创建账号",
     "user.edit": "修改账号",
 }

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -16,6 +20,7 @@ from survey.definition import DefinitionError, create_survey, dump, export_defin
 from survey.models import Role, Survey, utcnow
 from survey.publish import json as json_export
 from survey.publish import text as text_export
+from survey.publish.responses import CODINGS, csv_chunks, write_xlsx
 from survey.results import survey_results
 from survey.textimport import parse_text
 from survey.timeutil import office_zone
@@ -27,6 +32,8 @@ def register(app: Flask) -> None:
     for command in (init_db, demo, import_survey, export_definition_cmd, export_results):
         app.cli.add_command(command)
     for command in (open_survey, close_survey, publish_results, create_user_cmd, recount_cmd):
+        app.cli.add_command(command)
+    for command in (generate_responses_cmd, export_responses):
         app.cli.add_command(command)
 
 
@@ -188,3 +195,57 @@ def recount_cmd(slug: str, check: bool) -> None:
     else:
         session.commit()
     click.echo("计数一致" if not differences else f"已更正 {len(differences)} 处", err=True)
+
+
+@click.command("generate-responses")
+@click.argument("slug")
+@click.argument("count", type=click.IntRange(1, 10_000_000))
+@click.option("--seed", type=int, help="Make the answers repeatable.")
+def generate_responses_cmd(slug: str, count: int, seed: int | None) -> None:
+    """Add COUNT valid synthetic responses (for demos and load tests)."""
+    from survey.generate import generate_responses
+
+    started = time.perf_counter()
+    survey = _survey(slug)
+    with click.progressbar(length=count, label="生成答卷", file=sys.stderr) as bar:
+        previous = 0
+        for done in generate_responses(db.get_session(), survey, count, utcnow(), seed):
+            bar.update(done - previous)
+            previous = done
+    click.echo(f"已生成 {count} 份答卷，用时 {time.perf_counter() - started:.1f} 秒", err=True)
+
+
+@click.command("export-responses")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
+@click.option(
+    "--coding", type=click.Choice(CODINGS), default="text", help="Options by text or number."
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
+)
+def export_responses(slug: str, fmt: str, coding: str, output: Path | None) -> None:
+    """Write every response as a row (CSV to standard output unless --output is given)."""
+    session = db.get_session()
+    survey = _survey(slug)
+    audit.record(session, None, "responses.export", survey, format=fmt, coding=coding)
+    session.commit()
+    if fmt == "xlsx":
+        if output is None:
+            raise click.ClickException("XLSX 需要用 --output 指定文件")
+        write_xlsx(session, survey, office_zone(), output, coding)
+        return
+    with open(output, "w", encoding="utf-8", newline="") if output else _stdout() as target:
+        for chunk in csv_chunks(session, survey, office_zone(), coding):
+            target.write(chunk)
+
+
+@contextlib.contextmanager
+def _stdout() -> Iterator[io.TextIOWrapper]:
+    """Standard output as UTF-8 text whatever the terminal's locale, left open afterwards."""
+    wrapper = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        yield wrapper
+    finally:
+        wrapper.flush()
+        wrapper.detach()

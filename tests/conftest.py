@@ -122,29 +122,21 @@ def app_settings(database_url: str) -> dict:
 
 @pytest.fixture
 def app(app_settings: dict, tmp_path: Path) -> Iterator[Flask]:
-    """The app that serves the test's requests."""
+    """The app that serves the test's requests.
+
+    The test itself runs in an app context of a twin app with its own engine and session, so
+    requests to ``app`` get fresh contexts of their own, as in production (Flask would reuse an
+    active context of the same app), and the test sees the database as another process would.
+    """
     app = create_app(app_settings)
     app.instance_path = str(tmp_path / "instance")
     db.upgrade(app)
-    yield app
-    app.extensions["survey.engine"].dispose()
-
-
-@pytest.fixture(autouse=True)
-def test_context(request: pytest.FixtureRequest) -> Iterator[Flask | None]:
-    """The test's own app context, on a twin of ``app`` with its own engine and session.
-
-    Requests to ``app`` then run in fresh contexts of their own, as in production (Flask reuses
-    an active context of the same app), and the test sees the database as another process would.
-    """
-    if "app" not in request.fixturenames:
-        yield None
-        return
-    request.getfixturevalue("app")
-    twin = create_app(request.getfixturevalue("app_settings"))
+    twin = create_app(app_settings)
     with twin.app_context():
-        yield twin
+        yield app
+    # Every connection goes back before the database is dropped.
     twin.extensions["survey.engine"].dispose()
+    app.extensions["survey.engine"].dispose()
 
 
 @pytest.fixture
@@ -158,7 +150,7 @@ def runner(app: Flask):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def session(app: Flask, test_context: Flask):  # type: ignore[no-untyped-def]
+def session(app: Flask):  # type: ignore[no-untyped-def]
     return db.get_session()
 
 

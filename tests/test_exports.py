@@ -1,0 +1,139 @@
+"""Responses exported as CSV and XLSX (read back as Excel would), and generated in bulk."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from survey import tally
+from survey.generate import generate_responses
+from survey.models import Answer, Response, utcnow
+from survey.publish import responses as response_export
+
+HEADER = ["序号", "提交时间", "1、企业性质", "2、主要贸易方式", "3、产品主要出口、进口国家(地区)",
+          "4、产品主要类型", "5、对明年订单的预期", "6、企业名称", "7、进出口情况"]  # fmt: skip
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith("\ufeff".encode()), "Excel needs the BOM to read UTF-8"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_csv_by_text_and_by_number(runner, demo_survey):
+    by_text = runner.invoke(args=["export-responses", demo_survey.slug])
+    assert by_text.exit_code == 0
+    table = read_csv(by_text.stdout_bytes)
+    assert table[0] == HEADER and len(table) == 5
+    assert table[3][2:7] == ["民企", "加工贸易", "日韩", "纺织服装┋其他〖黄金饰品〗", "减少"]
+    assert table[3][7] == "招远市鑫源服饰有限公司"
+    assert table[2][8] == ""  # not answered
+    by_number = read_csv(
+        runner.invoke(
+            args=["export-responses", demo_survey.slug, "--coding", "number"]
+        ).stdout_bytes
+    )
+    assert by_number[3][2:7] == ["2", "2", "4", "3┋5〖黄金饰品〗", "2"]
+
+
+def test_xlsx_reads_back(runner, demo_survey, tmp_path):
+    target = tmp_path / "responses.xlsx"
+    result = runner.invoke(
+        args=["export-responses", demo_survey.slug, "--format", "xlsx", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(target, read_only=True)["答卷"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == HEADER and len(rows) == 5
+    assert rows[1][2:5] == ["国企", "一般贸易", "日韩┋欧盟"]
+
+
+def test_batches_skip_responses_of_other_surveys(
+    app, session, demo_survey, make_survey, monkeypatch
+):
+    """Responses of two surveys interleave by id; each export holds exactly its own."""
+    other = make_survey([{"id": "x", "type": "single", "title": "另一题", "options": ["是", "否"]}])
+    for _ in range(3):
+        list(generate_responses(session, other, 2, utcnow(), seed=1))
+        list(generate_responses(session, demo_survey, 3, utcnow(), seed=2))
+    monkeypatch.setattr(response_export, "BATCH", 4)
+    from survey.timeutil import office_zone
+
+    rows = list(response_export.rows(session, demo_survey, office_zone()))
+    expected = session.scalars(
+        select(Response.id).where(Response.survey_id == demo_survey.id).order_by(Response.id)
+    ).all()
+    assert [row[0] for row in rows] == expected and len(rows) == 13
+    other_rows = list(response_export.rows(session, other, office_zone()))
+    assert len(other_rows) == 6 and {row[2] for row in other_rows} <= {"是", "否", ""}
+
+
+def test_staff_download_csv_and_xlsx(client, login, demo_survey, tmp_path):
+    login("editor")
+    response = client.get(f"/admin/surveys/{demo_survey.id}/responses.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    assert read_csv(response.data)[1][2] == "国企"
+    with client.get(f"/admin/surveys/{demo_survey.id}/responses.xlsx?coding=number") as xlsx:
+        assert xlsx.status_code == 200
+        (tmp_path / "x.xlsx").write_bytes(xlsx.data)
+    rows = list(
+        load_workbook(tmp_path / "x.xlsx", read_only=True)["答卷"].iter_rows(values_only=True)
+    )
+    assert rows[2][2] == "2"
+    audit = client.get("/admin/").status_code
+    assert audit == 200
+
+
+def test_viewers_cannot_export(client, login, demo_survey):
+    login("viewer")
+    assert client.get(f"/admin/surveys/{demo_survey.id}/responses.csv").status_code == 403
+
+
+def test_generated_responses_are_valid_and_counted(runner, session, make_survey):
+    survey = make_survey(
+        [
+            {"id": "a", "type": "single", "title": "单选", "required": True,
+             "options": ["甲", "乙", {"label": "其他", "fill_in": True}]},
+            {"id": "b", "type": "multiple", "title": "多选", "min_choices": 2, "max_choices": 3,
+             "options": ["一", "二", "三", "四"]},
+            {"id": "c", "type": "number", "title": "人数", "min": 1, "max": 50, "integer": True},
+            {"id": "d", "type": "text", "title": "名称", "required": True, "max_length": 4},
+        ]
+    )  # fmt: skip
+    result = runner.invoke(args=["generate-responses", survey.slug, "300", "--seed", "7"])
+    assert result.exit_code == 0 and "已生成 300 份答卷" in result.output
+    assert tally.recount(session, survey) == []
+    session.expire_all()
+    a, b, c, d = survey.questions
+    assert a.respondent_count == 300 and d.respondent_count == 300  # required: always answered
+    per_response = session.execute(
+        select(func.count()).select_from(Answer).where(Answer.question_id == b.id)
+        .group_by(Answer.response_id)
+    ).scalars().all()  # fmt: skip
+    assert set(per_response) <= {2, 3}
+    numbers = session.scalars(select(Answer.number).where(Answer.question_id == c.id)).all()
+    assert all(1 <= n <= 50 and n == int(n) for n in numbers)
+    texts = session.scalars(select(Answer.text).where(Answer.question_id == d.id)).all()
+    assert all(0 < len(t) <= 4 for t in texts)
+    other = a.options[2]
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(Answer)
+            .where(Answer.option_id == other.id, Answer.text.is_(None))
+        )
+        == 0
+    )  # 其他 always comes with its text
+
+
+@pytest.mark.parametrize("count", [1, 25_001])
+def test_generation_in_batches_counts_right(session, demo_survey, count):
+    totals = list(generate_responses(session, demo_survey, count, utcnow(), seed=3))
+    assert totals[-1] == count
+    assert tally.recount(session, demo_survey) == []
+    session.expire_all()
+    assert demo_survey.response_count == count + 4
