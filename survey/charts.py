@@ -9,6 +9,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from survey.questions import ResultTable
+from survey.results import CrossTab
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 COLOURS = ["#1f5fa8", "#e07b39", "#3a9d5d", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4a017", "#16a2b8"]
@@ -67,3 +68,30 @@ def figure(table: ResultTable) -> go.Figure:
 def figure_data(table: ResultTable) -> dict[str, Any]:
     """The figure as plain data, for a template to embed with ``tojson``."""
     return json.loads(figure(table).to_json())
+
+
+def crosstab_data(table: CrossTab) -> dict[str, Any]:
+    """Grouped bars: for each row option, the row percentage choosing each column option."""
+    rows = [html.escape(r.option.label) for r in table.rows]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=html.escape(column.label),
+                x=rows,
+                y=[float(r.cells[index][1].rstrip("%")) for r in table.rows],
+                marker={"color": COLOURS[index % len(COLOURS)]},
+                hovertemplate="%{x} · " + html.escape(column.label) + ": %{y}%<extra></extra>",
+            )
+            for index, column in enumerate(table.columns)
+        ]
+    )
+    fig.update_layout(
+        template="none",
+        barmode="group",
+        height=360,
+        margin={"l": 40, "r": 20, "t": 10, "b": 40},
+        font={"family": FONT, "size": 14},
+        legend={"orientation": "h", "y": -0.15},
+        yaxis={"ticksuffix": "%", "rangemode": "tozero"},
+    )
+    return json.loads(fig.to_json())

@@ -195,17 +195,17 @@ class Answer(Base):
 
     __tablename__ = "answer"
     __table_args__ = (
-        # Covers both result queries: counts per option and respondents per question.
+        # Covers counting per option and per question (recount, filtered reports) ...
         Index("ix_answer_question_option", "question_id", "option_id", "response_id"),
+        # ... and reading one response's answers (exports, cross-tabulation joins).
+        Index("ix_answer_response", "response_id", "question_id", "option_id"),
         CheckConstraint(
             "option_id IS NOT NULL OR text IS NOT NULL OR number IS NOT NULL", name="not_empty"
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("response.id", ondelete="CASCADE"), index=True
-    )
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
     option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="CASCADE"))
     text: Mapped[str | None] = mapped_column(Text)  # typed text, or an option's 其他 fill-in

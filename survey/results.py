@@ -1,14 +1,21 @@
-"""Result tables, from the counters kept by ``survey.tally``."""
+"""Result tables: from the counters kept by ``survey.tally`` for the whole survey, or counted
+from the answer rows (through their indexes) for a filtered report and a cross-tabulation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, distinct, func, select
+from sqlalchemy.orm import Session, aliased
 
 from survey import tally
-from survey.models import Question, Survey
+from survey.models import Answer, Option, Question, Response, Survey
 from survey.questions import ResultTable, get_type
+from survey.ratio import format_ratio
+
+MAX_CONDITIONS = 3  # 分类统计 on up to three questions
 
 
 @dataclass
@@ -18,17 +25,120 @@ class SurveyResults:
     tables: list[ResultTable]  # questions that have a publication table, in questionnaire order
 
 
-def survey_results(session: Session, survey: Survey) -> SurveyResults:
-    """Every question's table, from the counters: three small queries whatever the number of
-    responses (the counters are read afresh, not from objects the session may hold)."""
-    responses, respondents, option_counts = tally.kept(session, survey)
+@dataclass(frozen=True)
+class Filter:
+    """Which responses a report counts: submitted within a window, and having chosen (any of)
+    the given options of each of up to three questions."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    chose: tuple[tuple[int, tuple[int, ...]], ...] = ()  # (question id, option ids)
+
+    def __bool__(self) -> bool:
+        return bool(self.since or self.until or self.chose)
+
+    def responses(self, survey: Survey) -> Select:
+        """The ids of the responses this filter keeps."""
+        statement = select(Response.id).where(Response.survey_id == survey.id)
+        if self.since:
+            statement = statement.where(Response.submitted_at >= self.since)
+        if self.until:
+            statement = statement.where(Response.submitted_at < self.until)
+        for question_id, option_ids in self.chose:
+            statement = statement.where(
+                Response.id.in_(
+                    select(Answer.response_id).where(
+                        Answer.question_id == question_id, Answer.option_id.in_(option_ids)
+                    )
+                )
+            )
+        return statement
+
+
+def _tables(
+    survey: Survey, respondents: Mapping[int, int], option_counts: Mapping[int, int]
+) -> list[ResultTable]:
     tables = []
     for question in survey.questions:
         counts = {o.id: option_counts.get(o.id, 0) for o in question.options}
         table = get_type(question.type).tabulate(question, counts, respondents.get(question.id, 0))
         if table is not None:
             tables.append(table)
-    return SurveyResults(survey=survey, responses=responses, tables=tables)
+    return tables
+
+
+def survey_results(session: Session, survey: Survey, only: Filter | None = None) -> SurveyResults:
+    """Every question's table. Unfiltered, from the counters: three small queries whatever the
+    number of responses. Filtered, counted from the answer rows of the responses kept."""
+    if only:
+        responses, respondents, option_counts = tally.counted(
+            session, survey, only.responses(survey)
+        )
+    else:
+        responses, respondents, option_counts = tally.kept(session, survey)
+    return SurveyResults(
+        survey=survey, responses=responses, tables=_tables(survey, respondents, option_counts)
+    )
+
+
+@dataclass
+class CrossRow:
+    option: Option
+    cells: list[tuple[int, str]]  # (count, row percentage) per column option
+    total: int  # 小计: respondents who chose this row's option and answered the column question
+
+
+@dataclass
+class CrossTab:
+    """交叉分析: rows are the options of one choice question, columns those of another; each cell
+    is count(row%), the share of the row's respondents who chose that column."""
+
+    rows_question: Question
+    columns_question: Question
+    columns: list[Option]
+    rows: list[CrossRow] = field(default_factory=list)
+
+
+def crosstab(
+    session: Session,
+    survey: Survey,
+    rows_question: Question,
+    columns_question: Question,
+    only: Filter | None = None,
+) -> CrossTab:
+    """Two GROUP BYs over a self-join of the answers on the response (both sides indexed)."""
+    row, column = aliased(Answer), aliased(Answer)
+    both_answered = [
+        row.question_id == rows_question.id,
+        row.option_id.is_not(None),
+        column.response_id == row.response_id,
+        column.question_id == columns_question.id,
+        column.option_id.is_not(None),
+    ]
+    if only:
+        both_answered.append(row.response_id.in_(only.responses(survey)))
+    pairs = select(row.option_id, column.option_id, func.count()).where(*both_answered)
+    totals = select(row.option_id, func.count(distinct(row.response_id))).where(*both_answered)
+    counts = {
+        (r, c): n for r, c, n in session.execute(pairs.group_by(row.option_id, column.option_id))
+    }
+    row_totals = dict(session.execute(totals.group_by(row.option_id)).all())
+
+    def shown(option: Option, used: bool) -> bool:
+        return option.is_active or used  # retired options stay while they hold answers
+
+    columns = [
+        o
+        for o in columns_question.options
+        if shown(o, any(counts.get((r.id, o.id)) for r in rows_question.options))
+    ]
+    table = CrossTab(rows_question, columns_question, columns)
+    for option in rows_question.options:
+        total = row_totals.get(option.id, 0)
+        if shown(option, bool(total)):
+            cells = [counts.get((option.id, c.id), 0) for c in columns]
+            table.rows.append(CrossRow(option, [(n, format_ratio(n, total)) for n in cells], total))
+    return table
 
 
 def question_label(question: Question) -> str:

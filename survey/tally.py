@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import distinct, func, select, update
+from sqlalchemy import Select, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from survey.models import Answer, Option, Question, Response, Survey
@@ -57,17 +57,22 @@ class Difference:
         return f"{self.what}: 计数器 {self.kept}，实际 {self.counted}"
 
 
-def counted(session: Session, survey: Survey) -> tuple[int, Counter[int], Counter[int]]:
-    """Responses, respondents per question and answers per option, counted from the rows."""
+def counted(
+    session: Session, survey: Survey, respondents_of: Select | None = None
+) -> tuple[int, Counter[int], Counter[int]]:
+    """Responses, respondents per question and answers per option, counted from the rows;
+    only those of the responses ``respondents_of`` selects (ids), when given."""
     question_ids = [q.id for q in survey.questions]
-    responses = session.scalar(
-        select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
-    )
+    in_scope = [Answer.question_id.in_(question_ids)]
+    responses = select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
+    if respondents_of is not None:
+        in_scope.append(Answer.response_id.in_(respondents_of))
+        responses = responses.where(Response.id.in_(respondents_of))
     respondents = Counter(
         dict(
             session.execute(
                 select(Answer.question_id, func.count(distinct(Answer.response_id)))
-                .where(Answer.question_id.in_(question_ids))
+                .where(*in_scope)
                 .group_by(Answer.question_id)
             ).all()
         )
@@ -76,12 +81,12 @@ def counted(session: Session, survey: Survey) -> tuple[int, Counter[int], Counte
         dict(
             session.execute(
                 select(Answer.option_id, func.count())
-                .where(Answer.question_id.in_(question_ids), Answer.option_id.is_not(None))
+                .where(*in_scope, Answer.option_id.is_not(None))
                 .group_by(Answer.option_id)
             ).all()
         )
     )
-    return responses or 0, respondents, options
+    return session.scalar(responses) or 0, respondents, options
 
 
 def kept(session: Session, survey: Survey) -> tuple[int, dict[int, int], dict[int, int]]:

@@ -14,6 +14,7 @@ REQUIRED = {
     "admin.dashboard": Role.VIEWER,
     "admin.survey_overview": Role.VIEWER,
     "admin.preview": Role.VIEWER,
+    "admin.cross_tabulation": Role.VIEWER,
     "admin.new_survey": Role.EDITOR,
     "admin.import_survey": Role.EDITOR,
     "admin.designer": Role.EDITOR,

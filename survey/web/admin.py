@@ -44,8 +44,8 @@ from survey.design import (
 )
 from survey.models import AuditEvent, Question, Role, Survey, SurveyStatus, User, utcnow
 from survey.publish.responses import CODINGS, csv_chunks, write_xlsx
-from survey.questions import REGISTRY
-from survey.results import survey_results
+from survey.questions import REGISTRY, get_type
+from survey.results import MAX_CONDITIONS, Filter, crosstab, survey_results
 from survey.textimport import parse_text
 from survey.timeutil import office_zone, parse_local
 from survey.web.access import check_access, requires
@@ -177,18 +177,67 @@ def import_survey():  # type: ignore[no-untyped-def]
     return redirect(url_for("admin.designer", survey_id=survey.id))
 
 
+def _choice_questions(survey: Survey) -> list[Question]:
+    return [q for q in survey.questions if get_type(q.type).has_options]
+
+
+def _filter_from(args: MultiDict[str, str], survey: Survey) -> Filter:
+    """The report filter in the query string: since/until dates and chose=question:option."""
+    zone = office_zone()
+    try:
+        since = parse_local(args["since"], zone) if args.get("since") else None
+        until = parse_local(args["until"], zone, end_of_day=True) if args.get("until") else None
+    except ValueError:
+        abort(400)
+    options = {o.id: q.id for q in _choice_questions(survey) for o in q.options}
+    chosen: dict[int, list[int]] = {}
+    for value in args.getlist("chose"):
+        option_id = int(value) if value.isdigit() else None
+        if option_id not in options:
+            continue  # an empty "any" choice, or an option not of this survey
+        chosen.setdefault(options[option_id], []).append(option_id)
+    if len(chosen) > MAX_CONDITIONS:
+        abort(400)
+    return Filter(since, until, tuple((q, tuple(o)) for q, o in chosen.items()))
+
+
 @bp.get("/surveys/<int:survey_id>")
 @requires(Role.VIEWER)
 def survey_overview(survey_id: int):  # type: ignore[no-untyped-def]
     survey = _survey(survey_id)
-    results = survey_results(get_session(), survey)
+    only = _filter_from(request.args, survey)
+    results = survey_results(get_session(), survey, only)
     figures = {table.question.id: charts.figure_data(table) for table in results.tables}
     return render_template(
         "admin/survey.html",
         survey=survey,
         results=results,
         figures=figures,
+        only=only,
+        choice_questions=_choice_questions(survey),
         phase=survey.phase(utcnow()),
+    )
+
+
+@bp.get("/surveys/<int:survey_id>/crosstab")
+@requires(Role.VIEWER)
+def cross_tabulation(survey_id: int):  # type: ignore[no-untyped-def]
+    survey = _survey(survey_id)
+    questions = {q.id: q for q in _choice_questions(survey)}
+    rows_id = request.args.get("rows", type=int)
+    columns_id = request.args.get("columns", type=int)
+    only = _filter_from(request.args, survey)
+    table = None
+    if rows_id in questions and columns_id in questions and rows_id != columns_id:
+        table = crosstab(get_session(), survey, questions[rows_id], questions[columns_id], only)
+    return render_template(
+        "admin/crosstab.html",
+        survey=survey,
+        questions=list(questions.values()),
+        table=table,
+        figure=charts.crosstab_data(table) if table else None,
+        only=only,
+        choice_questions=list(questions.values()),
     )
 
 

@@ -1,4 +1,4 @@
-"""response counters
+"""response counters, and an index to read one response's answers
 
 Revision ID: 0002
 Revises: 0001
@@ -26,6 +26,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('response_count', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('last_response_at', sa.DateTime(), nullable=True))
 
+    with op.batch_alter_table('answer', schema=None) as batch_op:
+        batch_op.drop_index('ix_answer_response_id')
+        batch_op.create_index('ix_answer_response', ['response_id', 'question_id', 'option_id'], unique=False)
+
     # Count what is already stored, so the counters start right.
     op.execute(
         "UPDATE option SET answer_count = "
@@ -44,6 +48,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('answer', schema=None) as batch_op:
+        batch_op.drop_index('ix_answer_response')
+        batch_op.create_index('ix_answer_response_id', ['response_id'], unique=False)
+
     with op.batch_alter_table('survey', schema=None) as batch_op:
         batch_op.drop_column('last_response_at')
         batch_op.drop_column('response_count')
