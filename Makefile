@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask --app survey
 STAMP := $(VENV)/.installed
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard survey/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint format install translations clean
+.PHONY: run test bench lint format install translations clean
 
 run: install
 	$(FLASK) init-db
@@ -17,6 +17,11 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest --db sqlite
 	$(PY) -m pytest --db postgresql -m "not browser"
+
+# Benchmarks against the bare reference app (bench/); takes about 15 minutes, needs wrk.
+bench: install
+	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
+	$(PY) bench/run.py
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,8 +18,8 @@ from survey import create_app, db
 from survey.definition import create_survey, validate
 from survey.models import Survey, utcnow
 from survey.timeutil import office_zone
+from tests.pgserver import running_postgres
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless",
@@ -44,51 +40,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _as_postgres(args: list[str]) -> list[str]:
-    # initdb refuses to run as root.
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """A throw-away PostgreSQL server in a temporary directory; yields its base URL."""
-    data = Path(tempfile.mkdtemp(prefix="survey-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(data, "postgres", "postgres")
-    port = _free_port()
-    quiet = {"check": True, "stdout": subprocess.DEVNULL}
-    subprocess.run(
-        _as_postgres(
-            [
-                str(PG_BIN / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-            ]
-        ),
-        **quiet,
-    )
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off"
-    pg_ctl = [str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-t", "30"]
-    subprocess.run(
-        _as_postgres([*pg_ctl, "-l", str(data / "log"), "-o", options, "start"]), **quiet
-    )
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(_as_postgres([*pg_ctl, "-m", "immediate", "stop"]), **quiet)
-        shutil.rmtree(data, ignore_errors=True)
+    with running_postgres() as url:
+        yield url
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from survey import collect, csrf, limiter
@@ -103,5 +104,8 @@ def render_form(
 
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str) -> Response | str:
-    survey = _survey_or_404(slug)
+    # The survey row alone: the page needs no questions.
+    survey = get_session().scalar(select(Survey).where(Survey.slug == slug))
+    if survey is None or survey.status == SurveyStatus.DRAFT:
+        abort(404)
     return render_template("respond/thanks.html", survey=survey)

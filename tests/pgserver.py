@@ -1,0 +1,47 @@
+"""A throw-away PostgreSQL server in a temporary directory, for the tests and the benchmarks."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    # initdb refuses to run as root.
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@contextlib.contextmanager
+def running_postgres() -> Iterator[str]:
+    """Start a server on a free port; yield its base URL (add "/dbname"); stop and remove it."""
+    data = Path(tempfile.mkdtemp(prefix="survey-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres", "postgres")
+    port = free_port()
+    quiet = {"check": True, "stdout": subprocess.DEVNULL}
+    initdb = [str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
+    subprocess.run(_as_postgres([*initdb, "-E", "UTF8", "--locale=C.UTF-8"]), **quiet)
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off"
+    pg_ctl = [str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-t", "30"]
+    subprocess.run(
+        _as_postgres([*pg_ctl, "-l", str(data / "log"), "-o", options, "start"]), **quiet
+    )
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(_as_postgres([*pg_ctl, "-m", "immediate", "stop"]), **quiet)
+        shutil.rmtree(data, ignore_errors=True)
