@@ -7,7 +7,8 @@ bind = os.environ.get("SURVEY_BIND", "127.0.0.1:8000")
 # Sync workers: each request is short (a form, a GROUP BY) and they beat threads for inserts.
 workers = int(os.environ.get("SURVEY_WORKERS", multiprocessing.cpu_count() * 2))
 worker_class = "sync"
-timeout = 30
+# Streaming the CSV of a million responses takes about a minute and holds its worker meanwhile.
+timeout = 300
 # Recycle workers now and then so no slow leak can grow without bound.
 max_requests = 5000
 max_requests_jitter = 500

@@ -54,7 +54,7 @@ def flask(env: dict, *args: str, stdin: str | None = None) -> str:
 def gunicorn(app: str, env: dict):  # type: ignore[no-untyped-def]
     port = free_port()
     process = subprocess.Popen(
-        [str(VENV / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
+        [str(VENV / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "--timeout", "600",
          "--log-level", "warning", "--access-logfile", "/dev/null", app],
         env=env, cwd=ROOT,
     )  # fmt: skip

@@ -10,9 +10,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, text, update
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from survey import tally
 from survey.models import Option, Question, Survey
 
 # One generated answer row: (option_id, text, number).
@@ -94,7 +95,14 @@ def generate_responses(
                     if option_id is not None:
                         option_counts[option_id] += 1
         _write(connection, responses, answers)
-        _add_counts(session, survey, size, latest, question_counts, option_counts)
+        tally.add(
+            session,
+            survey.id,
+            responses=size,
+            latest=latest,
+            respondents=question_counts,
+            options=option_counts,
+        )
         session.commit()
         done += size
         yield done
@@ -131,34 +139,3 @@ def _write(connection: Connection, responses: list[tuple], answers: list[tuple])
     cursor.executemany(f"INSERT INTO response ({response_columns}) VALUES (?, ?, ?, ?)", responses)
     cursor.executemany(f"INSERT INTO answer ({answer_columns}) VALUES (?, ?, ?, ?, ?)", answers)
     cursor.close()
-
-
-def _add_counts(
-    session: Session,
-    survey: Survey,
-    size: int,
-    latest: datetime,
-    question_counts: Counter[int],
-    option_counts: Counter[int],
-) -> None:
-    plain = {"synchronize_session": False}
-    session.execute(
-        update(Survey)
-        .where(Survey.id == survey.id)
-        .values(response_count=Survey.response_count + size, last_response_at=latest),
-        execution_options=plain,
-    )
-    for question_id, n in sorted(question_counts.items()):
-        session.execute(
-            update(Question)
-            .where(Question.id == question_id)
-            .values(respondent_count=Question.respondent_count + n),
-            execution_options=plain,
-        )
-    for option_id, n in sorted(option_counts.items()):
-        session.execute(
-            update(Option)
-            .where(Option.id == option_id)
-            .values(answer_count=Option.answer_count + n),
-            execution_options=plain,
-        )

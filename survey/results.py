@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Subquery, distinct, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from survey import tally
@@ -37,22 +37,40 @@ class Filter:
     def __bool__(self) -> bool:
         return bool(self.since or self.until or self.chose)
 
-    def responses(self, survey: Survey) -> Select:
-        """The ids of the responses this filter keeps."""
-        statement = select(Response.id).where(Response.survey_id == survey.id)
+    def responses(self, survey: Survey) -> Subquery:
+        """The ids (column ``id``) of the responses this filter keeps, each once.
+
+        The first chosen-option condition drives (an index range of the answers), the others
+        are probes of the per-response index; without one, the survey's responses drive.
+        """
+        if self.chose:
+            (question_id, option_ids), *others = self.chose
+            first = aliased(Answer)
+            kept = first.response_id
+            statement = (
+                select(kept.label("id"))
+                .where(first.question_id == question_id, first.option_id.in_(option_ids))
+                .distinct()
+            )
+            if self.since or self.until:
+                statement = statement.join(Response, Response.id == kept)
+        else:
+            others, kept = [], Response.id
+            statement = select(kept.label("id")).where(Response.survey_id == survey.id)
         if self.since:
             statement = statement.where(Response.submitted_at >= self.since)
         if self.until:
             statement = statement.where(Response.submitted_at < self.until)
-        for question_id, option_ids in self.chose:
+        for question_id, option_ids in others:
+            other = aliased(Answer)
             statement = statement.where(
-                Response.id.in_(
-                    select(Answer.response_id).where(
-                        Answer.question_id == question_id, Answer.option_id.in_(option_ids)
-                    )
+                exists().where(
+                    other.response_id == kept,
+                    other.question_id == question_id,
+                    other.option_id.in_(option_ids),
                 )
             )
-        return statement
+        return statement.subquery("kept")
 
 
 def _tables(
@@ -108,17 +126,19 @@ def crosstab(
 ) -> CrossTab:
     """Two GROUP BYs over a self-join of the answers on the response (both sides indexed)."""
     row, column = aliased(Answer), aliased(Answer)
+    # Every answer to a choice question names an option. (No "option_id IS NOT NULL" on the
+    # column side: it would tempt SQLite to range-scan the other index once per row.)
     both_answered = [
         row.question_id == rows_question.id,
-        row.option_id.is_not(None),
         column.response_id == row.response_id,
         column.question_id == columns_question.id,
-        column.option_id.is_not(None),
     ]
-    if only:
-        both_answered.append(row.response_id.in_(only.responses(survey)))
     pairs = select(row.option_id, column.option_id, func.count()).where(*both_answered)
     totals = select(row.option_id, func.count(distinct(row.response_id))).where(*both_answered)
+    if only:
+        kept = only.responses(survey)
+        pairs = pairs.join(kept, kept.c.id == row.response_id)
+        totals = totals.join(kept, kept.c.id == row.response_id)
     counts = {
         (r, c): n for r, c, n in session.execute(pairs.group_by(row.option_id, column.option_id))
     }

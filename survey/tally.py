@@ -6,11 +6,11 @@ from the answer rows and reports any difference."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, distinct, func, select, update
+from sqlalchemy import Subquery, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from survey.models import Answer, Option, Question, Response, Survey
@@ -23,28 +23,50 @@ def count_response(
 ) -> None:
     """Add one stored response and its answers to the counters."""
     answers = list(answers)
-    option_ids = sorted({a.option_id for a in answers if a.option_id is not None})
-    question_ids = sorted({a.question_id for a in answers})
+    add(
+        session,
+        survey_id,
+        responses=1,
+        latest=at,
+        respondents=Counter({a.question_id for a in answers}),
+        options=Counter({a.option_id for a in answers if a.option_id is not None}),
+    )
+
+
+def add(
+    session: Session,
+    survey_id: int,
+    *,
+    responses: int,
+    latest: datetime,
+    respondents: Mapping[int, int],
+    options: Mapping[int, int],
+) -> None:
+    """Increase the counters by SQL (never read, add, write back), one UPDATE per table and
+    increment, rows in id order so that concurrent transactions lock them in the same order."""
     session.execute(
         update(Survey)
         .where(Survey.id == survey_id)
-        .values(response_count=Survey.response_count + 1, last_response_at=at),
+        .values(response_count=Survey.response_count + responses, last_response_at=latest),
         execution_options=_PLAIN,
     )
-    if question_ids:
-        session.execute(
-            update(Question)
-            .where(Question.id.in_(question_ids))
-            .values(respondent_count=Question.respondent_count + 1),
-            execution_options=_PLAIN,
-        )
-    if option_ids:
-        session.execute(
-            update(Option)
-            .where(Option.id.in_(option_ids))
-            .values(answer_count=Option.answer_count + 1),
-            execution_options=_PLAIN,
-        )
+    for column, counts in (
+        (Question.respondent_count, respondents),
+        (Option.answer_count, options),
+    ):
+        table = column.class_
+        for increment, ids in _by_increment(counts).items():
+            session.execute(
+                update(table).where(table.id.in_(ids)).values({column: column + increment}),
+                execution_options=_PLAIN,
+            )
+
+
+def _by_increment(counts: Mapping[int, int]) -> dict[int, list[int]]:
+    grouped: dict[int, list[int]] = {}
+    for key, increment in sorted(counts.items()):
+        grouped.setdefault(increment, []).append(key)
+    return grouped
 
 
 @dataclass
@@ -58,30 +80,34 @@ class Difference:
 
 
 def counted(
-    session: Session, survey: Survey, respondents_of: Select | None = None
+    session: Session, survey: Survey, kept: Subquery | None = None
 ) -> tuple[int, Counter[int], Counter[int]]:
-    """Responses, respondents per question and answers per option, counted from the rows;
-    only those of the responses ``respondents_of`` selects (ids), when given."""
-    question_ids = [q.id for q in survey.questions]
-    in_scope = [Answer.question_id.in_(question_ids)]
-    responses = select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
-    if respondents_of is not None:
-        in_scope.append(Answer.response_id.in_(respondents_of))
-        responses = responses.where(Response.id.in_(respondents_of))
+    """Responses, respondents per question and answers per option, counted from the rows; only
+    those of the responses whose ids ``kept`` lists (column ``id``), when given."""
+    if kept is None:
+        responses = select(func.count()).where(Response.survey_id == survey.id)
+        answers = (
+            select()
+            .select_from(Answer)
+            .where(Answer.question_id.in_([q.id for q in survey.questions]))
+        )
+    else:
+        responses = select(func.count()).select_from(kept)
+        answers = select().select_from(kept).join(Answer, Answer.response_id == kept.c.id)
     respondents = Counter(
         dict(
             session.execute(
-                select(Answer.question_id, func.count(distinct(Answer.response_id)))
-                .where(*in_scope)
-                .group_by(Answer.question_id)
+                answers.add_columns(
+                    Answer.question_id, func.count(distinct(Answer.response_id))
+                ).group_by(Answer.question_id)
             ).all()
         )
     )
     options = Counter(
         dict(
             session.execute(
-                select(Answer.option_id, func.count())
-                .where(*in_scope, Answer.option_id.is_not(None))
+                answers.add_columns(Answer.option_id, func.count())
+                .where(Answer.option_id.is_not(None))
                 .group_by(Answer.option_id)
             ).all()
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from survey.models import Question, Survey
@@ -50,3 +51,12 @@ def fresh_form(client, survey: Survey, answers: dict[str, Any]) -> dict[str, Any
 def plain(html: str) -> str:
     """The text of some HTML, tags removed."""
     return re.sub(r"<[^>]+>", "", html)
+
+
+SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Keep a full-page screenshot of what the browser test saw, to look at after a change."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

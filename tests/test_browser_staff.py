@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import PASSWORD
+from tests.helpers import shot
 
 pytestmark = pytest.mark.browser
 
 LAPTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "locale": "zh-CN"}  # fmt: skip
-SHOTS = Path(__file__).parent.parent / "screenshots"
 
 
 @pytest.fixture
 def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, **LAPTOP}
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
 def log_in(page: Page, live_server: str, username: str) -> None:
