@@ -15,7 +15,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from survey import audit
-from survey.definition import LIMITS
+from survey.definition import LIMITS, create_survey
 from survey.models import Answer, Option, Question, Survey, SurveyStatus, User
 from survey.questions import REGISTRY, get_type
 
@@ -44,6 +44,20 @@ def has_answers(session: Session, question: Question) -> bool:
 
 def _option_has_answers(session: Session, option: Option) -> bool:
     return bool(session.scalar(select(exists().where(Answer.option_id == option.id))))
+
+
+def new_draft(session: Session, actor: User, title: str, issuer: str) -> Survey:
+    """An empty draft to fill in the designer."""
+    title, issuer = title.strip(), issuer.strip()
+    if not title or len(title) > LIMITS["title"] or len(issuer) > LIMITS["issuer"]:
+        raise DesignError(f"请填写问卷标题（最多 {LIMITS['title']} 字）")
+    survey = create_survey(
+        session,
+        {"title": title, "issuer": issuer, "description": "", "thank_you": "", "opens": None,
+         "closes": None, "questions": []},
+    )  # fmt: skip
+    audit.record(session, actor, "survey.create", survey)
+    return survey
 
 
 def update_settings(

@@ -36,8 +36,8 @@ from survey.design import (
     add_question,
     delete_question,
     duplicate_question,
-    has_answers,
     move_question,
+    new_draft,
     parse_settings,
     update_question,
     update_settings,
@@ -125,18 +125,14 @@ def dashboard():  # type: ignore[no-untyped-def]
 def new_survey():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         return render_template("admin/new.html")
-    title = request.form.get("title", "").strip()
-    if not title or len(title) > 200:
-        flash("请填写问卷标题（最多 200 字）", "error")
-        return render_template("admin/new.html"), 422
     session = get_session()
-    definition = {"title": title, "issuer": request.form.get("issuer", "").strip()[:100]}
-    survey = create_survey(
-        session,
-        {**definition, "description": "", "thank_you": "", "opens": None, "closes": None,
-         "questions": []},
-    )  # fmt: skip
-    audit.record(session, current_user, "survey.create", survey)
+    try:
+        survey = new_draft(
+            session, current_user, request.form.get("title", ""), request.form.get("issuer", "")
+        )
+    except DesignError as error:
+        flash(str(error), "error")
+        return render_template("admin/new.html"), 422
     session.commit()
     return redirect(url_for("admin.designer", survey_id=survey.id))
 
@@ -245,8 +241,7 @@ def cross_tabulation(survey_id: int):  # type: ignore[no-untyped-def]
 @requires(Role.EDITOR)
 def designer(survey_id: int):  # type: ignore[no-untyped-def]
     survey = _survey(survey_id)
-    session = get_session()
-    answered = {q.id for q in survey.questions if has_answers(session, q)}
+    answered = {q.id for q in survey.questions if q.respondent_count}
     return render_template("admin/designer.html", survey=survey, types=REGISTRY, answered=answered)
 
 
