@@ -11,8 +11,24 @@ from survey.questions import ResultTable
 from survey.results import CrossTab
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
-COLOURS = ["#1f5fa8", "#e07b39", "#3a9d5d", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4a017", "#16a2b8",
-           "#6b8e23", "#b5651d", "#4b0082", "#2f4f4f", "#d1477a", "#5f9ea0", "#8b4513", "#483d8b"]  # fmt: skip
+COLOURS = [
+    "#1f5fa8",
+    "#e07b39",
+    "#3a9d5d",
+    "#c0392b",
+    "#8e6bbf",
+    "#7f8c8d",
+    "#d4a017",
+    "#16a2b8",
+    "#6b8e23",
+    "#b5651d",
+    "#4b0082",
+    "#2f4f4f",
+    "#d1477a",
+    "#5f9ea0",
+    "#8b4513",
+    "#483d8b",
+]
 # Pie slices stop being readable past a handful of options; a bar chart then.
 PIE_MAX_OPTIONS = 6
 

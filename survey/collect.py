@@ -32,11 +32,11 @@ class NotOpen(Exception):
 
 @dataclass
 class Outcome:
-    """What became of a submission: stored, a replay of a stored one, or errors to correct."""
+    """What became of a submission: the stored response (also for a replayed form), or errors
+    to correct."""
 
     errors: dict[int, str] = field(default_factory=dict)  # question id -> message
     response_id: int | None = None
-    replayed: bool = False
 
     @property
     def accepted(self) -> bool:
@@ -97,7 +97,7 @@ def submit(
 
     existing = session.scalar(select(Response.id).where(Response.submission_key == key))
     if existing is not None:
-        return Outcome(response_id=existing, replayed=True)
+        return Outcome(response_id=existing)
 
     outcome = Outcome()
     answers: list[Answer] = []
@@ -120,6 +120,6 @@ def submit(
         stored = session.scalar(select(Response.id).where(Response.submission_key == key))
         if stored is None:
             raise
-        return Outcome(response_id=stored, replayed=True)
+        return Outcome(response_id=stored)
     outcome.response_id = response.id
     return outcome
