@@ -58,9 +58,10 @@ def configure_extensions(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    from flask import current_app
+    from flask import current_app, has_request_context
 
-    choice = request.cookies.get("lang")
+    # The shell (CLI commands) speaks the default language.
+    choice = request.cookies.get("lang") if has_request_context() else None
     if choice in current_app.config["LANGUAGES"]:
         return choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]

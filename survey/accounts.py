@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -20,7 +21,7 @@ class AccountError(ValueError):
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+        raise AccountError(_("密码至少 %(n)s 位", n=MIN_PASSWORD_LENGTH))
 
 
 def create_user(
@@ -33,9 +34,9 @@ def create_user(
 ) -> User:
     username = username.strip()
     if not username or len(username) > 64:
-        raise AccountError("用户名应为 1 到 64 个字符")
+        raise AccountError(_("用户名应为 1 到 64 个字符"))
     if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-        raise AccountError(f"用户名 {username} 已存在")
+        raise AccountError(_("用户名 %(name)s 已存在", name=username))
     check_password_rules(password)
     user = User(
         username=username,
@@ -73,7 +74,7 @@ def update_user(
     """Change an account; an admin cannot demote or deactivate themselves (nobody would be left)."""
     changes: dict[str, object] = {}
     if user.id == actor.id and (role not in (None, Role.ADMIN) or is_active is False):
-        raise AccountError("不能降低或停用自己的管理员账号")
+        raise AccountError(_("不能降低或停用自己的管理员账号"))
     if role is not None and role != user.role:
         changes["role"] = [user.role, str(role)]
         user.role = role

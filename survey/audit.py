@@ -5,37 +5,38 @@ from __future__ import annotations
 from typing import Any
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from survey.models import AuditEvent, Survey, User, utcnow
 
 # Actions and how the log page names them.
 ACTIONS = {
-    "auth.login": "登录",
-    "auth.login_failed": "登录失败",
-    "auth.logout": "退出",
-    "survey.create": "创建问卷",
-    "survey.import": "导入问卷",
-    "survey.copy": "复制问卷",
-    "survey.edit": "修改问卷设置",
-    "question.add": "添加题目",
-    "question.edit": "修改题目",
-    "question.move": "调整题目顺序",
-    "question.duplicate": "复制题目",
-    "question.delete": "删除题目",
-    "option.retire": "停用选项",
-    "survey.open": "开始收集",
-    "survey.schedule": "定时开始收集",
-    "survey.close": "结束收集",
-    "survey.publish": "发布结果",
-    "survey.unpublish": "撤回结果",
-    "survey.archive": "归档问卷",
-    "survey.delete": "删除草稿",
-    "responses.delete": "删除全部答卷",
-    "results.export": "导出结果",
-    "responses.export": "导出答卷",
-    "user.create": "创建账号",
-    "user.edit": "修改账号",
+    "auth.login": _l("登录"),
+    "auth.login_failed": _l("登录失败"),
+    "auth.logout": _l("退出"),
+    "survey.create": _l("创建问卷"),
+    "survey.import": _l("导入问卷"),
+    "survey.copy": _l("复制问卷"),
+    "survey.edit": _l("修改问卷设置"),
+    "question.add": _l("添加题目"),
+    "question.edit": _l("修改题目"),
+    "question.move": _l("调整题目顺序"),
+    "question.duplicate": _l("复制题目"),
+    "question.delete": _l("删除题目"),
+    "option.retire": _l("停用选项"),
+    "survey.open": _l("开始收集"),
+    "survey.schedule": _l("定时开始收集"),
+    "survey.close": _l("结束收集"),
+    "survey.publish": _l("发布结果"),
+    "survey.unpublish": _l("撤回结果"),
+    "survey.archive": _l("归档问卷"),
+    "survey.delete": _l("删除草稿"),
+    "responses.delete": _l("删除全部答卷"),
+    "results.export": _l("导出结果"),
+    "responses.export": _l("导出答卷"),
+    "user.create": _l("创建账号"),
+    "user.edit": _l("修改账号"),
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -35,7 +36,7 @@ class OptionEdit:
 
 def _editable(survey: Survey) -> None:
     if survey.status == SurveyStatus.ARCHIVED:
-        raise DesignError("已归档的问卷不能修改")
+        raise DesignError(_("已归档的问卷不能修改"))
 
 
 def has_answers(session: Session, question: Question) -> bool:
@@ -50,7 +51,7 @@ def new_draft(session: Session, actor: User, title: str, issuer: str) -> Survey:
     """An empty draft to fill in the designer."""
     title, issuer = title.strip(), issuer.strip()
     if not title or len(title) > LIMITS["title"] or len(issuer) > LIMITS["issuer"]:
-        raise DesignError(f"请填写问卷标题（最多 {LIMITS['title']} 字）")
+        raise DesignError(_("请填写问卷标题（最多 %(n)s 字）", n=LIMITS["title"]))
     survey = create_survey(
         session,
         {"title": title, "issuer": issuer, "description": "", "thank_you": "", "opens": None,
@@ -75,11 +76,17 @@ def update_settings(
     _editable(survey)
     title = title.strip()
     if not title:
-        raise DesignError("请填写问卷标题")
+        raise DesignError(_("请填写问卷标题"))
     if len(title) > LIMITS["title"] or len(issuer.strip()) > LIMITS["issuer"]:
-        raise DesignError(f"标题最多 {LIMITS['title']} 字，发布单位最多 {LIMITS['issuer']} 字")
+        raise DesignError(
+            _(
+                "标题最多 %(title)s 字，发布单位最多 %(issuer)s 字",
+                title=LIMITS["title"],
+                issuer=LIMITS["issuer"],
+            )
+        )
     if opens_at and closes_at and opens_at >= closes_at:
-        raise DesignError("截止时间应晚于开始时间")
+        raise DesignError(_("截止时间应晚于开始时间"))
     before = {"title": survey.title, "opens_at": survey.opens_at, "closes_at": survey.closes_at}
     survey.title, survey.issuer = title, issuer.strip()
     survey.description, survey.thank_you = description.strip(), thank_you.strip()
@@ -100,7 +107,7 @@ def add_question(session: Session, survey: Survey, actor: User, type_name: str) 
     _editable(survey)
     kind = REGISTRY.get(type_name)
     if kind is None:
-        raise DesignError("未知的题型")
+        raise DesignError(_("未知的题型"))
     question = Question(
         position=len(survey.questions),
         key=_unused_key(survey),
@@ -122,7 +129,7 @@ def parse_settings(type_name: str, raw: dict[str, str]) -> dict[str, Any]:
     """Type-specific settings from form text: blank means unset."""
     settings: dict[str, Any] = {}
     if type_name not in REGISTRY:
-        raise DesignError("未知的题型")
+        raise DesignError(_("未知的题型"))
     for setting in get_type(type_name).settings:
         value = raw.get(setting.key, "").strip()
         if setting.kind is bool:
@@ -134,8 +141,10 @@ def parse_settings(type_name: str, raw: dict[str, str]) -> dict[str, Any]:
         try:
             settings[setting.key] = setting.kind(value)
         except ValueError:
-            kinds = {int: "整数", float: "数字", str: "文字"}
-            raise DesignError(f"“{setting.label}”应为{kinds[setting.kind]}") from None
+            kinds = {int: _("整数"), float: _("数字"), str: _("文字")}
+            raise DesignError(
+                _("“%(label)s”应为%(kind)s", label=setting.label, kind=kinds[setting.kind])
+            ) from None
     return settings
 
 
@@ -155,14 +164,14 @@ def update_question(
     _editable(survey)
     title = title.strip()
     if not title:
-        raise DesignError("请填写题目")
+        raise DesignError(_("请填写题目"))
     answered = has_answers(session, question)
     if type_name != question.type:
         if type_name not in REGISTRY:
-            raise DesignError("未知的题型")
+            raise DesignError(_("未知的题型"))
         if answered:
             raise DesignError(
-                "这道题已有答卷，不能更改题型：已有的回答会失去意义。可以新建一道题。"
+                _("这道题已有答卷，不能更改题型：已有的回答会失去意义。可以新建一道题。")
             )
     kind = get_type(type_name)
     options = [OptionEdit(o.id, o.label.strip(), o.fill_in) for o in options if o.label.strip()]
@@ -172,11 +181,11 @@ def update_question(
     if kind.has_options:
         labels = [o.label for o in options]
         if len(labels) < 2:
-            raise DesignError("至少需要两个选项")
+            raise DesignError(_("至少需要两个选项"))
         if len(set(labels)) != len(labels):
-            raise DesignError("选项不能重复")
+            raise DesignError(_("选项不能重复"))
         if any(len(label) > LIMITS["label"] for label in labels):
-            raise DesignError(f"选项最多 {LIMITS['label']} 个字")
+            raise DesignError(_("选项最多 %(n)s 个字", n=LIMITS["label"]))
     problems = kind.check_settings(settings, len(options))
     if problems:
         raise DesignError("；".join(message for _key, message in problems))
@@ -273,7 +282,7 @@ def delete_question(session: Session, question: Question, actor: User) -> None:
     survey = question.survey
     _editable(survey)
     if has_answers(session, question):
-        raise DesignError("这道题已有答卷，不能删除：删除会丢失已收集的回答。")
+        raise DesignError(_("这道题已有答卷，不能删除：删除会丢失已收集的回答。"))
     survey.questions.remove(question)
     for position, item in enumerate(survey.questions):
         item.position = position

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -32,12 +33,12 @@ def open_survey(
 ) -> None:
     """Take answers from now, or from ``at`` when given (a scheduled start)."""
     if survey.status == SurveyStatus.ARCHIVED:
-        raise LifecycleError("已归档的问卷不能再开始收集")
+        raise LifecycleError(_("已归档的问卷不能再开始收集"))
     if not survey.questions:
-        raise LifecycleError("问卷还没有题目")
+        raise LifecycleError(_("问卷还没有题目"))
     start = at if at and at > now else None
     if survey.closes_at and (start or now) >= survey.closes_at:
-        raise LifecycleError("开始时间应早于截止时间，请先修改征集时间")
+        raise LifecycleError(_("开始时间应早于截止时间，请先修改征集时间"))
     if start:
         survey.opens_at = start
     elif survey.opens_at and survey.opens_at > now:
@@ -48,14 +49,14 @@ def open_survey(
 
 def close_survey(session: Session, survey: Survey, actor: User) -> None:
     if survey.status != SurveyStatus.OPEN:
-        raise LifecycleError("只有收集中的问卷可以结束")
+        raise LifecycleError(_("只有收集中的问卷可以结束"))
     survey.close()
     audit.record(session, actor, "survey.close", survey)
 
 
 def publish_results(session: Session, survey: Survey, actor: User, now: datetime) -> None:
     if survey.status == SurveyStatus.DRAFT:
-        raise LifecycleError("草稿没有结果可发布")
+        raise LifecycleError(_("草稿没有结果可发布"))
     survey.publish_results(now)
     audit.record(session, actor, "survey.publish", survey)
 
@@ -96,14 +97,14 @@ def copy_survey(session: Session, survey: Survey, actor: User) -> Survey:
 
 def delete_draft(session: Session, survey: Survey, actor: User) -> None:
     if survey.status != SurveyStatus.DRAFT or response_count(session, survey):
-        raise LifecycleError("只能删除没有答卷的草稿；有答卷的问卷请归档")
+        raise LifecycleError(_("只能删除没有答卷的草稿；有答卷的问卷请归档"))
     audit.record(session, actor, "survey.delete", title=survey.title)
     session.delete(survey)
 
 
 def archive_survey(session: Session, survey: Survey, actor: User) -> None:
     if survey.status == SurveyStatus.DRAFT:
-        raise LifecycleError("草稿不需要归档，可以直接删除")
+        raise LifecycleError(_("草稿不需要归档，可以直接删除"))
     survey.status = SurveyStatus.ARCHIVED
     audit.record(session, actor, "survey.archive", survey)
 
@@ -111,9 +112,9 @@ def archive_survey(session: Session, survey: Survey, actor: User) -> None:
 def delete_responses(session: Session, survey: Survey, actor: User, confirmation: str) -> int:
     """Delete every response, once the staff member has typed the survey's title to confirm."""
     if confirmation.strip() != survey.title:
-        raise LifecycleError("请输入完整的问卷标题以确认删除")
+        raise LifecycleError(_("请输入完整的问卷标题以确认删除"))
     if survey.results_published:
-        raise LifecycleError("结果已发布，请先撤回结果再删除答卷")
+        raise LifecycleError(_("结果已发布，请先撤回结果再删除答卷"))
     count = response_count(session, survey)
     session.execute(delete(Response).where(Response.survey_id == survey.id))
     tally.recount(session, survey)

@@ -177,3 +177,18 @@ def test_audit_log_records_and_filters(client, session, login, demo_survey, make
     assert "结束收集" in mine
     events = session.scalars(select(AuditEvent).where(AuditEvent.user_id == admin.id)).all()
     assert {e.action for e in events} >= {"auth.login", "survey.close", "question.add"}
+
+
+def test_staff_pages_speak_english_too(client, login, demo_survey):
+    login("admin")
+    client.get("/lang/en")
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    assert "<h1>Surveys</h1>" in dashboard and "Last response" in dashboard
+    designer = client.get(f"/admin/surveys/{demo_survey.id}/edit").get_data(as_text=True)
+    assert "Save question 1" in designer and "Has answers: the type cannot change" in designer
+    assert "Single choice" in designer
+    refused = post(client, f"/admin/surveys/{demo_survey.id}/delete")
+    assert refused.status_code == 302
+    assert "Only drafts without responses can be deleted" in flashes(
+        client, f"/admin/surveys/{demo_survey.id}"
+    )

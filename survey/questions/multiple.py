@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Question
@@ -14,11 +15,11 @@ from survey.questions.choice import ChoiceType
 class MultipleChoice(ChoiceType):
     name = "multiple"
     report_label = "[多选题]"
-    display_name = "多选题"
+    display_name = _l("多选题")
     template = "questions/multiple.html"
     settings = (
-        Setting("min_choices", int, "最少选择几项"),
-        Setting("max_choices", int, "最多选择几项"),
+        Setting("min_choices", int, _l("最少选择几项")),
+        Setting("max_choices", int, _l("最多选择几项")),
     )
 
     def check_settings(

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Question
@@ -21,13 +22,13 @@ class Number(QuestionType):
 
     name = "number"
     report_label = "[填空题]"
-    display_name = "数字填空"
+    display_name = _l("数字填空")
     template = "questions/number.html"
     settings = (
-        Setting("min", float, "最小值"),
-        Setting("max", float, "最大值"),
-        Setting("integer", bool, "只能填整数"),
-        Setting("unit", str, "单位"),
+        Setting("min", float, _l("最小值")),
+        Setting("max", float, _l("最大值")),
+        Setting("integer", bool, _l("只能填整数")),
+        Setting("unit", str, _l("单位")),
     )
 
     def check_settings(

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Question
@@ -15,10 +16,13 @@ class ShortText(QuestionType):
 
     name = "text"
     report_label = "[填空题]"
-    display_name = "单行填空"
+    display_name = _l("单行填空")
     template = "questions/text.html"
     default_max_length = 200
-    settings = (Setting("max_length", int, "最多字数"), Setting("placeholder", str, "提示文字"))
+    settings = (
+        Setting("max_length", int, _l("最多字数")),
+        Setting("placeholder", str, _l("提示文字")),
+    )
 
     def check_settings(
         self, settings: Mapping[str, Any], option_count: int

@@ -20,6 +20,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
@@ -54,11 +56,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(check_access)
 
 STATUS_FILTERS = {
-    "draft": "草稿",
-    "not_started": "未开始",
-    "open": "进行中",
-    "ended": "已结束",
-    "archived": "已归档",
+    "draft": _l("草稿"),
+    "not_started": _l("未开始"),
+    "open": _l("进行中"),
+    "ended": _l("已结束"),
+    "archived": _l("已归档"),
 }
 AUDIT_PAGE_SIZE = 100
 
@@ -149,7 +151,7 @@ def import_survey():  # type: ignore[no-untyped-def]
         try:
             text = upload.read(512 * 1024).decode("utf-8-sig")
         except UnicodeDecodeError:
-            flash("文件不是 UTF-8 编码", "error")
+            flash(_("文件不是 UTF-8 编码"), "error")
             return render_template("admin/import.html", text="", fmt=fmt, problems=[]), 422
     zone = office_zone()
     try:
@@ -168,8 +170,8 @@ def import_survey():  # type: ignore[no-untyped-def]
     audit.record(session, current_user, "survey.import", survey, format=fmt)
     session.commit()
     for warning in warnings:
-        flash(f"注意：{warning}", "warning")
-    flash(f"已导入 {len(survey.questions)} 道题，请检查后开始收集", "success")
+        flash(_("注意：%(problem)s", problem=warning), "warning")
+    flash(_("已导入 %(n)s 道题，请检查后开始收集", n=len(survey.questions)), "success")
     return redirect(url_for("admin.designer", survey_id=survey.id))
 
 
@@ -265,7 +267,7 @@ def _designer_action(survey: Survey, action: Callable[[], object], anchor: str =
         flash(str(error), "error")
     else:
         session.commit()
-        flash("已保存", "success")
+        flash(_("已保存"), "success")
     return redirect(url_for("admin.designer", survey_id=survey.id) + anchor)
 
 
@@ -417,17 +419,17 @@ def _transition(survey: Survey, action: str) -> None:
         count = lifecycle.delete_responses(
             session, survey, current_user, request.form.get("confirm_title", "")
         )
-        flash(f"已删除 {count} 份答卷", "success")
+        flash(_("已删除 %(n)s 份答卷", n=count), "success")
     else:
         abort(404)
 
 
 TRANSITION_MESSAGES = {
-    "open": "已开始收集",
-    "close": "已结束收集",
-    "publish": "结果已发布",
-    "unpublish": "结果已撤回",
-    "archive": "已归档",
+    "open": _l("已开始收集"),
+    "close": _l("已结束收集"),
+    "publish": _l("结果已发布"),
+    "unpublish": _l("结果已撤回"),
+    "archive": _l("已归档"),
 }
 
 
@@ -444,7 +446,7 @@ def transition(survey_id: int, action: str):  # type: ignore[no-untyped-def]
     else:
         session.commit()
         if action in TRANSITION_MESSAGES:
-            flash(TRANSITION_MESSAGES[action], "success")
+            flash(str(TRANSITION_MESSAGES[action]), "success")
     return redirect(url_for("admin.survey_overview", survey_id=survey.id))
 
 
@@ -454,7 +456,7 @@ def copy(survey_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     copied = lifecycle.copy_survey(session, _survey(survey_id), current_user)
     session.commit()
-    flash("已复制为新的草稿", "success")
+    flash(_("已复制为新的草稿"), "success")
     return redirect(url_for("admin.designer", survey_id=copied.id))
 
 
@@ -470,7 +472,7 @@ def delete_survey(survey_id: int):  # type: ignore[no-untyped-def]
         flash(str(error), "error")
         return redirect(url_for("admin.survey_overview", survey_id=survey.id))
     session.commit()
-    flash("草稿已删除", "success")
+    flash(_("草稿已删除"), "success")
     return redirect(url_for("admin.dashboard"))
 
 
@@ -530,10 +532,10 @@ def add_user():  # type: ignore[no-untyped-def]
         )
     except (AccountError, ValueError) as error:
         session.rollback()
-        flash(str(error) if isinstance(error, AccountError) else "角色无效", "error")
+        flash(str(error) if isinstance(error, AccountError) else _("角色无效"), "error")
     else:
         session.commit()
-        flash("账号已创建", "success")
+        flash(_("账号已创建"), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -554,10 +556,10 @@ def edit_user(user_id: int):  # type: ignore[no-untyped-def]
         )
     except (AccountError, ValueError) as error:
         session.rollback()
-        flash(str(error) if isinstance(error, AccountError) else "角色无效", "error")
+        flash(str(error) if isinstance(error, AccountError) else _("角色无效"), "error")
     else:
         session.commit()
-        flash("账号已更新", "success")
+        flash(_("账号已更新"), "success")
     return redirect(url_for("admin.users"))
 
 

@@ -12,6 +12,7 @@ from survey.models import Phase, Role
 from survey.questions import get_type
 from survey.timeutil import format_local, office_zone, to_local
 
+ROLE_NAMES = {"admin": _l("管理员"), "editor": _l("编辑"), "viewer": _l("查看")}
 PHASE_LABELS = {
     Phase.DRAFT: _l("未发布"),
     Phase.NOT_STARTED: _l("未开始"),
@@ -40,4 +41,5 @@ def register(app: Flask) -> None:
     app.add_template_global(get_type, "question_type")
     app.add_template_global(get_locale)
     app.add_template_global(Role, "roles")
+    app.add_template_global(ROLE_NAMES, "role_names")
     app.add_template_global(PHASE_LABELS, "phase_labels")
