@@ -16,13 +16,13 @@ from flask import Flask, current_app
 from survey import audit, db, tally
 from survey.accounts import AccountError, create_user
 from survey.collect import load_survey
-from survey.definition import DefinitionError, create_survey, dump, export_definition, load_text
+from survey.definition import DefinitionError, create_survey, dump, export_definition
 from survey.models import Role, Survey, utcnow
 from survey.publish import json as json_export
 from survey.publish import text as text_export
 from survey.publish.responses import CODINGS, csv_chunks, write_xlsx
 from survey.results import survey_results
-from survey.textimport import parse_text
+from survey.textimport import load_any
 from survey.timeutil import office_zone
 
 IMPORT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".txt": "txt"}
@@ -74,19 +74,15 @@ def import_survey(path: Path, open_now: bool) -> None:
     except UnicodeDecodeError:
         raise click.ClickException("文件不是 UTF-8 编码") from None
     try:
-        if fmt == "txt":
-            parsed = parse_text(text, office_zone())
-            definition = parsed.definition
-            for warning in parsed.warnings:
-                click.echo(f"{path}: 注意：{warning}", err=True)
-        else:
-            definition = load_text(text, office_zone(), fmt)
+        loaded = load_any(text, office_zone(), fmt)
     except DefinitionError as error:
         for problem in error.problems:
             click.echo(f"{path}: {problem}", err=True)
         sys.exit(1)
+    for warning in loaded.warnings:
+        click.echo(f"{path}: 注意：{warning}", err=True)
     session = db.get_session()
-    survey = create_survey(session, definition)
+    survey = create_survey(session, loaded.definition)
     audit.record(session, None, "survey.import", survey, format=fmt)
     if open_now:
         try:

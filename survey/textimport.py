@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from survey.definition import FORMAT, DefinitionError, Problem, validate
+from survey.definition import FORMAT, DefinitionError, Problem, load_text, validate
 
 BULLET = r"(?:[-*•·]\s*)?"
 NUMBER = (
@@ -186,3 +186,10 @@ def _question(question: ParsedQuestion, index: int) -> dict[str, Any]:
             for o in question.options
         ]
     return data
+
+
+def load_any(text: str, zone: ZoneInfo, fmt: str) -> TextImport:
+    """A questionnaire in any format staff bring: "txt" (plain text), "yaml" or "json"."""
+    if fmt == "txt":
+        return parse_text(text, zone)
+    return TextImport(definition=load_text(text, zone, fmt), warnings=[])

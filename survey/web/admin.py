@@ -31,7 +31,7 @@ from survey import audit, charts, lifecycle
 from survey.accounts import AccountError, create_user, update_user
 from survey.collect import issue_token
 from survey.db import get_session
-from survey.definition import DefinitionError, create_survey, load_text
+from survey.definition import DefinitionError, create_survey
 from survey.design import (
     DesignError,
     OptionEdit,
@@ -48,7 +48,7 @@ from survey.models import AuditEvent, Question, Role, Survey, SurveyStatus, User
 from survey.publish.responses import CODINGS, csv_chunks, write_xlsx
 from survey.questions import REGISTRY, get_type
 from survey.results import MAX_CONDITIONS, Filter, crosstab, survey_results
-from survey.textimport import parse_text
+from survey.textimport import load_any
 from survey.timeutil import office_zone, parse_local
 from survey.web.access import check_access, requires
 
@@ -153,23 +153,18 @@ def import_survey():  # type: ignore[no-untyped-def]
         except UnicodeDecodeError:
             flash(_("文件不是 UTF-8 编码"), "error")
             return render_template("admin/import.html", text="", fmt=fmt, problems=[]), 422
-    zone = office_zone()
+    if fmt not in ("txt", "yaml", "json"):
+        abort(400)
     try:
-        if fmt == "txt":
-            parsed = parse_text(text, zone)
-            definition, warnings = parsed.definition, parsed.warnings
-        elif fmt in ("yaml", "json"):
-            definition, warnings = load_text(text, zone, fmt), []
-        else:
-            abort(400)
+        loaded = load_any(text, office_zone(), fmt)
     except DefinitionError as error:
         page = render_template("admin/import.html", text=text, fmt=fmt, problems=error.problems)
         return page, 422
     session = get_session()
-    survey = create_survey(session, definition)
+    survey = create_survey(session, loaded.definition)
     audit.record(session, current_user, "survey.import", survey, format=fmt)
     session.commit()
-    for warning in warnings:
+    for warning in loaded.warnings:
         flash(_("注意：%(problem)s", problem=warning), "warning")
     flash(_("已导入 %(n)s 道题，请检查后开始收集", n=len(survey.questions)), "success")
     return redirect(url_for("admin.designer", survey_id=survey.id))
@@ -254,14 +249,17 @@ def _moment(name: str, *, end: bool = False):  # type: ignore[no-untyped-def]
     try:
         return parse_local(value, office_zone(), end_of_day=end)
     except ValueError:
-        raise DesignError("时间格式应为 2024-03-01 08:00") from None
+        raise DesignError(_("时间格式应为 2024-03-01 08:00")) from None
 
 
 def _designer_action(survey: Survey, action: Callable[[], object], anchor: str = "") -> object:
-    """Run an edit, commit it or show why it was refused, and go back to the designer."""
+    """Run an edit, commit it or show why it was refused, and go back to the designer (to the
+    question the edit returns, if it returns one)."""
     session = get_session()
     try:
-        action()
+        result = action()
+        if isinstance(result, Question):
+            anchor = f"#question-{result.id}"
     except DesignError as error:
         session.rollback()
         flash(str(error), "error")
@@ -296,17 +294,10 @@ def save_settings(survey_id: int):  # type: ignore[no-untyped-def]
 @requires(Role.EDITOR)
 def new_question(survey_id: int):  # type: ignore[no-untyped-def]
     survey = _survey(survey_id)
-    added: list[Question] = []
-
-    def add() -> None:
-        added.append(
-            add_question(get_session(), survey, current_user, request.form.get("type", ""))
-        )
-
-    response = _designer_action(survey, add)
-    if added:
-        return redirect(url_for("admin.designer", survey_id=survey.id) + f"#question-{added[0].id}")
-    return response
+    return _designer_action(
+        survey,
+        lambda: add_question(get_session(), survey, current_user, request.form.get("type", "")),
+    )
 
 
 def option_edits(form: MultiDict[str, str]) -> list[OptionEdit]:
