@@ -48,7 +48,7 @@ class SurveyStatus(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
-    ARCHIVED = "archived"  # kept with its responses, out of the staff's way and the public list
+    ARCHIVED = "archived"  # kept with its responses, out of the dashboard and the public list
 
 
 class Role(enum.StrEnum):

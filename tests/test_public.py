@@ -103,3 +103,12 @@ def test_missing_secret_key_is_generated_once_into_instance(tmp_path, monkeypatc
         assert second.secret_key == first.secret_key
     finally:
         os.remove(key_file)
+
+
+def test_archived_surveys_leave_the_list_but_keep_their_pages(client, session, demo_survey):
+    demo_survey.status = "archived"
+    session.commit()
+    assert demo_survey.title not in client.get("/").get_data(as_text=True)
+    results = client.get(f"/s/{demo_survey.slug}/results")
+    assert results.status_code == 200 and "本题有效填写人次" in results.get_data(as_text=True)
+    assert "本次调查已结束" in client.get(f"/s/{demo_survey.slug}").get_data(as_text=True)

@@ -9,10 +9,10 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from sqlalchemy import select
 
 from survey import charts
-from survey.collect import load_survey
 from survey.db import get_session
 from survey.models import Survey, SurveyStatus, utcnow
 from survey.results import survey_results
+from survey.web.respond import public_survey_or_404
 from survey.web.safety import local_path
 
 bp = Blueprint("public", __name__)
@@ -24,7 +24,8 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 def index():  # type: ignore[no-untyped-def]
     surveys = get_session().scalars(
         select(Survey)
-        .where(Survey.status != SurveyStatus.DRAFT)
+        # Archived surveys keep their pages for those who have the link, but leave the list.
+        .where(Survey.status.not_in([SurveyStatus.DRAFT, SurveyStatus.ARCHIVED]))
         .order_by(Survey.opens_at.desc(), Survey.id.desc())
     )
     return render_template("public/index.html", surveys=list(surveys), now=utcnow())
@@ -32,9 +33,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/s/<slug>/results")
 def results(slug: str):  # type: ignore[no-untyped-def]
-    survey = load_survey(get_session(), slug)
-    if survey is None or survey.status == SurveyStatus.DRAFT:
-        abort(404)
+    survey = public_survey_or_404(slug)
     if not survey.results_published:
         return render_template("public/results_pending.html", survey=survey), 404
     outcome = survey_results(get_session(), survey)

@@ -14,7 +14,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from survey import collect, csrf, limiter
@@ -25,7 +24,8 @@ from survey.web.template_helpers import localtime
 bp = Blueprint("respond", __name__)
 
 
-def _survey_or_404(slug: str) -> Survey:
+def public_survey_or_404(slug: str) -> Survey:
+    """The survey at /s/<slug>, unless it is a draft: drafts are seen by staff only."""
     survey = collect.load_survey(get_session(), slug)
     if survey is None or survey.status == SurveyStatus.DRAFT:
         abort(404)
@@ -40,7 +40,7 @@ def _response_limit() -> str:
 @limiter.limit(_response_limit, methods=["POST"])
 @csrf.exempt  # checked below, once the survey is known to be open: see the comment there
 def answer(slug: str):  # type: ignore[no-untyped-def]
-    survey = _survey_or_404(slug)
+    survey = public_survey_or_404(slug)
     now = utcnow()
     phase = survey.phase(now)
     if phase != Phase.OPEN:
@@ -104,8 +104,4 @@ def render_form(
 
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str) -> Response | str:
-    # The survey row alone: the page needs no questions.
-    survey = get_session().scalar(select(Survey).where(Survey.slug == slug))
-    if survey is None or survey.status == SurveyStatus.DRAFT:
-        abort(404)
-    return render_template("respond/thanks.html", survey=survey)
+    return render_template("respond/thanks.html", survey=public_survey_or_404(slug))
