@@ -12,7 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from survey import config, db
+from survey import collect, config, db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config.load(app.instance_path, test_config))
     configure_extensions(app)
     db.init_app(app)
+    app.extensions["survey.questionnaires"] = collect.Questionnaires()
     configure_blueprints(app)
     configure_templates(app)
     configure_security_headers(app)

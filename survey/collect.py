@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from markupsafe import Markup
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
@@ -57,6 +61,57 @@ def load_survey(session: Session, slug: str) -> Survey | None:
     )
 
 
+@dataclass
+class Questionnaire:
+    """A read-only copy of a survey's questionnaire (detached from any session) as of one design
+    version, with the rendered fields of its empty form per locale. Its counters are stale."""
+
+    survey: Survey
+    version: str
+    empty_fields: dict[str, Markup] = field(default_factory=dict)
+
+    def fields(self, locale: str, render: Callable[[], Markup]) -> Markup:
+        """The empty form's question fields, rendered once per locale."""
+        if locale not in self.empty_fields:
+            self.empty_fields[locale] = render()
+        return self.empty_fields[locale]
+
+
+class Questionnaires:
+    """Per-process copies of the questionnaires being answered, so that taking a response costs
+    one small query for the design version instead of loading the survey, its questions and
+    options. A copy is used only while the database still holds its version; nothing depends
+    on another process having the same copies."""
+
+    def __init__(self, capacity: int = 256) -> None:
+        self.capacity = capacity
+        self._copies: OrderedDict[str, Questionnaire] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, slug: str) -> Questionnaire | None:
+        if not SLUG_PATTERN.match(slug):
+            return None
+        surveys = Survey.__table__.c  # a Core query: the ORM adds nothing to reading one value
+        version = session.scalar(select(surveys.design_version).where(surveys.slug == slug))
+        with self._lock:
+            copy = self._copies.get(slug)
+            if copy is not None and copy.version == version:
+                self._copies.move_to_end(slug)
+                return copy
+        if version is None:
+            return None
+        survey = load_survey(session, slug)
+        if survey is None:
+            return None
+        session.expunge(survey)  # with its questions and options
+        copy = Questionnaire(survey, survey.design_version)
+        with self._lock:
+            self._copies[slug] = copy
+            while len(self._copies) > self.capacity:
+                self._copies.popitem(last=False)
+        return copy
+
+
 def _serializer(secret_key: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt="survey.submission")
 
@@ -95,10 +150,6 @@ def submit(
     if unknown:
         raise MalformedAnswer(f"unknown fields: {sorted(unknown)[:5]}")
 
-    existing = session.scalar(select(Response.id).where(Response.submission_key == key))
-    if existing is not None:
-        return Outcome(response_id=existing)
-
     outcome = Outcome()
     answers: list[Answer] = []
     for question in survey.questions:
@@ -107,19 +158,43 @@ def submit(
         except AnswerError as error:
             outcome.errors[question.id] = error.message
     if outcome.errors:
-        return outcome
-    response = Response(survey_id=survey.id, submitted_at=now, submission_key=key, answers=answers)
-    session.add(response)
+        # Unless this form was stored already and only its re-post fails (an option withdrawn
+        # since): the respondent's answers are in, there is nothing to correct.
+        stored = _stored(session, key)
+        return Outcome(response_id=stored) if stored is not None else outcome
     try:
-        session.flush()
+        # Plain INSERTs rather than the ORM's unit of work: this is the hottest write there is.
+        outcome.response_id = session.execute(
+            insert(Response.__table__).values(
+                survey_id=survey.id, submitted_at=now, submission_key=key
+            )
+        ).inserted_primary_key[0]
+        if answers:
+            session.execute(
+                insert(Answer.__table__),
+                [
+                    {
+                        "response_id": outcome.response_id,
+                        "question_id": a.question_id,
+                        "option_id": a.option_id,
+                        "text": a.text,
+                        "number": a.number,
+                    }
+                    for a in answers
+                ],
+            )
         tally.count_response(session, survey.id, answers, now)
         session.commit()
     except IntegrityError:
-        # The same form posted twice at once: the other request stored it first.
+        # The form posted again (a double tap, Back then 提交): its response is stored already.
         session.rollback()
-        stored = session.scalar(select(Response.id).where(Response.submission_key == key))
+        stored = _stored(session, key)
         if stored is None:
             raise
         return Outcome(response_id=stored)
-    outcome.response_id = response.id
     return outcome
+
+
+def _stored(session: Session, key: str) -> int | None:
+    responses = Response.__table__.c
+    return session.scalar(select(responses.id).where(responses.submission_key == key))

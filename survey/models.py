@@ -7,6 +7,7 @@ results page is a ``GROUP BY`` that the ``(question_id, option_id)`` index answe
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,8 +24,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -95,6 +97,11 @@ class Survey(Base):
     # Counters kept in step with the responses by survey.tally (``flask recount`` checks them).
     response_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_response_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Changes whenever the survey, its questions or its options change (see ``new_design``), so
+    # a process that keeps a copy of the questionnaire for respondents knows when to reload it.
+    design_version: Mapped[str] = mapped_column(
+        String(16), default=lambda: new_design_version(), server_default="0"
+    )
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
@@ -260,3 +267,29 @@ class AuditEvent(Base):
     survey_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     address: Mapped[str] = mapped_column(String(64), default="")  # client address, if a request
+
+
+def new_design_version() -> str:
+    # Random rather than counted: two staff saving at once still leave a value no process holds.
+    return secrets.token_hex(8)
+
+
+def _survey_of(session: Session, thing: object) -> Survey | None:
+    if isinstance(thing, Option):
+        # A removed option no longer has its question, but still its question_id.
+        thing = thing.question or (thing.question_id and session.get(Question, thing.question_id))
+    if isinstance(thing, Question):
+        return thing.survey or (thing.survey_id and session.get(Survey, thing.survey_id)) or None
+    return thing if isinstance(thing, Survey) else None
+
+
+@event.listens_for(Session, "before_flush")
+def new_design(session: Session, _context: object, _instances: object) -> None:
+    """Every survey whose settings, questions or options change in this flush gets a new
+    ``design_version``. (The counters change by SQL UPDATEs, not flushes: they leave it.)"""
+    changed = {*session.new, *session.dirty, *session.deleted}
+    with session.no_autoflush:
+        surveys = {_survey_of(session, thing) for thing in changed}
+    for survey in surveys - {None}:
+        if survey not in session.deleted:
+            survey.design_version = new_design_version()

@@ -43,22 +43,23 @@ def add(
     options: Mapping[int, int],
 ) -> None:
     """Increase the counters by SQL (never read, add, write back), one UPDATE per table and
-    increment, rows in id order so that concurrent transactions lock them in the same order."""
+    increment, rows in id order so that concurrent transactions lock them in the same order.
+    Core statements on the tables: they run once per submission, the ORM adds nothing here."""
+    surveys = Survey.__table__.c
     session.execute(
-        update(Survey)
-        .where(Survey.id == survey_id)
-        .values(response_count=Survey.response_count + responses, last_response_at=latest),
-        execution_options=_PLAIN,
+        update(Survey.__table__)
+        .where(surveys.id == survey_id)
+        .values(response_count=surveys.response_count + responses, last_response_at=latest)
     )
     for column, counts in (
-        (Question.respondent_count, respondents),
-        (Option.answer_count, options),
+        (Question.__table__.c.respondent_count, respondents),
+        (Option.__table__.c.answer_count, options),
     ):
-        table = column.class_
         for increment, ids in _by_increment(counts).items():
             session.execute(
-                update(table).where(table.id.in_(ids)).values({column: column + increment}),
-                execution_options=_PLAIN,
+                update(column.table)
+                .where(column.table.c.id.in_(ids))
+                .values({column: column + increment})
             )
 
 

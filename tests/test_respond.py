@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from survey import lifecycle
+from survey.design import add_question, delete_question, move_question, update_settings
 from survey.models import Answer, Response, utcnow
 from tests.helpers import form_for, fresh_form, hidden_fields, option_id, plain, question
 
@@ -336,3 +338,61 @@ def test_a_flood_from_one_address_is_slowed_down(app, client, survey):
     ]
     assert codes == [303] * 5 + [429]
     assert client.get(f"/s/{survey.slug}").status_code == 200  # reading stays possible
+
+
+# Each process keeps a copy of the questionnaire for respondents: it must never show a stale one.
+
+
+def _settings(survey, **changes):  # type: ignore[no-untyped-def]
+    fields = {"title": survey.title, "issuer": survey.issuer, "description": survey.description,
+              "thank_you": survey.thank_you, "opens_at": survey.opens_at,
+              "closes_at": survey.closes_at}  # fmt: skip
+    return {**fields, **changes}
+
+
+@pytest.mark.parametrize(
+    ("change", "seen"),
+    [
+        (
+            lambda s, sv, ed: update_settings(s, sv, ed, **_settings(sv, title="新的标题")),
+            "新的标题",
+        ),
+        (lambda s, sv, ed: add_question(s, sv, ed, "text"), "7. 新的单行填空"),
+        (lambda s, sv, ed: move_question(s, question(sv, "advice"), ed, -4), "1. 意见建议"),
+        (lambda s, sv, ed: lifecycle.close_survey(s, sv, ed), "已结束"),
+    ],
+    ids=["settings", "new question", "order", "closed"],
+)
+def test_respondents_see_a_design_change_at_once(  # type: ignore[no-untyped-def]
+    client, session, survey, make_user, change, seen
+):
+    assert seen not in plain(client.get(f"/s/{survey.slug}").get_data(as_text=True))
+    change(session, survey, make_user("editor"))
+    session.commit()
+    assert seen in plain(client.get(f"/s/{survey.slug}").get_data(as_text=True))
+
+
+def test_a_deleted_question_leaves_the_form_at_once(client, session, survey, make_user):
+    assert "意见建议" in client.get(f"/s/{survey.slug}").get_data(as_text=True)
+    delete_question(session, question(survey, "advice"), make_user("editor"))
+    session.commit()
+    page = client.get(f"/s/{survey.slug}").get_data(as_text=True)
+    assert "意见建议" not in page and page.count("<fieldset") == len(QUESTIONS) - 1
+
+
+def test_counting_a_response_keeps_the_design_version(client, session, survey):
+    version = survey.design_version
+    assert (
+        client.post(f"/s/{survey.slug}", data=fresh_form(client, survey, GOOD)).status_code == 303
+    )
+    session.expire_all()
+    assert survey.response_count == 1 and survey.design_version == version
+
+
+def test_the_next_respondent_never_sees_what_another_typed(client, survey):
+    typed = fresh_form(client, survey, {**GOOD, "staff": "很多人"})
+    refused = client.post(f"/s/{survey.slug}", data=typed).get_data(as_text=True)
+    assert "很多人" in refused and "招远金都机械" in refused  # kept for the one who typed it
+    page = client.get(f"/s/{survey.slug}?again=1").get_data(as_text=True)
+    assert "很多人" not in page and "招远金都机械" not in page and "checked" not in page
+    assert hidden_fields(page)["submission"] != typed["submission"]

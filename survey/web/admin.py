@@ -51,6 +51,7 @@ from survey.results import MAX_CONDITIONS, Filter, crosstab, survey_results
 from survey.textimport import load_any
 from survey.timeutil import office_zone, parse_local
 from survey.web.access import check_access, requires
+from survey.web.respond import question_fields
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(check_access)
@@ -376,7 +377,7 @@ def preview(survey_id: int):  # type: ignore[no-untyped-def]
     page = render_template(
         "respond/form.html",
         survey=survey,
-        submitted=MultiDict(),
+        fields=question_fields(survey, MultiDict(), {}),
         errors={},
         notice="",
         token=issue_token(survey, "preview-only"),

@@ -12,8 +12,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from survey import collect, csrf, limiter
@@ -32,6 +34,14 @@ def public_survey_or_404(slug: str) -> Survey:
     return survey
 
 
+def questionnaire_or_404(slug: str) -> collect.Questionnaire:
+    """Like ``public_survey_or_404``, from this process's copy of the questionnaire."""
+    copy = current_app.extensions["survey.questionnaires"].get(get_session(), slug)
+    if copy is None or copy.survey.status == SurveyStatus.DRAFT:
+        abort(404)
+    return copy
+
+
 def _response_limit() -> str:
     return current_app.config["RESPONSE_RATE_LIMIT"]
 
@@ -40,7 +50,8 @@ def _response_limit() -> str:
 @limiter.limit(_response_limit, methods=["POST"])
 @csrf.exempt  # checked below, once the survey is known to be open: see the comment there
 def answer(slug: str):  # type: ignore[no-untyped-def]
-    survey = public_survey_or_404(slug)
+    questionnaire = questionnaire_or_404(slug)
+    survey = questionnaire.survey
     now = utcnow()
     phase = survey.phase(now)
     if phase != Phase.OPEN:
@@ -50,14 +61,14 @@ def answer(slug: str):  # type: ignore[no-untyped-def]
         answered_at = request.cookies.get(_answered_cookie(survey))
         if answered_at and "again" not in request.args:
             return render_template("respond/already.html", survey=survey, answered_at=answered_at)
-        return render_form(survey, MultiDict())
+        return render_form(questionnaire, MultiDict())
     try:
         csrf.protect()
     except CSRFError:
         # A stale or missing token must not cost a respondent what they typed: show the form
         # again, filled in, with a fresh token and a request to submit once more.
         notice = _("页面已过期，您填写的内容都已保留，请检查后再次点击“提交”。")
-        return render_form(survey, request.form, notice=notice, status=400)
+        return render_form(questionnaire, request.form, notice=notice, status=400)
     outcome = collect.submit(get_session(), survey, request.form, now, current_app.secret_key)
     if outcome.accepted:
         response = redirect(url_for("respond.thanks", slug=slug), code=303)
@@ -72,7 +83,7 @@ def answer(slug: str):  # type: ignore[no-untyped-def]
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
         return response
-    return render_form(survey, request.form, outcome.errors, status=422)
+    return render_form(questionnaire, request.form, outcome.errors, status=422)
 
 
 def _answered_cookie(survey: Survey) -> str:
@@ -80,21 +91,30 @@ def _answered_cookie(survey: Survey) -> str:
 
 
 def render_form(
-    survey: Survey,
+    questionnaire: collect.Questionnaire,
     submitted: MultiDict[str, str],
     errors: dict[int, str] | None = None,
     notice: str = "",
     status: int = 200,
 ) -> tuple[str, int]:
     """The answer page, with what was submitted kept in every field and messages beside them."""
+    survey = questionnaire.survey
+    errors = errors or {}
     token = submitted.get(collect.TOKEN_FIELD) or collect.issue_token(
         survey, current_app.secret_key
     )
+    if submitted or errors:
+        fields = question_fields(survey, submitted, errors)
+    else:
+        # Every respondent's empty form is the same but for its tokens: render it once.
+        fields = questionnaire.fields(
+            str(get_locale()), lambda: question_fields(survey, submitted, errors)
+        )
     page = render_template(
         "respond/form.html",
         survey=survey,
-        submitted=submitted,
-        errors=errors or {},
+        fields=fields,
+        errors=errors,
         notice=notice,
         token=token,
         token_field=collect.TOKEN_FIELD,
@@ -102,6 +122,17 @@ def render_form(
     return page, status
 
 
+def question_fields(
+    survey: Survey, submitted: MultiDict[str, str], errors: dict[int, str]
+) -> Markup:
+    """Every question's field, with the submitted values and the messages beside them."""
+    return Markup(
+        render_template(
+            "respond/_questions.html", survey=survey, submitted=submitted, errors=errors
+        )
+    )
+
+
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str) -> Response | str:
-    return render_template("respond/thanks.html", survey=public_survey_or_404(slug))
+    return render_template("respond/thanks.html", survey=questionnaire_or_404(slug).survey)
