@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cycles", type=int, default=300)
@@ -65,7 +64,9 @@ def main() -> None:
         profiler.disable()
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     # CPU time is the figure to compare: wall time moves with whatever else the machine runs.
-    print(f"per cycle: {1000 * cpu / args.cycles:.2f} ms CPU, {1000 * elapsed / args.cycles:.2f} ms wall")
+    print(
+        f"per cycle: {1000 * cpu / args.cycles:.2f} ms CPU, {1000 * elapsed / args.cycles:.2f} ms wall"
+    )
     if profiler:
         pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(45)
 
