@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from markupsafe import Markup
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -64,17 +63,18 @@ def load_survey(session: Session, slug: str) -> Survey | None:
 @dataclass
 class Questionnaire:
     """A read-only copy of a survey's questionnaire (detached from any session) as of one design
-    version, with the rendered fields of its empty form per locale. Its counters are stale."""
+    version, and the pages rendered from it that are the same for every respondent. Its counters
+    are stale."""
 
     survey: Survey
     version: str
-    empty_fields: dict[str, Markup] = field(default_factory=dict)
+    pages: dict[tuple[str, ...], str] = field(default_factory=dict)
 
-    def fields(self, locale: str, render: Callable[[], Markup]) -> Markup:
-        """The empty form's question fields, rendered once per locale."""
-        if locale not in self.empty_fields:
-            self.empty_fields[locale] = render()
-        return self.empty_fields[locale]
+    def page(self, key: tuple[str, ...], render: Callable[[], str]) -> str:
+        """The page under ``key`` (its kind, locale and path), rendered on first use."""
+        if key not in self.pages:
+            self.pages[key] = render()
+        return self.pages[key]
 
 
 class Questionnaires:

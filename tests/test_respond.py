@@ -396,3 +396,28 @@ def test_the_next_respondent_never_sees_what_another_typed(client, survey):
     page = client.get(f"/s/{survey.slug}?again=1").get_data(as_text=True)
     assert "很多人" not in page and "招远金都机械" not in page and "checked" not in page
     assert hidden_fields(page)["submission"] != typed["submission"]
+
+
+def test_each_respondent_gets_tokens_of_their_own(app, survey):
+    first, second = app.test_client(), app.test_client()
+    forms = [fresh_form(client, survey, GOOD) for client in (first, second)]
+    assert forms[0]["csrf_token"] != forms[1]["csrf_token"]
+    assert forms[0]["submission"] != forms[1]["submission"]
+    for client, data in zip((first, second), forms, strict=True):
+        assert client.post(f"/s/{survey.slug}", data=data).status_code == 303
+
+
+def test_the_form_speaks_the_language_each_respondent_chose(client, survey):
+    assert "提交" in client.get(f"/s/{survey.slug}").get_data(as_text=True)
+    client.get("/lang/en")
+    english = client.get(f"/s/{survey.slug}").get_data(as_text=True)
+    assert ">Submit<" in english and 'lang="en"' in english
+    client.get("/lang/zh_Hans_CN")
+    assert 'lang="zh-CN"' in client.get(f"/s/{survey.slug}").get_data(as_text=True)
+
+
+def test_the_thank_you_page_follows_publication(client, session, survey, make_user):
+    assert "查看结果反馈" not in client.get(f"/s/{survey.slug}/thanks").get_data(as_text=True)
+    lifecycle.publish_results(session, survey, make_user("editor"), utcnow())
+    session.commit()
+    assert "查看结果反馈" in client.get(f"/s/{survey.slug}/thanks").get_data(as_text=True)

@@ -51,7 +51,7 @@ from survey.results import MAX_CONDITIONS, Filter, crosstab, survey_results
 from survey.textimport import load_any
 from survey.timeutil import office_zone, parse_local
 from survey.web.access import check_access, requires
-from survey.web.respond import question_fields
+from survey.web.respond import form_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(check_access)
@@ -374,15 +374,8 @@ def remove_question(question_id: int):  # type: ignore[no-untyped-def]
 @requires(Role.VIEWER)
 def preview(survey_id: int):  # type: ignore[no-untyped-def]
     survey = _survey(survey_id)
-    page = render_template(
-        "respond/form.html",
-        survey=survey,
-        fields=question_fields(survey, MultiDict(), {}),
-        errors={},
-        notice="",
-        token=issue_token(survey, "preview-only"),
-        token_field="preview",
-        preview=True,
+    page = form_page(
+        survey, MultiDict(), {}, "", "", issue_token(survey, "preview-only"), preview=True
     )
     # The designer shows this page in a frame of its own: allow framing by the same site only.
     return page, 200, {"X-Frame-Options": "SAMEORIGIN", "Content-Security-Policy": PREVIEW_CSP}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     redirect,
@@ -14,7 +13,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
@@ -90,6 +89,13 @@ def _answered_cookie(survey: Survey) -> str:
     return f"answered-{survey.slug}"
 
 
+# Stand-ins for the per-respondent tokens in a page kept for every respondent. Autoescaping
+# turns "<" into "&lt;" everywhere else, so only the slots themselves can match.
+CSRF_SLOT, TOKEN_SLOT = Markup("<csrf-slot>"), Markup("<token-slot>")
+# The queries under which a page is kept: no other query string can grow the copies.
+KEPT_QUERIES = (b"", b"again=1")
+
+
 def render_form(
     questionnaire: collect.Questionnaire,
     submitted: MultiDict[str, str],
@@ -99,40 +105,47 @@ def render_form(
 ) -> tuple[str, int]:
     """The answer page, with what was submitted kept in every field and messages beside them."""
     survey = questionnaire.survey
-    errors = errors or {}
     token = submitted.get(collect.TOKEN_FIELD) or collect.issue_token(
         survey, current_app.secret_key
     )
-    if submitted or errors:
-        fields = question_fields(survey, submitted, errors)
-    else:
-        # Every respondent's empty form is the same but for its tokens: render it once.
-        fields = questionnaire.fields(
-            str(get_locale()), lambda: question_fields(survey, submitted, errors)
-        )
-    page = render_template(
+    if submitted or errors or notice or request.query_string not in KEPT_QUERIES:
+        return form_page(survey, submitted, errors or {}, notice, generate_csrf(), token), status
+    # Every respondent's empty form is the same page but for its two tokens: render it once.
+    page = questionnaire.page(
+        ("form", str(get_locale()), request.full_path),
+        lambda: form_page(survey, submitted, {}, "", CSRF_SLOT, TOKEN_SLOT),
+    )
+    return page.replace(CSRF_SLOT, generate_csrf(), 1).replace(TOKEN_SLOT, token, 1), status
+
+
+def form_page(
+    survey: Survey,
+    submitted: MultiDict[str, str],
+    errors: dict[int, str],
+    notice: str,
+    csrf_token: str,
+    token: str,
+    **context: object,
+) -> str:
+    return render_template(
         "respond/form.html",
         survey=survey,
-        fields=fields,
+        submitted=submitted,
         errors=errors,
         notice=notice,
+        csrf=csrf_token,
         token=token,
         token_field=collect.TOKEN_FIELD,
-    )
-    return page, status
-
-
-def question_fields(
-    survey: Survey, submitted: MultiDict[str, str], errors: dict[int, str]
-) -> Markup:
-    """Every question's field, with the submitted values and the messages beside them."""
-    return Markup(
-        render_template(
-            "respond/_questions.html", survey=survey, submitted=submitted, errors=errors
-        )
+        **context,
     )
 
 
 @bp.get("/s/<slug>/thanks")
-def thanks(slug: str) -> Response | str:
-    return render_template("respond/thanks.html", survey=questionnaire_or_404(slug).survey)
+def thanks(slug: str) -> str:
+    questionnaire = questionnaire_or_404(slug)
+    if request.query_string:
+        return render_template("respond/thanks.html", survey=questionnaire.survey)
+    return questionnaire.page(
+        ("thanks", str(get_locale()), request.full_path),
+        lambda: render_template("respond/thanks.html", survey=questionnaire.survey),
+    )
