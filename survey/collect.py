@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ class Questionnaire:
 
     survey: Survey
     version: str
+    checked_at: float  # time.monotonic() when the database last had this version
     pages: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def page(self, key: tuple[str, ...], render: Callable[[], str]) -> str:
@@ -77,25 +79,43 @@ class Questionnaire:
         return self.pages[key]
 
 
+class DesignChanged(Exception):
+    """The survey's design changed after the copy a submission was checked against was made."""
+
+
 class Questionnaires:
-    """Per-process copies of the questionnaires being answered, so that taking a response costs
-    one small query for the design version instead of loading the survey, its questions and
-    options. A copy is used only while the database still holds its version; nothing depends
-    on another process having the same copies."""
+    """Per-process copies of the questionnaires being answered, so that serving a respondent
+    does not load the survey, its questions and options each time.
+
+    A copy is used while the database still holds its design version, which is checked at most
+    every ``recheck_after`` seconds: an answer page may be that old. A submission is never
+    judged by an old copy: its write succeeds only if the version is still current (see
+    ``submit``). Nothing depends on other processes having the same copies.
+    """
 
     def __init__(self, capacity: int = 256) -> None:
         self.capacity = capacity
         self._copies: OrderedDict[str, Questionnaire] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, session: Session, slug: str) -> Questionnaire | None:
+    def get(self, session: Session, slug: str, recheck_after: float = 0) -> Questionnaire | None:
         if not SLUG_PATTERN.match(slug):
             return None
-        surveys = Survey.__table__.c  # a Core query: the ORM adds nothing to reading one value
-        version = session.scalar(select(surveys.design_version).where(surveys.slug == slug))
+        now = time.monotonic()
+        with self._lock:
+            copy = self._copies.get(slug)
+        if copy is not None and now - copy.checked_at < recheck_after:
+            return copy
+        surveys = Survey.__table__.c
+        # Outside the session's transaction: on PostgreSQL, one round trip instead of three.
+        with session.get_bind().connect() as connection:
+            version = connection.execution_options(isolation_level="AUTOCOMMIT").scalar(
+                select(surveys.design_version).where(surveys.slug == slug)
+            )
         with self._lock:
             copy = self._copies.get(slug)
             if copy is not None and copy.version == version:
+                copy.checked_at = now
                 self._copies.move_to_end(slug)
                 return copy
         if version is None:
@@ -104,7 +124,7 @@ class Questionnaires:
         if survey is None:
             return None
         session.expunge(survey)  # with its questions and options
-        copy = Questionnaire(survey, survey.design_version)
+        copy = Questionnaire(survey, survey.design_version, now)
         with self._lock:
             self._copies[slug] = copy
             while len(self._copies) > self.capacity:
@@ -132,12 +152,19 @@ def _token_key(survey: Survey, token: str, secret_key: str) -> str:
 
 
 def submit(
-    session: Session, survey: Survey, form: MultiDict[str, str], now: datetime, secret_key: str
+    session: Session,
+    survey: Survey,
+    form: MultiDict[str, str],
+    now: datetime,
+    secret_key: str,
+    design_version: str | None = None,
 ) -> Outcome:
     """Validate and store one submitted form.
 
     Raises ``NotOpen`` when the survey takes no answers now and ``MalformedAnswer`` for a post no
-    form of ours produces (forged token, unknown field, option of another question).
+    form of ours produces (forged token, unknown field, option of another question). With
+    ``design_version`` (that of the copy ``survey`` is), stores nothing and raises
+    ``DesignChanged`` if the survey no longer has that design when the response is written.
     """
     phase = survey.phase(now)
     if phase != Phase.OPEN:
@@ -183,7 +210,9 @@ def submit(
                     for a in answers
                 ],
             )
-        tally.count_response(session, survey.id, answers, now)
+        if not tally.count_response(session, survey.id, answers, now, design_version):
+            session.rollback()
+            raise DesignChanged(survey.slug)
         session.commit()
     except IntegrityError:
         # The form posted again (a double tap, Back then 提交): its response is stored already.

@@ -33,7 +33,12 @@ DEFAULTS: dict[str, Any] = {
     # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-For is trusted.
     "TRUSTED_PROXIES": 0,
     "SITE_NAME": "网上调查征集",
+    # How old a worker's copy of a questionnaire may be when it serves an answer page (seconds).
+    # Submissions are always judged by the current design, whatever this says.
+    "QUESTIONNAIRE_RECHECK_SECONDS": 1.0,
 }
+
+FLOAT_KEYS = {"QUESTIONNAIRE_RECHECK_SECONDS"}
 
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
 
@@ -44,7 +49,10 @@ def load(instance_path: str, overrides: dict[str, Any] | None) -> dict[str, Any]
     for key in [*DEFAULTS, "SECRET_KEY"]:
         value = os.environ.get(f"SURVEY_{key}")
         if value is not None:
-            settings[key] = value.lower() in {"1", "true", "yes"} if key in BOOLEAN_KEYS else value
+            if key in BOOLEAN_KEYS:
+                settings[key] = value.lower() in {"1", "true", "yes"}
+            else:
+                settings[key] = float(value) if key in FLOAT_KEYS else value
     settings.update(overrides or {})
     if not settings.get("DATABASE_URL"):
         settings["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'survey.sqlite'}"

@@ -23,7 +23,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # No pre-ping: it would cost a round trip on every request. A connection the server has
+    # dropped fails once, SQLAlchemy then renews the pool, and the request is sent again
+    # (see ``survey.web.errors``). Recycling keeps idle connections from going stale.
+    return create_engine(url, pool_recycle=1800)
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:

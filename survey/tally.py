@@ -19,17 +19,23 @@ _PLAIN = {"synchronize_session": False}
 
 
 def count_response(
-    session: Session, survey_id: int, answers: Iterable[Answer], at: datetime
-) -> None:
-    """Add one stored response and its answers to the counters."""
+    session: Session,
+    survey_id: int,
+    answers: Iterable[Answer],
+    at: datetime,
+    design_version: str | None = None,
+) -> bool:
+    """Add one stored response and its answers to the counters; with ``design_version``, only
+    if the survey still has it (False, and nothing counted, if not)."""
     answers = list(answers)
-    add(
+    return add(
         session,
         survey_id,
         responses=1,
         latest=at,
         respondents=Counter({a.question_id for a in answers}),
         options=Counter({a.option_id for a in answers if a.option_id is not None}),
+        design_version=design_version,
     )
 
 
@@ -41,16 +47,23 @@ def add(
     latest: datetime,
     respondents: Mapping[int, int],
     options: Mapping[int, int],
-) -> None:
+    design_version: str | None = None,
+) -> bool:
     """Increase the counters by SQL (never read, add, write back), one UPDATE per table and
     increment, rows in id order so that concurrent transactions lock them in the same order.
     Core statements on the tables: they run once per submission, the ORM adds nothing here."""
     surveys = Survey.__table__.c
-    session.execute(
-        update(Survey.__table__)
-        .where(surveys.id == survey_id)
-        .values(response_count=surveys.response_count + responses, last_response_at=latest)
+    survey_row = update(Survey.__table__).where(surveys.id == survey_id)
+    if design_version is not None:
+        # The guard costs nothing: this UPDATE runs anyway.
+        survey_row = survey_row.where(surveys.design_version == design_version)
+    counted = session.execute(
+        survey_row.values(
+            response_count=surveys.response_count + responses, last_response_at=latest
+        )
     )
+    if not counted.rowcount:
+        return False
     for column, counts in (
         (Question.__table__.c.respondent_count, respondents),
         (Option.__table__.c.answer_count, options),
@@ -61,6 +74,7 @@ def add(
                 .where(column.table.c.id.in_(ids))
                 .values({column: column + increment})
             )
+    return True
 
 
 def _by_increment(counts: Mapping[int, int]) -> dict[int, list[int]]:

@@ -73,6 +73,9 @@ def app_settings(database_url: str) -> dict:
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Pages from the current design at once, so a test can look right after a change;
+        # test_respond.py checks the production setting on its own.
+        "QUESTIONNAIRE_RECHECK_SECONDS": 0,
     }
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from survey.questions import MalformedAnswer
@@ -35,6 +36,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(MalformedAnswer)
     def malformed(_error: MalformedAnswer):  # type: ignore[no-untyped-def]
         return render_error(400)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):  # type: ignore[no-untyped-def]
+        if not error.connection_invalidated:
+            raise error
+        # A pooled connection the database dropped (a restart, a failover): the pool has been
+        # renewed, so the browser is sent to repeat the request. 307 repeats a POST with its
+        # body, and the form's one-time token keeps a repeated submission from counting twice.
+        return redirect(request.full_path, code=307)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

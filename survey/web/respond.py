@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import (
     Blueprint,
     abort,
@@ -16,10 +18,12 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 
 from survey import collect, csrf, limiter
 from survey.db import get_session
 from survey.models import Phase, Survey, SurveyStatus, utcnow
+from survey.questions import MalformedAnswer
 from survey.web.template_helpers import localtime
 
 bp = Blueprint("respond", __name__)
@@ -33,9 +37,12 @@ def public_survey_or_404(slug: str) -> Survey:
     return survey
 
 
-def questionnaire_or_404(slug: str) -> collect.Questionnaire:
-    """Like ``public_survey_or_404``, from this process's copy of the questionnaire."""
-    copy = current_app.extensions["survey.questionnaires"].get(get_session(), slug)
+def questionnaire_or_404(slug: str, recheck_after: float | None = None) -> collect.Questionnaire:
+    """Like ``public_survey_or_404``, from this process's copy of the questionnaire, which may
+    be up to ``recheck_after`` seconds old (by default the configured age for pages)."""
+    if recheck_after is None:
+        recheck_after = current_app.config["QUESTIONNAIRE_RECHECK_SECONDS"]
+    copy = current_app.extensions["survey.questionnaires"].get(get_session(), slug, recheck_after)
     if copy is None or copy.survey.status == SurveyStatus.DRAFT:
         abort(404)
     return copy
@@ -47,42 +54,73 @@ def _response_limit() -> str:
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @limiter.limit(_response_limit, methods=["POST"])
-@csrf.exempt  # checked below, once the survey is known to be open: see the comment there
+@csrf.exempt  # checked in take_response, once the survey is known to be open
 def answer(slug: str):  # type: ignore[no-untyped-def]
+    if request.method == "POST":
+        return take_response(slug)
     questionnaire = questionnaire_or_404(slug)
     survey = questionnaire.survey
-    now = utcnow()
-    phase = survey.phase(now)
+    phase = survey.phase(utcnow())
     if phase != Phase.OPEN:
-        status = 200 if request.method == "GET" else 409
-        return render_template("respond/unavailable.html", survey=survey, phase=phase), status
-    if request.method in ("GET", "HEAD"):
-        answered_at = request.cookies.get(_answered_cookie(survey))
-        if answered_at and "again" not in request.args:
-            return render_template("respond/already.html", survey=survey, answered_at=answered_at)
-        return render_form(questionnaire, MultiDict())
-    try:
-        csrf.protect()
-    except CSRFError:
-        # A stale or missing token must not cost a respondent what they typed: show the form
-        # again, filled in, with a fresh token and a request to submit once more.
-        notice = _("页面已过期，您填写的内容都已保留，请检查后再次点击“提交”。")
-        return render_form(questionnaire, request.form, notice=notice, status=400)
-    outcome = collect.submit(get_session(), survey, request.form, now, current_app.secret_key)
-    if outcome.accepted:
-        response = redirect(url_for("respond.thanks", slug=slug), code=303)
-        # Remembered so that Back then 提交 does not quietly add a second response.
-        response.set_cookie(
-            _answered_cookie(survey),
-            localtime(now),
-            max_age=180 * 24 * 3600,
-            path=f"/s/{slug}",
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-        )
-        return response
-    return render_form(questionnaire, request.form, outcome.errors, status=422)
+        return render_template("respond/unavailable.html", survey=survey, phase=phase)
+    answered_at = request.cookies.get(_answered_cookie(survey))
+    if answered_at and "again" not in request.args:
+        return render_template("respond/already.html", survey=survey, answered_at=answered_at)
+    return render_form(questionnaire, MultiDict())
+
+
+def take_response(slug: str):  # type: ignore[no-untyped-def]
+    """Judge a submission by this process's copy of the questionnaire; if the copy turns out to
+    be old (the write found another design version) or finds anything wrong, judge it again by
+    the current design before answering."""
+    now = utcnow()
+    page_age = current_app.config["QUESTIONNAIRE_RECHECK_SECONDS"]
+    for recheck_after in (page_age, 0):
+        questionnaire = questionnaire_or_404(slug, recheck_after)
+        survey = questionnaire.survey
+        phase = survey.phase(now)
+        if phase != Phase.OPEN:
+            if recheck_after:
+                continue
+            return render_template("respond/unavailable.html", survey=survey, phase=phase), 409
+        try:
+            csrf.protect()
+        except CSRFError:
+            # A stale or missing token must not cost a respondent what they typed: show the
+            # form again, filled in, with a fresh token and a request to submit once more.
+            notice = _("页面已过期，您填写的内容都已保留，请检查后再次点击“提交”。")
+            return render_form(questionnaire, request.form, notice=notice, status=400)
+        try:
+            outcome = collect.submit(
+                get_session(), survey, request.form, now, current_app.secret_key,
+                questionnaire.version,
+            )  # fmt: skip
+        except (collect.DesignChanged, MalformedAnswer):
+            if recheck_after:
+                continue
+            raise
+        if outcome.accepted:
+            return _thank(survey, now)
+        if not recheck_after:
+            return render_form(questionnaire, request.form, outcome.errors, status=422)
+    # Staff changed the questionnaire between the check and the write, twice in a row.
+    notice = _("问卷刚刚更新，您填写的内容都已保留，请检查后再次点击“提交”。")
+    return render_form(questionnaire, request.form, notice=notice, status=409)
+
+
+def _thank(survey: Survey, now: datetime) -> Response:
+    response = redirect(url_for("respond.thanks", slug=survey.slug), code=303)
+    # Remembered so that Back then 提交 does not quietly add a second response.
+    response.set_cookie(
+        _answered_cookie(survey),
+        localtime(now),
+        max_age=180 * 24 * 3600,
+        path=f"/s/{survey.slug}",
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
 
 
 def _answered_cookie(survey: Survey) -> str:
