@@ -1,5 +1,5 @@
 """The counters behind every result table: 小计 per option, 本题有效填写人次 per question, and
-responses per survey. They change only by SQL increments in the transaction that stores (or
+valid responses per survey. They change only by SQL increments in the transaction that stores (or
 removes) the answers, so concurrent submissions cannot lose a count; ``recount`` rebuilds them
 from the answer rows and reports any difference."""
 
@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Subquery, distinct, func, select, update
+from sqlalchemy import Select, Subquery, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from survey.models import Answer, Option, Question, Response, Survey
@@ -38,16 +38,18 @@ def add(
     survey_id: int,
     *,
     responses: int,
-    latest: datetime,
+    latest: datetime | None,
     respondents: Mapping[int, int],
     options: Mapping[int, int],
 ) -> None:
-    """Increase the counters by SQL (never read, add, write back), one UPDATE per table and
-    increment, rows in id order so that concurrent transactions lock them in the same order."""
+    """Change the counters by SQL (never read, add, write back), one UPDATE per table and
+    increment, rows in id order so that concurrent transactions lock them in the same order.
+    Without ``latest``, the last response time is read again from the valid responses."""
+    last = latest if latest is not None else _last_valid(survey_id).scalar_subquery()
     session.execute(
         update(Survey)
         .where(Survey.id == survey_id)
-        .values(response_count=Survey.response_count + responses, last_response_at=latest),
+        .values(response_count=Survey.response_count + responses, last_response_at=last),
         execution_options=_PLAIN,
     )
     for column, counts in (
@@ -60,6 +62,28 @@ def add(
                 update(table).where(table.id.in_(ids)).values({column: column + increment}),
                 execution_options=_PLAIN,
             )
+
+
+def uncount_response(session: Session, response: Response, *, sign: int = -1) -> None:
+    """Take a stored response out of the counters (``sign=1``: put it back), reading its
+    answers in SQL; the caller flips its validity in the same transaction."""
+    pairs = session.execute(
+        select(Answer.question_id, Answer.option_id).where(Answer.response_id == response.id)
+    ).all()
+    add(
+        session,
+        response.survey_id,
+        responses=sign,
+        latest=None,
+        respondents={question_id: sign for question_id, _ in pairs},
+        options={option_id: sign for _, option_id in pairs if option_id is not None},
+    )
+
+
+def _last_valid(survey_id: int) -> Select[tuple[datetime]]:
+    return select(func.max(Response.submitted_at)).where(
+        Response.survey_id == survey_id, Response.invalid_at.is_(None)
+    )
 
 
 def _by_increment(counts: Mapping[int, int]) -> dict[int, list[int]]:
@@ -85,11 +109,13 @@ def counted(
     """Responses, respondents per question and answers per option, counted from the rows; only
     those of the responses whose ids ``kept`` lists (column ``id``), when given."""
     if kept is None:
-        responses = select(func.count()).where(Response.survey_id == survey.id)
+        valid = Response.invalid_at.is_(None)
+        responses = select(func.count()).where(Response.survey_id == survey.id, valid)
         answers = (
             select()
             .select_from(Answer)
-            .where(Answer.question_id.in_([q.id for q in survey.questions]))
+            .join(Response, Response.id == Answer.response_id)
+            .where(Answer.question_id.in_([q.id for q in survey.questions]), valid)
         )
     else:
         responses = select(func.count()).select_from(kept)
@@ -144,9 +170,7 @@ def recount(session: Session, survey: Survey) -> list[Difference]:
     differences = []
     if kept_responses != responses:
         differences.append(Difference("有效答卷", kept_responses, responses))
-    last = session.scalar(
-        select(func.max(Response.submitted_at)).where(Response.survey_id == survey.id)
-    )
+    last = session.scalar(_last_valid(survey.id))
     session.execute(
         update(Survey)
         .where(Survey.id == survey.id)
