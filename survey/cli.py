@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from survey import audit, db, tally
+from survey import audit, db, lifecycle, tally
 from survey.accounts import AccountError, create_user
 from survey.collect import load_survey
 from survey.definition import DefinitionError, create_survey, dump, export_definition
@@ -146,14 +146,16 @@ def close_survey(slug: str) -> None:
 @click.option("--withdraw", is_flag=True, help="Take the results page down again.")
 def publish_results(slug: str, withdraw: bool) -> None:
     """Publish the survey's 结果反馈 page (or withdraw it)."""
-    survey = _survey(slug)
-    if withdraw:
-        survey.unpublish_results()
-    else:
-        survey.publish_results(utcnow())
-    action = "survey.unpublish" if withdraw else "survey.publish"
-    audit.record(db.get_session(), None, action, survey)
-    db.get_session().commit()
+    session, survey = db.get_session(), _survey(slug)
+    try:
+        if withdraw:
+            lifecycle.unpublish_results(session, survey, None)
+        else:
+            publication = lifecycle.publish_results(session, survey, None, utcnow())
+            click.echo(f"已发布第 {publication.version} 版结果反馈", err=True)
+    except lifecycle.LifecycleError as error:
+        raise click.ClickException(str(error)) from None
+    session.commit()
 
 
 @click.command("create-user")
