@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import plotly
 from flask_babel import lazy_gettext as _l
 
 from survey.questions import ResultTable
 from survey.results import CrossTab
 
+# The app serves Plotly itself (no CDN) and inlines it in printed pages.
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 COLOURS = [
     "#1f5fa8",

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import plotly
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file
 from sqlalchemy import select
 
@@ -15,8 +12,6 @@ from survey.web.respond import public_survey_or_404
 from survey.web.safety import local_path
 
 bp = Blueprint("public", __name__)
-
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 @bp.get("/")
@@ -75,7 +70,7 @@ def results(slug: str, version: int | None = None):  # type: ignore[no-untyped-d
 
 @bp.get("/assets/plotly.min.js")
 def plotly_js():  # type: ignore[no-untyped-def]
-    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=7 * 24 * 3600)
+    return send_file(charts.PLOTLY_JS, mimetype="text/javascript", max_age=7 * 24 * 3600)
 
 
 @bp.get("/lang/<code>")
