@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -107,11 +108,17 @@ def document_figure(item: dict[str, Any]) -> Figure | None:
     return _figure(item["type"], bars, item["respondents"], kind)
 
 
+def resolve_kind(question_type: str, kind: str | None, options: int, respondents: int) -> str:
+    """The kind asked for if this question offers it, else its default."""
+    if kind is not None and kind in chart_kinds(question_type):
+        return kind
+    return default_kind(question_type, options, respondents)
+
+
 def _figure(
     question_type: str, bars: list[Bar], respondents: int, kind: str | None
 ) -> Figure | None:
-    if kind not in chart_kinds(question_type):
-        kind = default_kind(question_type, len(bars), respondents)
+    kind = resolve_kind(question_type, kind, len(bars), respondents)
     if kind == "table":
         return None
     # Plotly reads tags in text as markup (<b>, <a href>): labels are people's words, so they
@@ -197,3 +204,21 @@ def crosstab_data(table: CrossTab) -> Figure:
         yaxis={"ticksuffix": "%", "rangemode": "tozero"},
     )
     return {"data": traces, "layout": layout}
+
+
+def timeline_data(days: list[tuple[date, int]]) -> Figure:
+    """Responses per day as columns."""
+    trace = {
+        "type": "bar",
+        "x": [day.isoformat() for day, _ in days],
+        "y": [count for _, count in days],
+        "marker": {"color": COLOURS[0]},
+        "hovertemplate": "%{x}: %{y}<extra></extra>",
+    }
+    layout = _layout(
+        240,
+        margin={"l": 40, "r": 20, "t": 10, "b": 40},
+        xaxis={"type": "date", "tickformat": "%m-%d"},
+        yaxis={"rangemode": "tozero", "tickformat": "d"},
+    )
+    return {"data": [trace], "layout": layout}
