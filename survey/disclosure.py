@@ -13,7 +13,7 @@ HIDDEN = "—"  # a count withheld so that a small one cannot be worked out
 
 class Cell(StrEnum):
     SHOWN = "shown"
-    SMALL = "small"  # 1 .. k-1: printed "<k"
+    SMALL = "small"  # 0 .. k-1: printed "<k"
     COMPLEMENT = "complement"  # k or more, withheld to protect a small one: printed "—"
     WITHHELD = "withheld"  # the whole table is withheld: every cell printed "—"
 
@@ -42,7 +42,7 @@ def reader_range(cell: Cell, count: int, k: int, cap: int) -> tuple[int, int]:
     if cell == Cell.SHOWN:
         return count, count
     if cell == Cell.SMALL:
-        return 1, k - 1
+        return 0, k - 1
     if cell == Cell.COMPLEMENT:
         return k, cap
     return 0, cap
@@ -74,11 +74,13 @@ def _exposed(marks: list[Cell], counts: Sequence[int], k: int, bounds: Bounds) -
 def suppress(counts: Sequence[int], k: int, bounds: Bounds) -> list[Cell]:
     """How each count of one question's table is printed under a minimum cell size ``k``.
 
-    Counts from 1 to k-1 are hidden as "<k". While a reader could still work one of them out
-    from 本题有效填写人次 and the other cells, the smallest count of k or more is withheld as
-    well; if that is not enough, the whole table is withheld. Zero counts are shown: they name
-    no one."""
-    marks = [Cell.SMALL if 0 < count < k else Cell.SHOWN for count in counts]
+    Counts below k (zero too: "nobody chose it" is as telling as "one did") are hidden as "<k".
+    While a reader could still work one of them out from 本题有效填写人次 and the other cells,
+    the smallest count of k or more is withheld as well; if that is not enough, the whole table
+    is withheld. A k of 1 hides nothing."""
+    if k <= 1:
+        return [Cell.SHOWN] * len(counts)
+    marks = [Cell.SMALL if count < k else Cell.SHOWN for count in counts]
     if Cell.SMALL not in marks:
         return marks
     candidates = sorted((c, i) for i, c in enumerate(counts) if c >= k)

@@ -95,7 +95,7 @@ class Survey(Base):
     # Counters kept in step with the responses by survey.tally (``flask recount`` checks them).
     response_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_response_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Disclosure control of the published results: counts from 1 to k - 1 are shown as "<k"
+    # Disclosure control of the published results: counts below k are shown as "<k"
     # (survey.disclosure); 1 shows every count.
     min_cell_size: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 

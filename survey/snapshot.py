@@ -42,9 +42,11 @@ def feedback_title(title: str) -> str:
 
 
 def render_summary(markdown: str) -> str:
-    """The staff's Markdown as sanitised HTML, personal data masked."""
-    html = _MARKDOWN.render(mask_personal(markdown))
-    return nh3.clean(html, tags=SUMMARY_TAGS, attributes={}, link_rel=None)
+    """The staff's Markdown as sanitised HTML, personal data masked. Masked after rendering:
+    the masks' asterisks would otherwise read as Markdown emphasis. The cleaned HTML has no
+    attributes, so masking can only touch text."""
+    html = nh3.clean(_MARKDOWN.render(markdown), tags=SUMMARY_TAGS, attributes={}, link_rel=None)
+    return mask_personal(html)
 
 
 def is_choice(question: Question) -> bool:

@@ -11,17 +11,24 @@ from survey.disclosure import Bounds, Cell, mask_name, mask_personal, reader_ran
 
 
 def test_nothing_hidden_when_every_count_reaches_k():
-    assert suppress([5, 0, 7], 3, Bounds.single(12)) == [Cell.SHOWN] * 3
+    assert suppress([5, 4, 7], 3, Bounds.single(16)) == [Cell.SHOWN] * 3
 
 
 def test_a_lone_small_count_takes_a_complement_with_it():
     # 2 alone would be 10 - 5 - 3 = 2: the smallest count of 3 or more goes too.
     marks = suppress([5, 2, 3], 3, Bounds.single(10))
     assert marks == [Cell.SHOWN, Cell.SMALL, Cell.COMPLEMENT]
+    # A zero is as telling as a one.
+    assert suppress([5, 0, 7], 3, Bounds.single(12))[1] == Cell.SMALL
+
+
+def test_two_small_counts_protect_each_other():
+    assert suppress([1, 3, 0], 2, Bounds.single(4)) == [Cell.SMALL, Cell.SHOWN, Cell.SMALL]
 
 
 def test_the_table_is_withheld_when_nothing_can_protect_a_small_count():
-    assert suppress([1, 1, 0], 3, Bounds.single(2)) == [Cell.WITHHELD] * 3
+    # Everyone chose the first option: a withheld 3 of 3 would still give the 0 away.
+    assert suppress([3, 0], 3, Bounds.single(3)) == [Cell.WITHHELD] * 2
 
 
 def test_k_of_one_hides_nothing():
@@ -65,8 +72,8 @@ def tables(draw):  # type: ignore[no-untyped-def]
 def test_suppression_never_reveals_a_hidden_count(table):  # type: ignore[no-untyped-def]
     counts, k, bounds = table
     marks = suppress(counts, k, bounds)
-    assert all(m != Cell.SMALL or 0 < c < k for m, c in zip(marks, counts, strict=True))
-    assert all(m != Cell.SHOWN for m, c in zip(marks, counts, strict=True) if 0 < c < k)
+    assert all(m != Cell.SMALL or c < k for m, c in zip(marks, counts, strict=True))
+    assert all(m != Cell.SHOWN for m, c in zip(marks, counts, strict=True) if c < k)
     if Cell.WITHHELD in marks:
         return
     readings = list(_readings(counts, marks, k, bounds))
