@@ -35,6 +35,8 @@ ACTIONS = {
     "responses.delete": _l("删除全部答卷"),
     "results.export": _l("导出结果"),
     "responses.export": _l("导出答卷"),
+    "response.invalidate": _l("作废答卷"),
+    "response.restore": _l("恢复答卷"),
     "user.create": _l("创建账号"),
     "user.edit": _l("修改账号"),
 }

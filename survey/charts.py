@@ -5,11 +5,19 @@ validation costs milliseconds per figure on every results page."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import Any
+
+import plotly
+from flask_babel import lazy_gettext as _l
 
 from survey.questions import ResultTable
 from survey.results import CrossTab
 
+# The app serves Plotly itself (no CDN) and inlines it in printed pages.
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 COLOURS = [
     "#1f5fa8",
@@ -48,21 +56,82 @@ def _layout(height: int, **extra: Any) -> dict[str, Any]:
     }
 
 
-def figure_data(table: ResultTable) -> Figure:
-    """Pie for a single choice of few options, horizontal bars otherwise (multiple choice always:
-    its percentages add up past 100%, which a pie would misrepresent).
+# The chart-type switch of the staff report, in the order wjx shows it.
+CHART_KINDS = {
+    "table": _l("表格"),
+    "pie": _l("饼状"),
+    "doughnut": _l("圆环"),
+    "column": _l("柱状"),
+    "bar": _l("条形"),
+    "line": _l("折线"),
+}
+PARTS_OF_A_WHOLE = ("pie", "doughnut")
 
-    Plotly reads tags in text as markup (<b>, <a href>): labels are people's words, so they are
-    escaped and shown as written."""
-    single = table.question.type in {"single", "dropdown"}
-    if single and len(table.rows) <= PIE_MAX_OPTIONS and table.respondents:
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    ratio: str
+    percent: float
+
+
+def chart_kinds(question_type: str) -> list[str]:
+    """The kinds offered for a question: never a pie for a multiple choice, whose percentages
+    add up past 100%, which a pie would misrepresent."""
+    single = question_type in {"single", "dropdown"}
+    return [kind for kind in CHART_KINDS if single or kind not in PARTS_OF_A_WHOLE]
+
+
+def default_kind(question_type: str, options: int, respondents: int) -> str:
+    """Pie for a single choice of few options, horizontal bars otherwise."""
+    if question_type in {"single", "dropdown"} and options <= PIE_MAX_OPTIONS and respondents:
+        return "pie"
+    return "bar"
+
+
+def figure_data(table: ResultTable, kind: str | None = None) -> Figure | None:
+    """The figure of a result table in ``kind`` (default: ``default_kind``); None for 表格."""
+    bars = [Bar(row.label, row.count, row.ratio, row.percent) for row in table.rows]
+    return _figure(table.question.type, bars, table.respondents, kind)
+
+
+def document_figure(item: dict[str, Any]) -> Figure | None:
+    """The figure of a published table: its shown counts only, so a chart cannot give away a
+    hidden one (and no pie, whose slices would)."""
+    bars = [
+        Bar(row["label"], row["count"], row["ratio"], row["percent"])
+        for row in item["rows"]
+        if row["count"] is not None
+    ]
+    kind = "bar" if item["suppressed"] else None
+    return _figure(item["type"], bars, item["respondents"], kind)
+
+
+def resolve_kind(question_type: str, kind: str | None, options: int, respondents: int) -> str:
+    """The kind asked for if this question offers it, else its default."""
+    if kind is not None and kind in chart_kinds(question_type):
+        return kind
+    return default_kind(question_type, options, respondents)
+
+
+def _figure(
+    question_type: str, bars: list[Bar], respondents: int, kind: str | None
+) -> Figure | None:
+    kind = resolve_kind(question_type, kind, len(bars), respondents)
+    if kind == "table":
+        return None
+    # Plotly reads tags in text as markup (<b>, <a href>): labels are people's words, so they
+    # are escaped and shown as written.
+    labels = [html.escape(bar.label) for bar in bars]
+    if kind in PARTS_OF_A_WHOLE:
         # Zero slices have no area, only labels that collide; the table lists them anyway.
-        shown = [(index, row) for index, row in enumerate(table.rows) if row.count]
+        shown = [(index, bar) for index, bar in enumerate(bars) if bar.count]
         trace = {
             "type": "pie",
-            "labels": [html.escape(row.label) for _, row in shown],
-            "values": [row.count for _, row in shown],
-            "text": [f"{html.escape(row.label)}<br>{row.ratio}" for _, row in shown],
+            "labels": [labels[index] for index, _ in shown],
+            "values": [bar.count for _, bar in shown],
+            "text": [f"{labels[index]}<br>{bar.ratio}" for index, bar in shown],
             "sort": False,
             "marker": {"colors": [COLOURS[index % len(COLOURS)] for index, _ in shown]},
             "textinfo": "text",
@@ -70,21 +139,44 @@ def figure_data(table: ResultTable) -> Figure:
             "insidetextorientation": "horizontal",
             "hovertemplate": "%{label}: %{value}<extra></extra>",
         }
+        if kind == "doughnut":
+            trace["hole"] = 0.5
         return {"data": [trace], "layout": _layout(280)}
+    text = [f"{bar.count} ({bar.ratio})" for bar in bars]
+    percents = [bar.percent for bar in bars]
+    if kind == "bar":
+        trace = {
+            "type": "bar",
+            "orientation": "h",
+            "x": percents,
+            "y": labels,
+            "marker": {"color": COLOURS[0]},
+            "text": text,
+            "textposition": "auto",
+            "hovertemplate": "%{y}: %{text}<extra></extra>",
+        }
+        layout = _layout(
+            80 + 36 * len(bars),
+            yaxis={"autorange": "reversed", "automargin": True},
+            xaxis={"ticksuffix": "%", "range": [0, 100], "automargin": True},
+        )
+        return {"data": [trace], "layout": layout}
     trace = {
-        "type": "bar",
-        "orientation": "h",
-        "x": [row.percent for row in table.rows],
-        "y": [html.escape(row.label) for row in table.rows],
+        "type": "bar" if kind == "column" else "scatter",
+        "x": labels,
+        "y": percents,
         "marker": {"color": COLOURS[0]},
-        "text": [f"{row.count} ({row.ratio})" for row in table.rows],
-        "textposition": "auto",
-        "hovertemplate": "%{y}: %{text}<extra></extra>",
+        "text": text,
+        "hovertemplate": "%{x}: %{text}<extra></extra>",
     }
+    if kind == "column":
+        trace["textposition"] = "auto"
+    else:
+        trace.update(mode="lines+markers+text", textposition="top center")
     layout = _layout(
-        80 + 36 * len(table.rows),
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"ticksuffix": "%", "range": [0, 100], "automargin": True},
+        320,
+        yaxis={"ticksuffix": "%", "range": [0, 110], "automargin": True},
+        xaxis={"automargin": True},
     )
     return {"data": [trace], "layout": layout}
 
@@ -112,3 +204,21 @@ def crosstab_data(table: CrossTab) -> Figure:
         yaxis={"ticksuffix": "%", "rangemode": "tozero"},
     )
     return {"data": traces, "layout": layout}
+
+
+def timeline_data(days: list[tuple[date, int]]) -> Figure:
+    """Responses per day as columns."""
+    trace = {
+        "type": "bar",
+        "x": [day.isoformat() for day, _ in days],
+        "y": [count for _, count in days],
+        "marker": {"color": COLOURS[0]},
+        "hovertemplate": "%{x}: %{y}<extra></extra>",
+    }
+    layout = _layout(
+        240,
+        margin={"l": 40, "r": 20, "t": 10, "b": 40},
+        xaxis={"type": "date", "tickformat": "%m-%d"},
+        yaxis={"rangemode": "tozero", "tickformat": "d"},
+    )
+    return {"data": [trace], "layout": layout}

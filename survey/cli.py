@@ -13,12 +13,13 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from survey import audit, db, tally
+from survey import audit, db, lifecycle, snapshot, tally
 from survey.accounts import AccountError, create_user
 from survey.collect import load_survey
 from survey.definition import DefinitionError, create_survey, dump, export_definition
 from survey.models import Role, Survey, utcnow
 from survey.publish import json as json_export
+from survey.publish import tables
 from survey.publish import text as text_export
 from survey.publish.responses import CODINGS, csv_chunks, write_xlsx
 from survey.results import survey_results
@@ -104,18 +105,40 @@ def export_definition_cmd(slug: str, fmt: str) -> None:
 
 @click.command("export-results")
 @click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def export_results(slug: str, fmt: str) -> None:
-    """Print the result tables (text: the annual-report format)."""
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv", "xlsx", "pdf"]), default="text"
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
+)
+def export_results(slug: str, fmt: str, output: Path | None) -> None:
+    """Write the result tables (text: the annual-report format; xlsx and pdf need --output)."""
     session = db.get_session()
     survey = _survey(slug)
     results = survey_results(session, survey)
     audit.record(session, None, "results.export", survey, format=fmt)
     session.commit()
+    if fmt in ("xlsx", "pdf") and output is None:
+        raise click.ClickException(f"{fmt.upper()} 需要用 --output 指定文件")
     if fmt == "json":
-        click.echo(json.dumps(json_export.render(results), ensure_ascii=False, indent=2))
+        text = json.dumps(json_export.render(results), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "text":
+        text = text_export.render(results)
+    elif fmt == "csv":
+        text = tables.to_csv(snapshot.build(session, results))
+    elif fmt == "xlsx":
+        tables.write_xlsx(snapshot.build(session, results), output)  # type: ignore[arg-type]
+        return
     else:
-        click.echo(text_export.render(results), nl=False)
+        document = snapshot.build(session, results)
+        pdf = tables.html_to_pdf(tables.printable_html(document, utcnow()))
+        output.write_bytes(pdf)  # type: ignore[union-attr]
+        return
+    if output:
+        output.write_text(text, encoding="utf-8")
+        return
+    with _stdout() as target:
+        target.write(text)
 
 
 @click.command("open")
@@ -146,14 +169,16 @@ def close_survey(slug: str) -> None:
 @click.option("--withdraw", is_flag=True, help="Take the results page down again.")
 def publish_results(slug: str, withdraw: bool) -> None:
     """Publish the survey's 结果反馈 page (or withdraw it)."""
-    survey = _survey(slug)
-    if withdraw:
-        survey.unpublish_results()
-    else:
-        survey.publish_results(utcnow())
-    action = "survey.unpublish" if withdraw else "survey.publish"
-    audit.record(db.get_session(), None, action, survey)
-    db.get_session().commit()
+    session, survey = db.get_session(), _survey(slug)
+    try:
+        if withdraw:
+            lifecycle.unpublish_results(session, survey, None)
+        else:
+            publication = lifecycle.publish_results(session, survey, None, utcnow())
+            click.echo(f"已发布第 {publication.version} 版结果反馈", err=True)
+    except lifecycle.LifecycleError as error:
+        raise click.ClickException(str(error)) from None
+    session.commit()
 
 
 @click.command("create-user")

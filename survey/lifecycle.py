@@ -4,15 +4,16 @@ audited in the same transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from survey import audit, tally
+from survey import audit, snapshot, tally
 from survey.definition import create_survey
-from survey.models import Response, Survey, SurveyStatus, User
+from survey.models import Response, ResultPublication, Survey, SurveyStatus, User
 
 
 class LifecycleError(ValueError):
@@ -54,14 +55,23 @@ def close_survey(session: Session, survey: Survey, actor: User) -> None:
     audit.record(session, actor, "survey.close", survey)
 
 
-def publish_results(session: Session, survey: Survey, actor: User, now: datetime) -> None:
+def publish_results(
+    session: Session,
+    survey: Survey,
+    actor: User | None,
+    now: datetime,
+    *,
+    questions: Collection[int] | None = None,
+    summary: str | None = None,
+) -> ResultPublication:
+    """Publish the results as they stand now, as a new frozen version of the 结果反馈 page
+    (``questions`` and ``summary`` default to those of the previous version)."""
     if survey.status == SurveyStatus.DRAFT:
         raise LifecycleError(_("草稿没有结果可发布"))
-    survey.publish_results(now)
-    audit.record(session, actor, "survey.publish", survey)
+    return snapshot.publish(session, survey, actor, now, questions=questions, summary=summary)
 
 
-def unpublish_results(session: Session, survey: Survey, actor: User) -> None:
+def unpublish_results(session: Session, survey: Survey, actor: User | None) -> None:
     survey.unpublish_results()
     audit.record(session, actor, "survey.unpublish", survey)
 

@@ -102,6 +102,9 @@ class Survey(Base):
     design_version: Mapped[str] = mapped_column(
         String(16), default=lambda: new_design_version(), server_default="0"
     )
+    # Disclosure control of the published results: counts below k are shown as "<k"
+    # (survey.disclosure); 1 shows every count.
+    min_cell_size: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
@@ -193,6 +196,13 @@ class Response(Base):
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # The one-time token of the form that produced it: a replayed form cannot add a second row.
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # Set when staff mark the response invalid: it then counts nowhere until restored.
+    invalid_at: Mapped[datetime | None] = mapped_column(DateTime)
+    invalid_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    @property
+    def is_valid(self) -> bool:
+        return self.invalid_at is None
 
     answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan")
 
@@ -217,6 +227,23 @@ class Answer(Base):
     option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="CASCADE"))
     text: Mapped[str | None] = mapped_column(Text)  # typed text, or an option's 其他 fill-in
     number: Mapped[float | None] = mapped_column(Float)
+
+
+class ResultPublication(Base):
+    """One published version of a survey's 结果反馈 page, frozen when it was published: the
+    public page shows ``content`` as it was, whatever answers arrive or change afterwards."""
+
+    __tablename__ = "result_publication"
+    __table_args__ = (UniqueConstraint("survey_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per survey
+    published_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    published_by: Mapped[str] = mapped_column(String(64))  # username, kept if the account goes
+    summary: Mapped[str] = mapped_column(Text, default="")  # the staff's Markdown, as written
+    # The page's figures as published (survey.snapshot.build): masked, suppressed, rendered.
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class User(Base):

@@ -27,8 +27,8 @@ class SurveyResults:
 
 @dataclass(frozen=True)
 class Filter:
-    """Which responses a report counts: submitted within a window, and having chosen (any of)
-    the given options of each of up to three questions."""
+    """Which valid responses a report counts: submitted within a window, and having chosen (any
+    of) the given options of each of up to three questions."""
 
     since: datetime | None = None
     until: datetime | None = None
@@ -49,14 +49,14 @@ class Filter:
             kept = first.response_id
             statement = (
                 select(kept.label("id"))
+                .join(Response, Response.id == kept)
                 .where(first.question_id == question_id, first.option_id.in_(option_ids))
                 .distinct()
             )
-            if self.since or self.until:
-                statement = statement.join(Response, Response.id == kept)
         else:
             others, kept = [], Response.id
             statement = select(kept.label("id")).where(Response.survey_id == survey.id)
+        statement = statement.where(Response.invalid_at.is_(None))  # invalid ones count nowhere
         if self.since:
             statement = statement.where(Response.submitted_at >= self.since)
         if self.until:
@@ -135,10 +135,9 @@ def crosstab(
     ]
     pairs = select(row.option_id, column.option_id, func.count()).where(*both_answered)
     totals = select(row.option_id, func.count(distinct(row.response_id))).where(*both_answered)
-    if only:
-        kept = only.responses(survey)
-        pairs = pairs.join(kept, kept.c.id == row.response_id)
-        totals = totals.join(kept, kept.c.id == row.response_id)
+    kept = (only or Filter()).responses(survey)  # valid responses, filtered if asked
+    pairs = pairs.join(kept, kept.c.id == row.response_id)
+    totals = totals.join(kept, kept.c.id == row.response_id)
     counts = {
         (r, c): n for r, c, n in session.execute(pairs.group_by(row.option_id, column.option_id))
     }

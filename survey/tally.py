@@ -1,5 +1,5 @@
 """The counters behind every result table: 小计 per option, 本题有效填写人次 per question, and
-responses per survey. They change only by SQL increments in the transaction that stores (or
+valid responses per survey. They change only by SQL increments in the transaction that stores (or
 removes) the answers, so concurrent submissions cannot lose a count; ``recount`` rebuilds them
 from the answer rows and reports any difference."""
 
@@ -10,12 +10,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Subquery, distinct, func, select, update
+from sqlalchemy import Select, Subquery, bindparam, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from survey.models import Answer, Option, Question, Response, Survey
 
 _PLAIN = {"synchronize_session": False}
+_SURVEYS, _QUESTIONS, _OPTIONS = Survey.__table__, Question.__table__, Option.__table__
+# Core statements built once: every submission runs them, and on SQLite building a statement
+# costs more than running it.
+_BUMP_RESPONDENTS = (
+    update(_QUESTIONS)
+    .where(_QUESTIONS.c.id.in_(bindparam("ids", expanding=True)))
+    .values(respondent_count=_QUESTIONS.c.respondent_count + bindparam("increment"))
+)
+_BUMP_ANSWERS = (
+    update(_OPTIONS)
+    .where(_OPTIONS.c.id.in_(bindparam("ids", expanding=True)))
+    .values(answer_count=_OPTIONS.c.answer_count + bindparam("increment"))
+)
 
 
 def count_response(
@@ -44,37 +57,53 @@ def add(
     survey_id: int,
     *,
     responses: int,
-    latest: datetime,
+    latest: datetime | None,
     respondents: Mapping[int, int],
     options: Mapping[int, int],
     design_version: str | None = None,
 ) -> bool:
-    """Increase the counters by SQL (never read, add, write back), one UPDATE per table and
+    """Change the counters by SQL (never read, add, write back), one UPDATE per table and
     increment, rows in id order so that concurrent transactions lock them in the same order.
-    Core statements on the tables: they run once per submission, the ORM adds nothing here."""
-    surveys = Survey.__table__.c
-    survey_row = update(Survey.__table__).where(surveys.id == survey_id)
+    Without ``latest``, the last response time is read again from the valid responses.
+    With ``design_version``, only if the survey still has it: False, and nothing changed, if not.
+    """
+    surveys = _SURVEYS.c
+    last = latest if latest is not None else _last_valid(survey_id).scalar_subquery()
+    survey_row = update(_SURVEYS).where(surveys.id == survey_id)
     if design_version is not None:
         # The guard costs nothing: this UPDATE runs anyway.
         survey_row = survey_row.where(surveys.design_version == design_version)
-    counted = session.execute(
-        survey_row.values(
-            response_count=surveys.response_count + responses, last_response_at=latest
-        )
+    changed = session.execute(
+        survey_row.values(response_count=surveys.response_count + responses, last_response_at=last)
     )
-    if not counted.rowcount:
+    if not changed.rowcount:
         return False
-    for column, counts in (
-        (Question.__table__.c.respondent_count, respondents),
-        (Option.__table__.c.answer_count, options),
-    ):
+    for bump, counts in ((_BUMP_RESPONDENTS, respondents), (_BUMP_ANSWERS, options)):
         for increment, ids in _by_increment(counts).items():
-            session.execute(
-                update(column.table)
-                .where(column.table.c.id.in_(ids))
-                .values({column: column + increment})
-            )
+            session.execute(bump, {"ids": ids, "increment": increment})
     return True
+
+
+def uncount_response(session: Session, response: Response, *, sign: int = -1) -> None:
+    """Take a stored response out of the counters (``sign=1``: put it back), reading its
+    answers in SQL; the caller flips its validity in the same transaction."""
+    pairs = session.execute(
+        select(Answer.question_id, Answer.option_id).where(Answer.response_id == response.id)
+    ).all()
+    add(
+        session,
+        response.survey_id,
+        responses=sign,
+        latest=None,
+        respondents={question_id: sign for question_id, _ in pairs},
+        options={option_id: sign for _, option_id in pairs if option_id is not None},
+    )
+
+
+def _last_valid(survey_id: int) -> Select[tuple[datetime]]:
+    return select(func.max(Response.submitted_at)).where(
+        Response.survey_id == survey_id, Response.invalid_at.is_(None)
+    )
 
 
 def _by_increment(counts: Mapping[int, int]) -> dict[int, list[int]]:
@@ -100,11 +129,13 @@ def counted(
     """Responses, respondents per question and answers per option, counted from the rows; only
     those of the responses whose ids ``kept`` lists (column ``id``), when given."""
     if kept is None:
-        responses = select(func.count()).where(Response.survey_id == survey.id)
+        valid = Response.invalid_at.is_(None)
+        responses = select(func.count()).where(Response.survey_id == survey.id, valid)
         answers = (
             select()
             .select_from(Answer)
-            .where(Answer.question_id.in_([q.id for q in survey.questions]))
+            .join(Response, Response.id == Answer.response_id)
+            .where(Answer.question_id.in_([q.id for q in survey.questions]), valid)
         )
     else:
         responses = select(func.count()).select_from(kept)
@@ -159,9 +190,7 @@ def recount(session: Session, survey: Survey) -> list[Difference]:
     differences = []
     if kept_responses != responses:
         differences.append(Difference("有效答卷", kept_responses, responses))
-    last = session.scalar(
-        select(func.max(Response.submitted_at)).where(Response.survey_id == survey.id)
-    )
+    last = session.scalar(_last_valid(survey.id))
     session.execute(
         update(Survey)
         .where(Survey.id == survey.id)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, event
 
-from survey import collect, tally
+from survey import collect, lifecycle, tally
 from survey.demo import answer_form
 from survey.models import Response, utcnow
 from survey.publish import text as text_export
@@ -59,7 +59,7 @@ def test_unpublished_results_are_not_shown(client, session, demo_survey):
     assert "调查结果尚未公布" in html and "国企" not in html
 
 
-def test_new_answers_change_the_page(client, demo_survey):
+def test_the_page_is_frozen_until_published_again(client, session, demo_survey, make_user):
     data = fresh_form(client, demo_survey, {})
     answer = {
         "nature": "外企",
@@ -70,8 +70,19 @@ def test_new_answers_change_the_page(client, demo_survey):
     data.update(answer_form(demo_survey, {**answer, "outlook": "增加", "name": "某外资企业"}))
     assert client.post(f"/s/{demo_survey.slug}", data=data).status_code == 303
     html = client.get(f"/s/{demo_survey.slug}/results").get_data(as_text=True)
+    assert '<span class="ratio-text">75%</span>' in html and "20%" not in html
+    first = html
+
+    lifecycle.publish_results(session, demo_survey, make_user("editor"), utcnow())
+    session.commit()
+    html = client.get(f"/s/{demo_survey.slug}/results").get_data(as_text=True)
     assert '<span class="ratio-text">20%</span>' in html  # 外企 1 of 5
     assert '<span class="ratio-text">60%</span>' in html  # 民企 3 of 5
+    assert "历次发布" in html and 'href="/s/foreign-trade/results/v1"' in html
+    earlier = client.get(f"/s/{demo_survey.slug}/results/v1").get_data(as_text=True)
+    assert "这是较早发布的版本" in earlier and '<span class="ratio-text">75%</span>' in earlier
+    assert first.count("本题有效填写人次") == earlier.count("本题有效填写人次")
+    assert client.get(f"/s/{demo_survey.slug}/results/v9").status_code == 404
 
 
 def test_no_answers_gives_zero_rows(session, make_survey):

@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from survey import collect
 from survey.definition import create_survey, load_text
+from survey.lifecycle import publish_results
 from survey.models import Question, Survey
 from survey.questions.base import field_name, fill_in_name
 from survey.timeutil import parse_local, to_local
@@ -44,7 +45,7 @@ def load_demo(session: Session, zone: ZoneInfo, now: datetime, secret_key: str) 
         outcome = collect.submit(session, survey, form, moment, secret_key)
         if not outcome.accepted:
             raise RuntimeError(f"demo answer {offset} refused: {outcome.errors}")
-    survey.publish_results(now)
+    publish_results(session, survey, None, now)
     session.commit()
     return survey
 

@@ -1,4 +1,4 @@
-"""Every response as a row (CSV or XLSX), streamed: responses are read in keyset-paged batches
+"""Every valid response as a row (CSV or XLSX), streamed: responses are read in keyset-paged batches
 and each batch's answers in one range query, so memory does not grow with the survey."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def header(survey: Survey) -> list[str]:
 
 RESPONSES = text(
     "SELECT id, submitted_at FROM response WHERE survey_id = :survey AND id > :after "
-    "ORDER BY id LIMIT :limit"
+    "AND invalid_at IS NULL ORDER BY id LIMIT :limit"
 )
 # By the response_id index: the answers of one batch of responses, in the order they were given.
 ANSWERS = text(

@@ -3,10 +3,11 @@ Views are thin: they read the form, call a service function, commit, and redirec
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
@@ -27,7 +28,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from survey import audit, charts, lifecycle
+from survey import analysis, audit, charts, lifecycle, review, snapshot
 from survey.accounts import AccountError, create_user, update_user
 from survey.collect import issue_token
 from survey.db import get_session
@@ -44,12 +45,15 @@ from survey.design import (
     update_question,
     update_settings,
 )
-from survey.models import AuditEvent, Question, Role, Survey, SurveyStatus, User, utcnow
+from survey.models import AuditEvent, Question, Response, Role, Survey, SurveyStatus, User, utcnow
+from survey.publish import json as json_export
+from survey.publish import tables
+from survey.publish import text as text_export
 from survey.publish.responses import CODINGS, csv_chunks, write_xlsx
 from survey.questions import REGISTRY, get_type
 from survey.results import MAX_CONDITIONS, Filter, crosstab, survey_results
 from survey.textimport import load_any
-from survey.timeutil import office_zone, parse_local
+from survey.timeutil import format_local, office_zone, parse_local
 from survey.web.access import check_access, requires
 from survey.web.respond import form_page
 
@@ -201,16 +205,39 @@ def survey_overview(survey_id: int):  # type: ignore[no-untyped-def]
     survey = _survey(survey_id)
     only = _filter_from(request.args, survey)
     results = survey_results(get_session(), survey, only)
-    figures = {table.question.id: charts.figure_data(table) for table in results.tables}
+    # The chart-type switch: chart-<question id>=<kind> in the query string, beside the filter.
+    kinds = {
+        t.question.id: charts.resolve_kind(
+            t.question.type, request.args.get(f"chart-{t.question.id}"), len(t.rows), t.respondents
+        )
+        for t in results.tables
+    }
+    figures = {t.question.id: charts.figure_data(t, kinds[t.question.id]) for t in results.tables}
     return render_template(
         "admin/survey.html",
         survey=survey,
         results=results,
         figures=figures,
+        kinds=kinds,
+        chart_kinds=charts.CHART_KINDS,
+        offered_kinds=charts.chart_kinds,
+        query_with=_query_with,
         only=only,
         choice_questions=_choice_questions(survey),
+        typed_questions=[
+            q
+            for q in survey.questions
+            if not get_type(q.type).has_options or any(o.fill_in for o in q.options)
+        ],
         phase=survey.phase(utcnow()),
     )
+
+
+def _query_with(name: str, value: str) -> str:
+    """This page's query string with one parameter set: switches that keep the filter."""
+    args = request.args.copy()
+    args[name] = value
+    return "?" + urlencode(list(args.items(multi=True)))
 
 
 @bp.get("/surveys/<int:survey_id>/crosstab")
@@ -394,8 +421,6 @@ def _transition(survey: Survey, action: str) -> None:
         lifecycle.open_survey(session, survey, current_user, now, _moment("at"))
     elif action == "close":
         lifecycle.close_survey(session, survey, current_user)
-    elif action == "publish":
-        lifecycle.publish_results(session, survey, current_user, now)
     elif action == "unpublish":
         lifecycle.unpublish_results(session, survey, current_user)
     elif action == "archive":
@@ -412,7 +437,6 @@ def _transition(survey: Survey, action: str) -> None:
 TRANSITION_MESSAGES = {
     "open": _l("已开始收集"),
     "close": _l("已结束收集"),
-    "publish": _l("结果已发布"),
     "unpublish": _l("结果已撤回"),
     "archive": _l("已归档"),
 }
@@ -491,6 +515,198 @@ def export_responses(survey_id: int, fmt: str):  # type: ignore[no-untyped-def]
     )
     response.call_on_close(spool.close)
     return response
+
+
+@bp.route("/surveys/<int:survey_id>/publish", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def publish(survey_id: int):  # type: ignore[no-untyped-def]
+    """Choose the questions, write the summary, set the minimum cell size, and publish."""
+    survey = _survey(survey_id)
+    session = get_session()
+    latest = snapshot.latest_publication(session, survey)
+    if request.method == "GET":
+        return render_template(
+            "admin/publish.html",
+            survey=survey,
+            chosen=snapshot.default_questions(survey, session),
+            summary=latest.summary if latest else "",
+            versions=snapshot.publications(session, survey),
+        )
+    form = request.form
+    ids = {q.id for q in survey.questions}
+    chosen = {int(v) for v in form.getlist("question") if v.isdigit() and int(v) in ids}
+    k = form.get("min_cell_size", type=int)
+    if k is None or not 1 <= k <= 100:
+        flash(_("最小单元数应在 1 到 100 之间"), "error")
+        return redirect(url_for("admin.publish", survey_id=survey.id))
+    survey.min_cell_size = k
+    try:
+        publication = lifecycle.publish_results(
+            session,
+            survey,
+            current_user,
+            utcnow(),
+            questions=chosen,
+            summary=form.get("summary", "")[:20_000],
+        )
+    except lifecycle.LifecycleError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("admin.survey_overview", survey_id=survey.id))
+    session.commit()
+    flash(_("结果已发布（第 %(n)s 版）", n=publication.version), "success")
+    return redirect(url_for("admin.survey_overview", survey_id=survey.id))
+
+
+@bp.get("/surveys/<int:survey_id>/responses")
+@requires(Role.VIEWER)
+def responses(survey_id: int):  # type: ignore[no-untyped-def]
+    """Responses per day (office time) and the list of single responses."""
+    survey = _survey(survey_id)
+    session = get_session()
+    status = request.args.get("status", "")
+    days = analysis.timeline(session, survey, office_zone())
+    return render_template(
+        "admin/responses.html",
+        survey=survey,
+        days=days,
+        figure=charts.timeline_data(days) if days else None,
+        listing=analysis.responses_page(
+            session, survey, status, max(request.args.get("page", 1, type=int), 1)
+        ),
+        status=status,
+    )
+
+
+@bp.get("/questions/<int:question_id>/answers")
+@requires(Role.VIEWER)
+def typed_answers(question_id: int):  # type: ignore[no-untyped-def]
+    """详细作答情况: what respondents typed, paged and searchable."""
+    question = _question(question_id)
+    search = request.args.get("q", "").strip()[:100]
+    page = max(request.args.get("page", 1, type=int), 1)
+    return render_template(
+        "admin/answers.html",
+        survey=question.survey,
+        question=question,
+        search=search,
+        answers=analysis.typed_answers(get_session(), question, search, page),
+    )
+
+
+def _response(response_id: int) -> Response:
+    response = get_session().get(Response, response_id)
+    if response is None:
+        abort(404)
+    return response
+
+
+@bp.get("/responses/<int:response_id>")
+@requires(Role.VIEWER)
+def response_detail(response_id: int):  # type: ignore[no-untyped-def]
+    response = _response(response_id)
+    survey = _survey(response.survey_id)
+    return render_template(
+        "admin/response.html",
+        survey=survey,
+        response=response,
+        answers=analysis.response_answers(get_session(), survey, response),
+    )
+
+
+@bp.post("/responses/<int:response_id>/<action>")
+@requires(Role.EDITOR)
+def review_response(response_id: int, action: str):  # type: ignore[no-untyped-def]
+    """Mark a response invalid (with a reason) or restore it."""
+    response = _response(response_id)
+    survey = _survey(response.survey_id)
+    session = get_session()
+    try:
+        if action == "invalidate":
+            review.mark_invalid(
+                session, survey, response, current_user, request.form.get("reason", ""), utcnow()
+            )
+        elif action == "restore":
+            review.restore(session, survey, response, current_user)
+        else:
+            abort(404)
+    except review.ReviewError as error:
+        session.rollback()
+        flash(str(error), "error")
+    else:
+        session.commit()
+        flash(_("已作废，不再计入统计") if action == "invalidate" else _("已恢复"), "success")
+    return redirect(url_for("admin.response_detail", response_id=response.id))
+
+
+RESULT_FORMATS = {
+    "txt": "text/plain; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@bp.get("/surveys/<int:survey_id>/results.<fmt>")
+@requires(Role.EDITOR)
+def export_results(survey_id: int, fmt: str):  # type: ignore[no-untyped-def]
+    """The current result tables (all questions, every count) in one format; audited."""
+    survey = _survey(survey_id)
+    if fmt not in RESULT_FORMATS:
+        abort(404)
+    session = get_session()
+    results = survey_results(session, survey)
+    audit.record(session, current_user, "results.export", survey, format=fmt)
+    session.commit()
+    body = _render_results(session, results, fmt)
+    return _download(body, RESULT_FORMATS[fmt], f"{survey.title}-结果.{fmt}", f"results.{fmt}")
+
+
+def _render_results(session, results, fmt: str) -> bytes:  # type: ignore[no-untyped-def]
+    if fmt == "txt":
+        return text_export.render(results).encode("utf-8")
+    if fmt == "json":
+        return json.dumps(json_export.render(results), ensure_ascii=False, indent=2).encode()
+    document = snapshot.build(session, results)
+    if fmt == "csv":
+        return tables.to_csv(document).encode("utf-8")
+    if fmt == "pdf":
+        return tables.html_to_pdf(tables.printable_html(document, utcnow()))
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as spool:
+        tables.write_xlsx(document, Path(spool.name))
+        return Path(spool.name).read_bytes()
+
+
+@bp.get("/surveys/<int:survey_id>/open-data.zip")
+@requires(Role.EDITOR)
+def export_open_data(survey_id: int):  # type: ignore[no-untyped-def]
+    """The latest published version as an open-data package; audited."""
+    survey = _survey(survey_id)
+    session = get_session()
+    latest = snapshot.latest_publication(session, survey) if survey.results_published else None
+    if latest is None:
+        abort(404)
+    audit.record(
+        session, current_user, "results.export", survey, format="open-data", version=latest.version
+    )
+    session.commit()
+    body = tables.open_data_zip(
+        latest.content,
+        survey.slug,
+        latest.version,
+        latest.published_at,
+        format_local(latest.published_at, office_zone(), "%Y-%m-%d"),
+    )
+    name = f"{survey.slug}-open-data-v{latest.version}.zip"
+    return _download(body, "application/zip", name, name)
+
+
+def _download(body: bytes, mimetype: str, name: str, ascii_name: str):  # type: ignore[no-untyped-def]
+    disposition = f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(name)}"
+    return current_app.response_class(
+        body, mimetype=mimetype, headers={"Content-Disposition": disposition}
+    )
 
 
 @bp.get("/users")

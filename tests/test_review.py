@@ -1,0 +1,69 @@
+"""Marking a response invalid takes it out of every count (and restoring puts it back)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from survey import review, tally
+from survey.models import AuditEvent, Response, utcnow
+from survey.results import Filter, crosstab, survey_results
+from tests.helpers import question
+
+
+def _private_response(session, survey):  # type: ignore[no-untyped-def]
+    """The demo's one 国企 response."""
+    state_owned = question(survey, "nature").options[0]
+    return session.scalar(
+        select(Response)
+        .join(Response.answers)
+        .where(Response.survey_id == survey.id)
+        .where(Response.answers.any(option_id=state_owned.id))
+    )
+
+
+def _nature_counts(session, survey, only=None):  # type: ignore[no-untyped-def]
+    table = survey_results(session, survey, only).tables[0]
+    return [(row.count, row.ratio) for row in table.rows], table.respondents
+
+
+def test_invalid_response_leaves_every_count_and_recount_agrees(session, demo_survey, make_user):
+    editor = make_user("editor")
+    response = _private_response(session, demo_survey)
+    review.mark_invalid(session, demo_survey, response, editor, "重复提交", utcnow())
+    session.commit()
+    session.expire_all()
+    assert not response.is_valid and response.invalid_reason == "重复提交"
+    assert demo_survey.response_count == 3
+    assert _nature_counts(session, demo_survey) == ([(0, "0%"), (3, "100%"), (0, "0%")], 3)
+    # Counted from the rows too: a filter, and the cross-tabulation.
+    since = Filter(since=demo_survey.created_at.replace(year=2000))
+    assert _nature_counts(session, demo_survey, since) == _nature_counts(session, demo_survey)
+    nature, outlook = question(demo_survey, "nature"), question(demo_survey, "outlook")
+    table = crosstab(session, demo_survey, nature, outlook)
+    assert sum(row.total for row in table.rows) == 3
+    assert tally.recount(session, demo_survey) == []
+    events = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert events[-1] == "response.invalidate"
+
+
+def test_restoring_counts_it_again(session, demo_survey, make_user):
+    editor = make_user("editor")
+    response = _private_response(session, demo_survey)
+    review.mark_invalid(session, demo_survey, response, editor, "测试", utcnow())
+    with pytest.raises(review.ReviewError):
+        review.mark_invalid(session, demo_survey, response, editor, "again", utcnow())
+    review.restore(session, demo_survey, response, editor)
+    session.commit()
+    session.expire_all()
+    assert response.is_valid and demo_survey.response_count == 4
+    assert _nature_counts(session, demo_survey)[0][0] == (1, "25%")
+    assert tally.recount(session, demo_survey) == []
+    with pytest.raises(review.ReviewError):
+        review.restore(session, demo_survey, response, editor)
+
+
+def test_a_reason_is_required(session, demo_survey, make_user):
+    response = _private_response(session, demo_survey)
+    with pytest.raises(review.ReviewError):
+        review.mark_invalid(session, demo_survey, response, make_user("editor"), "  ", utcnow())
