@@ -238,7 +238,6 @@ def run(kind: str, url: str, sizes: list[int]) -> dict:
 
         # B, C, D on a second copy of the survey, grown to each size in turn.
         grown = flask(env, "import", str(ROOT / "survey" / "demo" / "foreign-trade.yaml"), "--open")
-        flask(env, "publish-results", grown)
         grown_id, grown_questions, grown_options = survey_ids(engine, grown)
         reset_reference(engine, kind)
         staff = staff_client(ours)
@@ -255,7 +254,11 @@ def run(kind: str, url: str, sizes: list[int]) -> dict:
                 with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
                     db.execute(text("VACUUM ANALYZE"))
             row = results.setdefault(size, {})
-            row["B_ours"] = median_ms(plain, f"{ours}/s/{grown}/results")
+            # The staff report counts live (from the kept counters); the public 结果反馈 page
+            # shows the version published last, so publish again at each size before reading it.
+            row["B_ours"] = median_ms(staff, f"/admin/surveys/{grown_id}")
+            flask(env, "publish-results", grown)
+            row["B_public"] = median_ms(plain, f"{ours}/s/{grown}/results")
             row["B_reference"] = median_ms(plain, f"{reference}/s/{grown_id}/results")
             row["C_ours"] = export(
                 staff, f"{ours}/admin/surveys/{grown_id}/responses.csv", ours_pid
@@ -326,8 +329,12 @@ def report(runs: list[dict], sizes: list[int]) -> str:
                 target += f", ≤ 2× the 1,000 figure ({2 * first:.1f} ms)"
                 ok = verdict(b <= limit and b <= 2 * first)
             lines.append(
-                f"| B. results page at {size:,}, median of 7 | {b:.1f} ms | {b_ref:.1f} ms | "
-                f"{b / b_ref:.2f}× | {target} | {ok} |"
+                f"| B. results (staff report, live counts) at {size:,}, median of 7 | {b:.1f} ms | "
+                f"{b_ref:.1f} ms | {b / b_ref:.2f}× | {target} | {ok} |"
+            )
+            lines.append(
+                f"| B. public 结果反馈 page (published snapshot) at {size:,} | "
+                f"{row['B_public']:.1f} ms | | | | |"
             )
         for size in sizes:
             row = run[size]
