@@ -151,6 +151,11 @@ def _token_key(survey: Survey, token: str, secret_key: str) -> str:
     return key
 
 
+# Plain INSERTs rather than the ORM's unit of work: this is the hottest write there is.
+_INSERT_RESPONSE = insert(Response.__table__)
+_INSERT_ANSWER = insert(Answer.__table__)
+
+
 def submit(
     session: Session,
     survey: Survey,
@@ -190,15 +195,12 @@ def submit(
         stored = _stored(session, key)
         return Outcome(response_id=stored) if stored is not None else outcome
     try:
-        # Plain INSERTs rather than the ORM's unit of work: this is the hottest write there is.
         outcome.response_id = session.execute(
-            insert(Response.__table__).values(
-                survey_id=survey.id, submitted_at=now, submission_key=key
-            )
+            _INSERT_RESPONSE, {"survey_id": survey.id, "submitted_at": now, "submission_key": key}
         ).inserted_primary_key[0]
         if answers:
             session.execute(
-                insert(Answer.__table__),
+                _INSERT_ANSWER,
                 [
                     {
                         "response_id": outcome.response_id,

@@ -19,6 +19,17 @@ _PLAIN = {"synchronize_session": False}
 _SURVEYS, _QUESTIONS, _OPTIONS = Survey.__table__, Question.__table__, Option.__table__
 # Core statements built once: every submission runs them, and on SQLite building a statement
 # costs more than running it.
+_COUNT_RESPONSES = (
+    update(_SURVEYS)
+    .where(_SURVEYS.c.id == bindparam("survey"))
+    .values(
+        response_count=_SURVEYS.c.response_count + bindparam("responses"),
+        last_response_at=bindparam("latest"),
+    )
+)
+_COUNT_RESPONSES_OF_DESIGN = _COUNT_RESPONSES.where(
+    _SURVEYS.c.design_version == bindparam("design")
+)
 _BUMP_RESPONDENTS = (
     update(_QUESTIONS)
     .where(_QUESTIONS.c.id.in_(bindparam("ids", expanding=True)))
@@ -67,14 +78,23 @@ def add(
     Without ``latest``, the last response time is read again from the valid responses.
     With ``design_version``, only if the survey still has it: False, and nothing changed, if not.
     """
-    surveys = _SURVEYS.c
-    last = latest if latest is not None else _last_valid(survey_id).scalar_subquery()
-    survey_row = update(_SURVEYS).where(surveys.id == survey_id)
-    if design_version is not None:
-        # The guard costs nothing: this UPDATE runs anyway.
-        survey_row = survey_row.where(surveys.design_version == design_version)
+    if latest is None:
+        # After a response leaves the count: the last valid response's time, read again.
+        surveys = _SURVEYS.c
+        statement = (
+            update(_SURVEYS)
+            .where(surveys.id == survey_id)
+            .values(
+                response_count=surveys.response_count + responses,
+                last_response_at=_last_valid(survey_id).scalar_subquery(),
+            )
+        )
+    else:
+        # The design guard costs nothing: this UPDATE runs anyway.
+        statement = _COUNT_RESPONSES if design_version is None else _COUNT_RESPONSES_OF_DESIGN
     changed = session.execute(
-        survey_row.values(response_count=surveys.response_count + responses, last_response_at=last)
+        statement,
+        {"survey": survey_id, "responses": responses, "latest": latest, "design": design_version},
     )
     if not changed.rowcount:
         return False
