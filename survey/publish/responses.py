@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from survey.models import Survey
+from survey.models import Option, Survey
+from survey.questions import get_type
 from survey.timeutil import to_local
 
 BATCH = 5_000
@@ -47,11 +48,15 @@ def rows(
     """
     column = {q.id: index for index, q in enumerate(survey.questions)}
     width = len(column)
-    labels = {
-        o.id: str(position) if coding == "number" else o.label
-        for q in survey.questions
-        for position, o in enumerate(q.options, start=1)
-    }
+    kinds = {q.id: get_type(q.type) for q in survey.questions}
+    options = {o.id: o for q in survey.questions for o in q.options}
+    if coding == "number":
+        # Coded by position: a copy of each option whose label is its number in the question.
+        options = {
+            o.id: Option(id=o.id, label=str(position))
+            for q in survey.questions
+            for position, o in enumerate(q.options, start=1)
+        }
     connection = session.connection()
     after = 0
     while True:
@@ -69,12 +74,8 @@ def rows(
             row = cells.get(response_id)
             if row is None:
                 row = cells[response_id] = [""] * width
-            if option_id is not None:
-                part = labels[option_id] + (f"〖{value}〗" if value else "")
-            elif number is not None:
-                part = str(int(number)) if float(number).is_integer() else f"{number:g}"
-            else:
-                part = value or ""
+            option = options[option_id] if option_id is not None else None
+            part = kinds[question_id].export_text(option, value, number)
             row[index] = f"{row[index]}{SEPARATOR}{part}" if row[index] else part
         empty = [""] * width
         for response_id, submitted_at in batch:

@@ -4,22 +4,36 @@ from __future__ import annotations
 
 from survey.questions.base import (
     AnswerError,
+    Counts,
+    Grid,
+    GridRow,
     MalformedAnswer,
     QuestionType,
     ResultRow,
     ResultTable,
     Setting,
+    SummaryLine,
 )
 from survey.questions.dropdown import Dropdown
 from survey.questions.multiple import MultipleChoice
 from survey.questions.number import Number
+from survey.questions.scale import NetPromoter, Scale
 from survey.questions.single import SingleChoice
 from survey.questions.text import ShortText
 from survey.questions.textarea import LongText
 
 REGISTRY: dict[str, QuestionType] = {
     kind.name: kind()
-    for kind in (SingleChoice, MultipleChoice, Dropdown, ShortText, LongText, Number)
+    for kind in (
+        SingleChoice,
+        MultipleChoice,
+        Dropdown,
+        ShortText,
+        LongText,
+        Number,
+        Scale,
+        NetPromoter,
+    )
 }
 
 
@@ -30,10 +44,14 @@ def get_type(name: str) -> QuestionType:
 __all__ = [
     "REGISTRY",
     "AnswerError",
+    "Counts",
+    "Grid",
+    "GridRow",
     "MalformedAnswer",
     "QuestionType",
     "ResultRow",
     "ResultTable",
     "Setting",
+    "SummaryLine",
     "get_type",
 ]
