@@ -115,9 +115,9 @@ def add_question(session: Session, survey: Survey, actor: User, type_name: str) 
         title=f"新的{kind.display_name}",
         help="",
         required=False,
-        settings={},
+        settings=dict(kind.default_settings),
     )
-    labels = kind.generated_options({}) or (
+    labels = kind.generated_options(question.settings) or (
         [f"选项{i + 1}" for i in range(2)] if kind.has_options else []
     )
     question.options = [Option(position=i, label=label) for i, label in enumerate(labels)]

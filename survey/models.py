@@ -154,7 +154,11 @@ class Question(Base):
 
     @property
     def number(self) -> int:
-        return self.position + 1
+        """1-based among the questions one answers: description blocks take no number."""
+        from survey.questions import get_type  # the registry imports these models
+
+        earlier = self.survey.questions[: self.position]
+        return sum(1 for q in earlier if get_type(q.type).answerable) + 1
 
     @property
     def active_options(self) -> list[Option]:

@@ -48,7 +48,7 @@ def rows(
     """
     column = {q.id: index for index, q in enumerate(survey.questions)}
     width = len(column)
-    kinds = {q.id: get_type(q.type) for q in survey.questions}
+    questions = {q.id: q for q in survey.questions}
     options = {o.id: o for q in survey.questions for o in q.options}
     if coding == "number":
         # Coded by position: a copy of each option whose label is its number in the question.
@@ -75,7 +75,8 @@ def rows(
             if row is None:
                 row = cells[response_id] = [""] * width
             option = options[option_id] if option_id is not None else None
-            part = kinds[question_id].export_text(option, value, number)
+            question = questions[question_id]
+            part = get_type(question.type).export_text(question, option, value, number)
             row[index] = f"{row[index]}{SEPARATOR}{part}" if row[index] else part
         empty = [""] * width
         for response_id, submitted_at in batch:

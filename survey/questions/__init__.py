@@ -14,9 +14,13 @@ from survey.questions.base import (
     Setting,
     SummaryLine,
 )
+from survey.questions.blanks import Description, MultipleBlanks
 from survey.questions.dropdown import Dropdown
+from survey.questions.formatted import CreditCode, DateField, Email, Mobile
+from survey.questions.matrix import Matrix, MatrixMultiple, MatrixScale
 from survey.questions.multiple import MultipleChoice
 from survey.questions.number import Number
+from survey.questions.ranking import Ranking
 from survey.questions.scale import NetPromoter, Scale
 from survey.questions.single import SingleChoice
 from survey.questions.text import ShortText
@@ -31,8 +35,18 @@ REGISTRY: dict[str, QuestionType] = {
         ShortText,
         LongText,
         Number,
+        DateField,
+        Email,
+        Mobile,
+        CreditCode,
+        MultipleBlanks,
         Scale,
         NetPromoter,
+        Matrix,
+        MatrixScale,
+        MatrixMultiple,
+        Ranking,
+        Description,
     )
 }
 

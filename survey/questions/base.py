@@ -117,6 +117,7 @@ class QuestionType:
     filterable: ClassVar[bool] = False  # offered in 分类统计 and 交叉分析 (one option per answer)
     counts_cells: ClassVar[bool] = False  # results count (option, number) pairs for it
     chart: ClassVar[str] = "bars"  # the figure in survey.charts that draws its table
+    default_settings: ClassVar[Mapping[str, Any]] = {}  # a new question's, in the designer
 
     def generated_options(self, settings: Mapping[str, Any]) -> list[str] | None:
         """Option labels that follow from the settings (a scale's points), or None when the
@@ -149,7 +150,9 @@ class QuestionType:
         """The publication table from counts done in SQL; None for types without one."""
         return None
 
-    def export_text(self, option: Option | None, text: str | None, number: float | None) -> str:
+    def export_text(
+        self, question: Question, option: Option | None, text: str | None, number: float | None
+    ) -> str:
         """One stored answer row as the response export shows it."""
         if option is not None:
             return option.label + (f"〖{text}〗" if text else "")

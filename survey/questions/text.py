@@ -50,4 +50,8 @@ class ShortText(QuestionType):
                     length=len(text),
                 )
             )
-        return [Answer(question_id=question.id, text=text)]
+        return [Answer(question_id=question.id, text=self.checked(text))]
+
+    def checked(self, text: str) -> str:
+        """The value as stored, once its form is checked (raises ``AnswerError``)."""
+        return text
