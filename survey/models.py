@@ -147,7 +147,9 @@ class Question(Base):
     # Respondents who answered it (本题有效填写人次), kept by survey.tally.
     respondent_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    survey: Mapped[Survey] = relationship(back_populates="questions")
+    # Joined: a question's number depends on the questions before it, read even after the
+    # session is gone (a streamed export).
+    survey: Mapped[Survey] = relationship(back_populates="questions", lazy="joined")
     options: Mapped[list[Option]] = relationship(
         back_populates="question", order_by="Option.position", cascade="all, delete-orphan"
     )

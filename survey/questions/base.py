@@ -130,6 +130,11 @@ class QuestionType:
         """Problems with type-specific settings as (key, message) pairs; kinds are checked."""
         return []
 
+    def settings_from_labels(self, labels: list[str]) -> dict[str, Any]:
+        """Settings read from the option lines of plain-text import, for a type without options
+        (a scale's points); an empty mapping leaves them to be reported as unexpected."""
+        return {"options": labels}
+
     def hint(self, question: Question) -> str:
         """A short instruction shown under the title, such as 最多选择 3 项."""
         return ""

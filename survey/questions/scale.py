@@ -67,6 +67,20 @@ class Scale(OneOfChoice):
         low, high = self.bounds(settings)
         return [str(value) for value in range(low, high + 1)]
 
+    def settings_from_labels(self, labels: list[str]) -> dict[str, Any]:
+        """"1 2 3 4 5" sets the range; "非常不满意 不满意 一般 满意 非常满意" the ends' words
+        (on one line or one a line)."""
+        labels = [word for label in labels for word in label.split()]
+        if all(label.isdigit() for label in labels):
+            return {"min": int(labels[0]), "max": int(labels[-1])}
+        low = self.default_range[0]
+        return {
+            "min": low,
+            "max": low + len(labels) - 1,
+            "min_label": labels[0],
+            "max_label": labels[-1],
+        }
+
     def point_label(self, question: Question, option: Option) -> str:
         """A point with the words of its end: "1（非常不满意）", "3", "5（非常满意）"."""
         points = question.active_options
@@ -119,6 +133,12 @@ class NetPromoter(Scale):
 
     def bounds(self, settings: Mapping[str, Any]) -> tuple[int, int]:
         return 0, 10
+
+    def settings_from_labels(self, labels: list[str]) -> dict[str, Any]:
+        labels = [word for label in labels for word in label.split()]
+        if all(label.isdigit() for label in labels):
+            return {}  # the points 0 ... 10 written out: nothing to set
+        return {"min_label": labels[0], "max_label": labels[-1]}
 
     def summary(self, question: Question, counts: Counts) -> list[SummaryLine]:
         by_value = {int(o.label): counts.options.get(o.id, 0) for o in question.options}
