@@ -66,10 +66,14 @@ class Matrix(QuestionType):
         # Retired rows too: a form opened before the row was retired gets a message, not a 400.
         return {fill_in_name(question, row.id) for row in question.options}
 
-    def chosen_columns(self, question: Question, row: Option, form: MultiDict[str, str]) -> list[int]:
+    def chosen_columns(
+        self, question: Question, row: Option, form: MultiDict[str, str]
+    ) -> list[int]:
         name = fill_in_name(question, row.id)
         values = form.getlist(name)
-        if len(values) > len(self.columns(question)) or any(len(v) > HARD_VALUE_LIMIT for v in values):
+        if len(values) > len(self.columns(question)) or any(
+            len(v) > HARD_VALUE_LIMIT for v in values
+        ):
             raise MalformedAnswer(f"{name}: too many values")
         columns = []
         for value in values:

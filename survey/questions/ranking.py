@@ -90,7 +90,9 @@ class Ranking(QuestionType):
             chosen = given.get(place, [])
             if len(chosen) > 1:
                 labels = "、".join(f"“{o.label}”" for o in chosen)
-                raise AnswerError(_("%(labels)s都排在第 %(n)s 位，每个位置只能有一项", labels=labels, n=place))
+                raise AnswerError(
+                    _("%(labels)s都排在第 %(n)s 位，每个位置只能有一项", labels=labels, n=place)
+                )
             if not chosen:
                 raise AnswerError(_("第 %(n)s 位还没有选择", n=place))
         return [

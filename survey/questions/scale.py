@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
 from survey.models import Option, Question
 from survey.questions.base import Counts, ResultTable, Setting, SummaryLine
 from survey.questions.choice import OneOfChoice, option_rows
@@ -68,7 +69,7 @@ class Scale(OneOfChoice):
         return [str(value) for value in range(low, high + 1)]
 
     def settings_from_labels(self, labels: list[str]) -> dict[str, Any]:
-        """"1 2 3 4 5" sets the range; "非常不满意 不满意 一般 满意 非常满意" the ends' words
+        """ "1 2 3 4 5" sets the range; "非常不满意 不满意 一般 满意 非常满意" the ends' words
         (on one line or one a line)."""
         labels = [word for label in labels for word in label.split()]
         if all(label.isdigit() for label in labels):

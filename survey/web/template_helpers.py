@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from survey.models import Phase, Role
-from survey.questions import get_type
+from survey.questions import REGISTRY, get_type
 from survey.timeutil import format_local, office_zone, to_local
 
 ROLE_NAMES = {"admin": _l("管理员"), "editor": _l("编辑"), "viewer": _l("查看")}
@@ -39,6 +39,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(localtime)
     app.add_template_filter(window_bound)
     app.add_template_global(get_type, "question_type")
+    app.add_template_global(
+        [n for n, kind in REGISTRY.items() if kind.answerable], "answerable_types"
+    )
     app.add_template_global(get_locale)
     app.add_template_global(Role, "roles")
     app.add_template_global(ROLE_NAMES, "role_names")
