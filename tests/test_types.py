@@ -490,3 +490,62 @@ def test_filters_offer_only_choice_questions(client, make_survey, login, kind):
 
 def test_fresh_form_helper_still_fits(client, survey):
     assert fresh_form(client, survey, {})
+
+
+def test_designer_offers_every_type_and_edits_matrix_rows_and_columns(client, session, login):
+    from survey.models import Survey
+    from survey.questions import REGISTRY
+    from tests.conftest import csrf_of
+
+    login("editor")
+    created = client.post(
+        "/admin/surveys/new", data={"csrf_token": csrf_of(client, "/admin/"), "title": "新题型"}
+    )
+    survey_id = int(re.search(r"/admin/surveys/(\d+)/edit", created.headers["Location"]).group(1))
+    designer = f"/admin/surveys/{survey_id}/edit"
+    page = client.get(designer).get_data(as_text=True)
+    for name in REGISTRY:
+        assert f'<option value="{name}">' in page
+    for kind in ("matrix_scale", "scale", "ranking"):
+        client.post(
+            f"/admin/surveys/{survey_id}/questions",
+            data={"csrf_token": csrf_of(client, designer), "type": kind},
+        )
+    session.expire_all()
+    matrix, scale, ranking = session.get(Survey, survey_id).questions
+    assert matrix.settings["columns"] == ["非常不满意", "不满意", "一般", "满意", "非常满意"]
+    assert [o.label for o in scale.options] == ["1", "2", "3", "4", "5"]
+    page = client.get(designer).get_data(as_text=True)
+    assert "非常不满意\n不满意\n一般\n满意\n非常满意</textarea>" in page
+    assert "行（每行一个小题）" in page
+    saved = client.post(
+        f"/admin/questions/{matrix.id}",
+        data={
+            "csrf_token": csrf_of(client, designer),
+            "type": "matrix_scale",
+            "title": "各项服务评分",
+            "setting-matrix_scale-columns": "差\r\n\r\n中\r\n好\r\n",
+            "option_key": [str(o.id) for o in matrix.options] + ["new-0"],
+            "option_label": ["政策宣传", "办事效率", "服务态度"],
+        },
+    )
+    assert saved.status_code == 302
+    client.post(
+        f"/admin/questions/{scale.id}",
+        data={
+            "csrf_token": csrf_of(client, designer),
+            "type": "scale",
+            "title": "满意度",
+            "setting-scale-min": "0",
+            "setting-scale-max": "10",
+            "setting-scale-max_label": "非常好",
+        },
+    )
+    session.expire_all()
+    matrix, scale, ranking = session.get(Survey, survey_id).questions
+    assert matrix.settings == {"columns": ["差", "中", "好"]}
+    assert [o.label for o in matrix.options] == ["政策宣传", "办事效率", "服务态度"]
+    assert [o.label for o in scale.options] == [str(n) for n in range(11)]
+    assert scale.settings == {"min": 0, "max": 10, "max_label": "非常好"}
+    preview = client.get(f"/admin/surveys/{survey_id}/preview").get_data(as_text=True)
+    assert "0 分表示非常不满意，10 分表示非常好" in preview

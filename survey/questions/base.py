@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Option, Question
@@ -111,7 +112,7 @@ class QuestionType:
     display_name: ClassVar[str]  # "单选题", for staff
     template: ClassVar[str]  # partial under templates/questions/
     has_options: ClassVar[bool] = False  # the definition lists its options (or matrix rows)
-    options_label: ClassVar[str] = "选项"  # what the designer calls those options
+    options_label: ClassVar[str] = _l("选项")  # what the designer calls those options
     settings: ClassVar[tuple[Setting, ...]] = ()
     answerable: ClassVar[bool] = True  # False: a description block, without a field or number
     filterable: ClassVar[bool] = False  # offered in 分类统计 and 交叉分析 (one option per answer)
