@@ -543,6 +543,7 @@ def test_designer_offers_every_type_and_edits_matrix_rows_and_columns(client, se
     )
     session.expire_all()
     matrix, scale, ranking = session.get(Survey, survey_id).questions
+    assert ranking.settings == {} and [o.label for o in ranking.options] == ["选项1", "选项2"]
     assert matrix.settings == {"columns": ["差", "中", "好"]}
     assert [o.label for o in matrix.options] == ["政策宣传", "办事效率", "服务态度"]
     assert [o.label for o in scale.options] == [str(n) for n in range(11)]
