@@ -100,21 +100,22 @@ def _bars(table: ResultTable) -> Figure:
 
 
 def _columns(table: ResultTable) -> Figure:
-    """Vertical bars in the order of the scale's points: the shape of the distribution."""
+    """Vertical bars in the order of the scale's points: the shape of the distribution. The
+    axis shows the points alone ("1", not "1（非常不满意）"), which keeps 11 of them upright."""
     trace = {
         "type": "bar",
-        "x": [html.escape(row.label) for row in table.rows],
-        "y": [row.count for row in table.rows],
+        "x": [html.escape(row.label.partition("（")[0]) for row in table.rows],
+        "y": [row.percent for row in table.rows],
         "marker": {"color": COLOURS[0]},
-        "text": [row.ratio for row in table.rows],
+        "text": [f"{row.count} ({row.ratio})" for row in table.rows],
         "textposition": "auto",
-        "hovertemplate": "%{x}: %{y} (%{text})<extra></extra>",
+        "hovertemplate": "%{x}: %{text}<extra></extra>",
     }
     layout = _layout(
         260,
         margin={"l": 30, "r": 10, "t": 10, "b": 10},
         xaxis={"type": "category", "automargin": True},
-        yaxis={"rangemode": "tozero", "automargin": True},
+        yaxis={"ticksuffix": "%", "range": [0, 100], "automargin": True},
     )
     return {"data": [trace], "layout": layout}
 

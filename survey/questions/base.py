@@ -119,6 +119,7 @@ class QuestionType:
     counts_cells: ClassVar[bool] = False  # results count (option, number) pairs for it
     chart: ClassVar[str] = "bars"  # the figure in survey.charts that draws its table
     default_settings: ClassVar[Mapping[str, Any]] = {}  # a new question's, in the designer
+    script: ClassVar[str] = ""  # a script under static/ that enhances the field, if any
 
     def generated_options(self, settings: Mapping[str, Any]) -> list[str] | None:
         """Option labels that follow from the settings (a scale's points), or None when the

@@ -47,6 +47,7 @@ class Ranking(QuestionType):
     has_options = True
     counts_cells = True
     chart = "scores"
+    script = "js/ranking.js"
     settings = (Setting("top", int, _l("只排前几项（留空则全部排序）")),)
 
     def places(self, question: Question) -> int:

@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from survey.models import Phase, Role
+from survey.models import Phase, Role, Survey
 from survey.questions import REGISTRY, get_type
 from survey.timeutil import format_local, office_zone, to_local
 
@@ -34,11 +34,17 @@ def window_bound(moment: datetime, *, end: bool = False) -> str:
     return (local - timedelta(days=1) if end else local).strftime("%Y-%m-%d")
 
 
+def type_scripts(survey: Survey) -> list[str]:
+    """The scripts (under static/) that the survey's question types enhance their fields with."""
+    return sorted({get_type(q.type).script for q in survey.questions} - {""})
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(localtime)
     app.add_template_filter(window_bound)
     app.add_template_global(get_type, "question_type")
+    app.add_template_global(type_scripts)
     app.add_template_global(
         [n for n, kind in REGISTRY.items() if kind.answerable], "answerable_types"
     )
