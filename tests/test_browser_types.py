@@ -16,7 +16,7 @@ PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "i
          "has_touch": True, "locale": "zh-CN"}  # fmt: skip
 
 QUESTIONS = [
-    {"id": "intro", "type": "description", "title": "一、服务评价", "help": "请根据近一年的体验填写"},
+    {"id": "intro", "type": "description", "title": "一、服务评价", "help": "请如实填写"},
     {"id": "overall", "type": "scale", "title": "您对本局服务的总体满意度", "required": True},
     {"id": "nps", "type": "nps", "title": "您向同行推荐本局服务的可能性"},
     {"id": "rate", "type": "matrix_scale", "title": "各项服务评价", "required": True,

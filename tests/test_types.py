@@ -550,3 +550,20 @@ def test_designer_offers_every_type_and_edits_matrix_rows_and_columns(client, se
     assert scale.settings == {"min": 0, "max": 10, "max_label": "非常好"}
     preview = client.get(f"/admin/surveys/{survey_id}/preview").get_data(as_text=True)
     assert "0 分表示非常不满意，10 分表示非常好" in preview
+
+
+def test_generated_responses_answer_every_type_validly(session, survey):
+    from survey.generate import generate_responses
+
+    list(generate_responses(session, survey, 40, utcnow(), seed=4))
+    assert tally.recount(session, survey) == []
+    tables = {t.question.key: t for t in survey_results(session, survey).tables}
+    grid = tables["grid"]  # required, one column per row: every row's cells add up to all
+    assert grid.respondents == 40
+    assert all(sum(int(c.split("(")[0]) for c in row.cells) == 40 for row in grid.grid.rows)
+    needs = tables["needs"].grid.rows
+    assert sum(int(row.cells[1].split("(")[0]) for row in needs) == tables["needs"].respondents
+    codes = session.scalars(
+        select(Answer.text).where(Answer.question_id == question(survey, "code").id)
+    ).all()
+    assert codes and all(uscc_check_character(code) == code[17] for code in codes)

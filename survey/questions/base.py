@@ -8,6 +8,7 @@ it), which chart draws that table, and how one stored answer reads in a response
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -22,6 +23,10 @@ from survey.models import Answer, Option, Question
 HARD_VALUE_LIMIT = 20_000
 # Zero-width characters that a paste may carry: a value made only of them is empty.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+# One generated answer row: (option_id, text, number).
+SampleRow = tuple[int | None, str | None, float | None]
 
 
 class AnswerError(Exception):
@@ -156,6 +161,10 @@ class QuestionType:
     def tabulate(self, question: Question, counts: Counts) -> ResultTable | None:
         """The publication table from counts done in SQL; None for types without one."""
         return None
+
+    def sample(self, question: Question, rng: random.Random) -> list[SampleRow]:
+        """A random valid answer (its rows), for demos and load tests; [] for no answer."""
+        return []
 
     def export_text(
         self, question: Question, option: Option | None, text: str | None, number: float | None

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import random
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Option, Question
-from survey.questions.base import AnswerError, QuestionType, fill_in_name, single_value
+from survey.questions.base import (
+    AnswerError,
+    QuestionType,
+    SampleRow,
+    fill_in_name,
+    single_value,
+)
+from survey.questions.choice import skipped
 
 BLANK_MAX_LENGTH = 200
 
@@ -40,6 +49,14 @@ class MultipleBlanks(QuestionType):
             if text:
                 answers.append(Answer(question_id=question.id, option_id=blank.id, text=text))
         return answers
+
+    def sample(self, question: Question, rng: random.Random) -> list[SampleRow]:
+        if skipped(question, rng):
+            return []
+        return [
+            (blank.id, f"{blank.label}{rng.randint(1, 99)}", None)
+            for blank in question.active_options
+        ]
 
     def export_text(
         self, question: Question, option: Option | None, text: str | None, number: float | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Mapping
 from operator import attrgetter
 
@@ -16,6 +17,7 @@ from survey.questions.base import (
     QuestionType,
     ResultRow,
     ResultTable,
+    SampleRow,
     field_name,
     fill_in_name,
     single_value,
@@ -77,6 +79,9 @@ class ChoiceType(QuestionType):
     # A <select> posts "" for its placeholder; radio buttons and checkboxes never post "".
     allows_empty_value = False
 
+    def sample_row(self, option: Option) -> SampleRow:
+        return (option.id, "其他情况" if option.fill_in else None, None)
+
     def answers_for(
         self, question: Question, chosen: list[Option], form: MultiDict[str, str]
     ) -> list[Answer]:
@@ -121,3 +126,13 @@ class OneOfChoice(ChoiceType):
         if question.required and not chosen:
             raise AnswerError(_("请选择一项"))
         return answers
+
+    def sample(self, question: Question, rng: random.Random) -> list[SampleRow]:
+        if skipped(question, rng):
+            return []
+        return [self.sample_row(rng.choice(question.active_options))]
+
+
+def skipped(question: Question, rng: random.Random, chance: float = 0.15) -> bool:
+    """Whether a generated respondent leaves an optional question out."""
+    return not question.required and rng.random() < chance

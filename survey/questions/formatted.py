@@ -9,6 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from survey.models import Question
 from survey.questions.base import AnswerError
 from survey.questions.text import ShortText
 
@@ -36,8 +37,9 @@ class DateField(FormattedText):
     display_name = _l("日期")
     template = "questions/formatted.html"
     input_type = "date"
+    samples = ("2003-05-09", "2016-11-20", "2021-03-01")
 
-    def hint(self, question: object) -> str:
+    def hint(self, question: Question) -> str:
         return _("格式：2024-05-01")
 
     def checked(self, text: str) -> str:
@@ -58,6 +60,7 @@ class Email(FormattedText):
     input_type = "email"
     inputmode = "email"
     autocomplete = "email"
+    samples = ("info@example.com", "trade@example.cn")
     input_max_length = 254
 
     def checked(self, text: str) -> str:
@@ -74,6 +77,7 @@ class Mobile(FormattedText):
     input_type = "tel"
     inputmode = "numeric"
     autocomplete = "tel-national"
+    samples = ("13812345678", "15905351234")
 
     def checked(self, text: str) -> str:
         digits = re.sub(r"[\s-]", "", text)
@@ -96,8 +100,9 @@ class CreditCode(FormattedText):
     name = "credit_code"
     display_name = _l("统一社会信用代码")
     template = "questions/formatted.html"
+    samples = ("91350100M000100Y43", "91110000600037341L")
 
-    def hint(self, question: object) -> str:
+    def hint(self, question: Question) -> str:
         return _("18 位，见营业执照")
 
     def checked(self, text: str) -> str:

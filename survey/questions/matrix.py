@@ -7,6 +7,7 @@ The rows are the question's ``Option``s, so they are edited, retired and counted
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,10 +25,12 @@ from survey.questions.base import (
     MalformedAnswer,
     QuestionType,
     ResultTable,
+    SampleRow,
     Setting,
     SummaryLine,
     fill_in_name,
 )
+from survey.questions.choice import skipped
 from survey.questions.scale import mean
 from survey.ratio import format_ratio, percent
 
@@ -103,6 +106,18 @@ class Matrix(QuestionType):
             more = _("等 %(n)s 行", n=len(missing)) if len(missing) > 3 else ""
             raise AnswerError(_("请回答每一行：%(rows)s%(more)s还没有选择", rows=shown, more=more))
         return answers
+
+    def sample(self, question: Question, rng: random.Random) -> list[SampleRow]:
+        if skipped(question, rng):
+            return []
+        width = len(self.columns(question))
+        rows = []
+        for row in question.active_options:
+            count = 1 if self.input_type == "radio" else rng.randint(1, width)
+            rows += [
+                (row.id, None, float(c)) for c in sorted(rng.sample(range(1, width + 1), count))
+            ]
+        return rows
 
     def row_figures(self, row: Option, counts: Counts, answered: int) -> list[str]:
         """Cells after the columns: none, or 平均分 for a scale matrix."""

@@ -6,6 +6,7 @@ JavaScript each option has a numbered select; static/js/ranking.js lets a tap gi
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -23,10 +24,12 @@ from survey.questions.base import (
     MalformedAnswer,
     QuestionType,
     ResultTable,
+    SampleRow,
     Setting,
     fill_in_name,
     single_value,
 )
+from survey.questions.choice import skipped
 from survey.ratio import format_ratio, percent
 
 
@@ -100,6 +103,12 @@ class Ranking(QuestionType):
             Answer(question_id=question.id, option_id=options[0].id, number=float(place))
             for place, options in sorted(given.items())
         ]
+
+    def sample(self, question: Question, rng: random.Random) -> list[SampleRow]:
+        if skipped(question, rng):
+            return []
+        order = rng.sample(question.active_options, self.places(question))
+        return [(option.id, None, float(place)) for place, option in enumerate(order, start=1)]
 
     def tabulate(self, question: Question, counts: Counts) -> ResultTable:
         places = self.places(question)
