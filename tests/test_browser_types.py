@@ -61,7 +61,11 @@ def test_phone_respondent_answers_new_types_and_reads_results(
     ranking = page.get_by_role("group", name="4. 最需要的支持")
     expect(ranking.locator(".rank-status")).to_contain_text("已排 3 / 3")
     expect(ranking.locator(".rank-item").first).to_contain_text("人才")
-    page.get_by_role("textbox", name="统一社会信用代码").fill("91350100M000100Y44")
+    code = page.get_by_role("textbox", name="统一社会信用代码")
+    code.fill("91350100M000100Y44")
+    code.blur()
+    # Told at once, before 提交.
+    expect(page.get_by_role("group", name="5. 统一社会信用代码")).to_contain_text("校验不通过")
     shot(page, "types-phone-filled")
     page.get_by_role("button", name="提交").click()
     expect(page.locator("#error-summary")).to_contain_text("校验不通过")

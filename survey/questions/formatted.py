@@ -26,6 +26,11 @@ USCC = re.compile(rf"^[{USCC_ALPHABET}]{{18}}$")
 
 class FormattedText(ShortText):
     settings = ()
+
+    def script_messages(self) -> dict[str, str]:
+        """Messages for the type's script, if it has one."""
+        return {}
+
     input_type = "text"
     inputmode = "text"
     autocomplete = "off"
@@ -101,9 +106,18 @@ class CreditCode(FormattedText):
     display_name = _l("统一社会信用代码")
     template = "questions/formatted.html"
     samples = ("91350100M000100Y43", "91110000600037341L")
+    script = "js/credit-code.js"
 
     def hint(self, question: Question) -> str:
         return _("18 位，见营业执照")
+
+    def script_messages(self) -> dict[str, str]:
+        """The messages credit-code.js shows while the enterprise types, as data attributes."""
+        return {
+            "wrong-length": _("统一社会信用代码应为 18 位，当前 %(n)s 位", n="{n}"),
+            "wrong-character": _("统一社会信用代码含有不会出现的字符（如 I、O、S、V、Z），请核对"),
+            "wrong-check": _("统一社会信用代码校验不通过，请核对是否有输错的字符"),
+        }
 
     def checked(self, text: str) -> str:
         code = re.sub(r"[\s-]", "", text).upper()
