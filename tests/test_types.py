@@ -403,6 +403,9 @@ def test_response_export_reads_each_type(client, session, app, survey, login):
     submit_all(session, app, survey, SAMPLE[:1])
     login("editor")
     csv = client.get(f"/admin/surveys/{survey.id}/responses.csv").get_data(as_text=True)
+    header = csv.splitlines()[0]
+    assert header.startswith("\ufeff序号,提交时间,1、总体满意度,2、您向同行推荐")
+    assert "第一部分" not in header  # a description block has no column
     assert "政策宣传：满意┋办事效率：满意" in csv
     assert "1.人才┋2.资金" in csv
 

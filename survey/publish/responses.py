@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from survey.models import Option, Survey
+from survey.models import Option, Question, Survey
 from survey.questions import get_type
 from survey.timeutil import to_local
 
@@ -24,8 +24,13 @@ SEPARATOR = "┋"  # between the choices of one multiple-choice answer, as wjx e
 CODINGS = ("text", "number")
 
 
+def answered_questions(survey: Survey) -> list[Question]:
+    """The export's columns: every question but description blocks, which take no answer."""
+    return [q for q in survey.questions if get_type(q.type).answerable]
+
+
 def header(survey: Survey) -> list[str]:
-    return ["序号", "提交时间"] + [f"{q.number}、{q.title}" for q in survey.questions]
+    return ["序号", "提交时间"] + [f"{q.number}、{q.title}" for q in answered_questions(survey)]
 
 
 RESPONSES = text(
@@ -46,7 +51,7 @@ def rows(
 
     Plain SQL without ORM objects: two queries per batch of responses, whatever the total.
     """
-    column = {q.id: index for index, q in enumerate(survey.questions)}
+    column = {q.id: index for index, q in enumerate(answered_questions(survey))}
     width = len(column)
     questions = {q.id: q for q in survey.questions}
     options = {o.id: o for q in survey.questions for o in q.options}
