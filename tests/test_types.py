@@ -570,3 +570,26 @@ def test_generated_responses_answer_every_type_validly(session, survey):
         select(Answer.text).where(Answer.question_id == question(survey, "code").id)
     ).all()
     assert codes and all(uscc_check_character(code) == code[17] for code in codes)
+
+
+def test_answered_matrix_keeps_its_columns_and_retires_rows(session, app, survey, make_user):
+    from survey.design import DesignError, OptionEdit, update_question
+
+    submit_all(session, app, survey, SAMPLE[:2])
+    editor = make_user("editor")
+    rate = question(survey, "rate")
+    rows = [OptionEdit(o.id, o.label, False) for o in rate.options]
+
+    def edit(columns: list[str], options: list[OptionEdit]) -> None:
+        update_question(session, rate, editor, title=rate.title, help="", required=False,
+                        type_name="matrix_scale", settings={"columns": columns}, options=options)  # fmt: skip
+
+    with pytest.raises(DesignError, match="只能改名或在末尾添加"):
+        edit(["差", "好"], rows)
+    edit(["较差", "中", "好", "很好"], rows[1:])  # rename, add at the end, retire 政策宣传
+    session.commit()
+    table = next(t for t in survey_results(session, survey).tables if t.question.key == "rate")
+    assert table.grid.columns == ["较差", "中", "好", "很好", "平均分"]
+    # The retired row keeps its answers in the table; the form no longer offers it.
+    assert table.grid.rows[0].label == "政策宣传" and table.grid.rows[0].cells[2] == "2(100%)"
+    assert [o.label for o in rate.active_options] == ["办事效率", "服务态度"]
