@@ -581,8 +581,17 @@ def test_answered_matrix_keeps_its_columns_and_retires_rows(session, app, survey
     rows = [OptionEdit(o.id, o.label, False) for o in rate.options]
 
     def edit(columns: list[str], options: list[OptionEdit]) -> None:
-        update_question(session, rate, editor, title=rate.title, help="", required=False,
-                        type_name="matrix_scale", settings={"columns": columns}, options=options)  # fmt: skip
+        update_question(
+            session,
+            rate,
+            editor,
+            title=rate.title,
+            help="",
+            required=False,
+            type_name="matrix_scale",
+            settings={"columns": columns},
+            options=options,
+        )
 
     with pytest.raises(DesignError, match="只能改名或在末尾添加"):
         edit(["差", "好"], rows)
