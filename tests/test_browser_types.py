@@ -110,7 +110,10 @@ def test_ranking_and_matrix_work_without_javascript(browser: Browser, live_serve
     context.close()
 
 
-def test_new_types_have_no_accessibility_violations(page: Page, live_server, survey):
-    page.goto(f"{live_server}/s/{survey.slug}")
+@pytest.mark.parametrize("path", ["/s/{slug}", "/s/{slug}/results"])
+def test_new_types_have_no_accessibility_violations(page: Page, live_server, survey, session, path):
+    survey.publish_results(utcnow())
+    session.commit()
+    page.goto(live_server + path.format(slug=survey.slug))
     violations = Axe().run(page).response["violations"]
     assert [(v["id"], v["help"], len(v["nodes"])) for v in violations] == []
