@@ -164,6 +164,8 @@ def test_bad_values_are_explained_and_what_was_typed_kept(client, survey, answer
         lambda s: {field(s, "grid", ROWS[0]): ["1", "2"]},  # two columns in a single matrix
         lambda s: {field(s, "ways", ROWS[0]): ["1", "1"]},
         lambda s: {field(s, "ways", ROWS[0]): "x"},
+        lambda s: {field(s, "ways", ROWS[0]): "²"},
+        lambda s: {field(s, "order", "资金"): "١"},  # an Arabic-Indic one
         lambda s: {field(s, "needs", "人才"): "3"},  # only two places offered
         lambda s: {field(s, "needs", "人才"): ["1", "2"]},
         lambda s: {f"{field(s, 'intro')}": "text"},  # a description takes no answer

@@ -13,10 +13,11 @@ from survey.models import Question
 from survey.questions.base import AnswerError
 from survey.questions.text import ShortText
 
-DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# ASCII digits ([0-9], not \d, which takes any script's digits).
+DATE = re.compile(r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$")
+COMPACT_DATE = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 # GB 32100-2015: the characters of a 统一社会信用代码 (no I, O, S, V, Z) and the weights of the
 # first 17 in the check character.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -17,7 +17,6 @@ from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Option, Question
 from survey.questions.base import (
-    HARD_VALUE_LIMIT,
     AnswerError,
     Counts,
     Grid,
@@ -74,13 +73,13 @@ class Matrix(QuestionType):
     ) -> list[int]:
         name = fill_in_name(question, row.id)
         values = form.getlist(name)
-        if len(values) > len(self.columns(question)) or any(
-            len(v) > HARD_VALUE_LIMIT for v in values
-        ):
+        width = len(self.columns(question))
+        if len(values) > width:
             raise MalformedAnswer(f"{name}: too many values")
         columns = []
         for value in values:
-            if not value.isdigit() or not 1 <= int(value) <= len(self.columns(question)):
+            # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+            if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= width:
                 raise MalformedAnswer(f"{name}: column {value[:20]!r} not offered")
             columns.append(int(value))
         if len(set(columns)) != len(columns):

@@ -81,7 +81,7 @@ class Ranking(QuestionType):
             value = single_value(form, name)
             if not value:
                 continue
-            if not value.isdigit() or not 1 <= int(value) <= places:
+            if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= places:
                 raise MalformedAnswer(f"{name}: place {value[:20]!r} not offered")
             if not option.is_active:
                 raise AnswerError(_("“%(label)s”已不再提供，请重新排序", label=option.label))
