@@ -109,6 +109,8 @@ def test_the_page_has_a_label_for_every_input_and_numbers_only_questions(client,
         (lambda s: {field(s, "founded"): "20030509"}, ("founded", "2003-05-09")),
         (lambda s: {field(s, "email"): "li＠example.com.cn"}, ("email", "li@example.com.cn")),
         (lambda s: {field(s, "phone"): "+86 138-1234-5678"}, ("phone", "13812345678")),
+        (lambda s: {field(s, "phone"): "１３８１２３４５６７８"}, ("phone", "13812345678")),
+        (lambda s: {field(s, "founded"): "２００３－０５－０９"}, ("founded", "2003-05-09")),
         (lambda s: {field(s, "code"): VALID_CODE.lower()}, ("code", VALID_CODE)),
     ],
 )

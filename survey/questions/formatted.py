@@ -4,6 +4,7 @@ a 统一社会信用代码. Each checks and normalises the value; like every fil
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from flask_babel import gettext as _
@@ -32,6 +33,14 @@ class FormattedText(ShortText):
         """Messages for the type's script, if it has one."""
         return {}
 
+    def checked(self, text: str) -> str:
+        # A Chinese input method may type full-width characters: １３８, Ａ, ＠ read as 138, A, @.
+        return self.check(unicodedata.normalize("NFKC", text))
+
+    def check(self, text: str) -> str:
+        """The value as stored, once its form is checked (raises ``AnswerError``)."""
+        raise NotImplementedError
+
     input_type = "text"
     inputmode = "text"
     autocomplete = "off"
@@ -48,7 +57,7 @@ class DateField(FormattedText):
     def hint(self, question: Question) -> str:
         return _("格式：2024-05-01")
 
-    def checked(self, text: str) -> str:
+    def check(self, text: str) -> str:
         match = DATE.match(text) or COMPACT_DATE.match(text)
         try:
             if match is None:
@@ -69,8 +78,8 @@ class Email(FormattedText):
     samples = ("info@example.com", "trade@example.cn")
     input_max_length = 254
 
-    def checked(self, text: str) -> str:
-        text = text.replace("＠", "@").replace("。", ".")
+    def check(self, text: str) -> str:
+        text = text.replace("。", ".")
         if len(text) > self.input_max_length or not EMAIL.match(text):
             raise AnswerError(_("请填写有效的电子邮箱，如 name@example.com"))
         return text
@@ -85,7 +94,7 @@ class Mobile(FormattedText):
     autocomplete = "tel-national"
     samples = ("13812345678", "15905351234")
 
-    def checked(self, text: str) -> str:
+    def check(self, text: str) -> str:
         digits = re.sub(r"[\s-]", "", text)
         digits = re.sub(r"^(\+?86)", "", digits)
         if not MOBILE.match(digits):
@@ -120,7 +129,7 @@ class CreditCode(FormattedText):
             "wrong-check": _("统一社会信用代码校验不通过，请核对是否有输错的字符"),
         }
 
-    def checked(self, text: str) -> str:
+    def check(self, text: str) -> str:
         code = re.sub(r"[\s-]", "", text).upper()
         if len(code) != 18:
             raise AnswerError(_("统一社会信用代码应为 18 位，当前 %(n)s 位", n=len(code)))
