@@ -5,6 +5,7 @@ validation costs milliseconds per figure on every results page."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 import plotly
 from flask_babel import lazy_gettext as _l
 
-from survey.questions import ResultTable
+from survey.questions import Grid, GridRow, ResultTable, get_type
 from survey.results import CrossTab
 
 # The app serves Plotly itself (no CDN) and inlines it in printed pages.
@@ -64,8 +65,11 @@ CHART_KINDS = {
     "column": _l("柱状"),
     "bar": _l("条形"),
     "line": _l("折线"),
+    "stacked": _l("堆积条形"),  # a matrix: each row split by its columns' shares
+    "scores": _l("综合得分"),  # a ranking: the options by 平均综合得分
 }
 PARTS_OF_A_WHOLE = ("pie", "doughnut")
+ONE_WAY_KINDS = ("table", "pie", "doughnut", "column", "bar", "line")
 
 
 @dataclass(frozen=True)
@@ -77,35 +81,25 @@ class Bar:
 
 
 def chart_kinds(question_type: str) -> list[str]:
-    """The kinds offered for a question: never a pie for a multiple choice, whose percentages
+    """The kinds offered for a question: a two-way table (matrix, ranking) has its own figure;
+    parts of a whole only for one answer per respondent, since a multiple choice's percentages
     add up past 100%, which a pie would misrepresent."""
-    single = question_type in {"single", "dropdown"}
-    return [kind for kind in CHART_KINDS if single or kind not in PARTS_OF_A_WHOLE]
+    chart = get_type(question_type).chart
+    if chart in TWO_WAY_FIGURES:
+        return ["table", chart]
+    whole = chart in ("pie", "columns")
+    return [kind for kind in ONE_WAY_KINDS if whole or kind not in PARTS_OF_A_WHOLE]
 
 
 def default_kind(question_type: str, options: int, respondents: int) -> str:
-    """Pie for a single choice of few options, horizontal bars otherwise."""
-    if question_type in {"single", "dropdown"} and options <= PIE_MAX_OPTIONS and respondents:
+    """The type's own figure: a pie for a single choice of few options, columns for a scale's
+    points in order, horizontal bars otherwise."""
+    chart = get_type(question_type).chart
+    if chart in TWO_WAY_FIGURES:
+        return chart
+    if chart == "pie" and options <= PIE_MAX_OPTIONS and respondents:
         return "pie"
-    return "bar"
-
-
-def figure_data(table: ResultTable, kind: str | None = None) -> Figure | None:
-    """The figure of a result table in ``kind`` (default: ``default_kind``); None for 表格."""
-    bars = [Bar(row.label, row.count, row.ratio, row.percent) for row in table.rows]
-    return _figure(table.question.type, bars, table.respondents, kind)
-
-
-def document_figure(item: dict[str, Any]) -> Figure | None:
-    """The figure of a published table: its shown counts only, so a chart cannot give away a
-    hidden one (and no pie, whose slices would)."""
-    bars = [
-        Bar(row["label"], row["count"], row["ratio"], row["percent"])
-        for row in item["rows"]
-        if row["count"] is not None
-    ]
-    kind = "bar" if item["suppressed"] else None
-    return _figure(item["type"], bars, item["respondents"], kind)
+    return "column" if chart == "columns" else "bar"
 
 
 def resolve_kind(question_type: str, kind: str | None, options: int, respondents: int) -> str:
@@ -115,10 +109,38 @@ def resolve_kind(question_type: str, kind: str | None, options: int, respondents
     return default_kind(question_type, options, respondents)
 
 
-def _figure(
-    question_type: str, bars: list[Bar], respondents: int, kind: str | None
-) -> Figure | None:
-    kind = resolve_kind(question_type, kind, len(bars), respondents)
+def figure_data(table: ResultTable, kind: str | None = None) -> Figure | None:
+    """The figure of a result table in ``kind`` (default: ``default_kind``); None for 表格."""
+    kind = resolve_kind(table.question.type, kind, len(table.rows), table.respondents)
+    if kind in TWO_WAY_FIGURES:
+        return TWO_WAY_FIGURES[kind](table.grid) if table.grid else None
+    bars = [Bar(row.label, row.count, row.ratio, row.percent) for row in table.rows]
+    return _figure(bars, kind)
+
+
+def document_figure(item: dict[str, Any]) -> Figure | None:
+    """The figure of a published table: its shown counts only, so a chart cannot give away a
+    hidden one (and no pie, whose slices would)."""
+    if item.get("withheld"):
+        return None
+    if item.get("grid"):
+        grid = Grid(
+            corner=item["grid"]["corner"],
+            columns=item["grid"]["columns"],
+            rows=[GridRow(**row) for row in item["grid"]["rows"]],
+        )
+        return TWO_WAY_FIGURES[default_kind(item["type"], 0, item["respondents"])](grid)
+    bars = [
+        Bar(row["label"], row["count"], row["ratio"], row["percent"])
+        for row in item["rows"]
+        if row["count"] is not None
+    ]
+    if item["suppressed"]:
+        return _figure(bars, "bar")
+    return _figure(bars, default_kind(item["type"], len(bars), item["respondents"]))
+
+
+def _figure(bars: list[Bar], kind: str) -> Figure | None:
     if kind == "table":
         return None
     # Plotly reads tags in text as markup (<b>, <a href>): labels are people's words, so they
@@ -179,6 +201,56 @@ def _figure(
         xaxis={"automargin": True},
     )
     return {"data": [trace], "layout": layout}
+
+
+def _stacked(grid: Grid) -> Figure:
+    """A matrix: one bar per row, split by column share, so rows compare at a glance."""
+    rows = [html.escape(row.label) for row in grid.rows]
+    width = len(grid.rows[0].percents) if grid.rows else 0  # columns after it are figures
+    traces = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": html.escape(column),
+            "x": [row.percents[index] for row in grid.rows],
+            "y": rows,
+            "marker": {"color": COLOURS[index % len(COLOURS)]},
+            "hovertemplate": "%{y} · " + html.escape(column) + ": %{x}%<extra></extra>",
+        }
+        for index, column in enumerate(grid.columns[:width])
+    ]
+    layout = _layout(
+        120 + 40 * len(rows),
+        barmode="stack",
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.2},
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"ticksuffix": "%", "automargin": True},
+    )
+    return {"data": traces, "layout": layout}
+
+
+def _scores(grid: Grid) -> Figure:
+    """Ranking: the options by 平均综合得分, highest first as in the table."""
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "x": [row.score for row in grid.rows],
+        "y": [html.escape(row.label) for row in grid.rows],
+        "marker": {"color": COLOURS[0]},
+        "text": [f"{row.score:.2f}" for row in grid.rows],
+        "textposition": "auto",
+        "hovertemplate": "%{y}: %{text}<extra></extra>",
+    }
+    layout = _layout(
+        80 + 36 * len(grid.rows),
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"rangemode": "tozero", "automargin": True},
+    )
+    return {"data": [trace], "layout": layout}
+
+
+TWO_WAY_FIGURES: dict[str, Callable[[Grid], Figure]] = {"stacked": _stacked, "scores": _scores}
 
 
 def crosstab_data(table: CrossTab) -> Figure:

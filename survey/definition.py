@@ -192,8 +192,14 @@ class _Checker:
             result["options"] = self.options(data.get("options"), path + "options")
         elif "options" in data:
             self.add(path + "options", f"{kind.display_name}没有选项")
-        for key, message in kind.check_settings(result["settings"], len(result["options"])):
+        if not kind.answerable and required:
+            self.add(path + "required", f"{kind.display_name}不用回答，不能必答")
+        problems = kind.check_settings(result["settings"], len(result["options"]))
+        for key, message in problems:
             self.add(path + key, message)
+        generated = kind.generated_options(result["settings"])
+        if generated is not None and not problems:
+            result["options"] = [{"label": label, "fill_in": False} for label in generated]
         return result
 
     def settings(self, data: dict, kind: Any, path: str) -> dict[str, Any]:
@@ -204,12 +210,36 @@ class _Checker:
             value = data[setting.key]
             if setting.kind is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
+            if setting.kind is list:
+                value = self.labels(value, path + setting.key)
+                if value is None:
+                    continue
             if type(value) is not setting.kind:
                 names = {int: "整数", float: "数字", bool: "true 或 false", str: "文字"}
                 self.add(path + setting.key, f"应为{names[setting.kind]}")
                 continue
             settings[setting.key] = value
         return settings
+
+    def labels(self, data: Any, path: str) -> list[str] | None:
+        """A list setting (matrix columns): two or more distinct labels."""
+        if not isinstance(data, list) or len(data) < 2:
+            self.add(path, "应为至少两项的列表")
+            return None
+        labels = []
+        for index, item in enumerate(data):
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self.add(f"{path}[{index}]", "应为文字")
+                return None
+            label = str(item).strip()
+            if not label or len(label) > LIMITS["label"]:
+                self.add(f"{path}[{index}]", f"不能为空，最多 {LIMITS['label']} 个字")
+                return None
+            labels.append(label)
+        if len(set(labels)) != len(labels):
+            self.add(path, "不能有重复的项")
+            return None
+        return labels
 
     def options(self, data: Any, path: str) -> list[dict[str, Any]]:
         if not isinstance(data, list) or len(data) < 2:
@@ -348,12 +378,9 @@ def _plain_number(value: Any) -> Any:
 
 
 def _export_question(question: Question) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": question.key,
-        "type": question.type,
-        "title": question.title,
-        "required": question.required,
-    }
+    data: dict[str, Any] = {"id": question.key, "type": question.type, "title": question.title}
+    if REGISTRY[question.type].answerable:
+        data["required"] = question.required
     if question.help:
         data["help"] = question.help
     data.update({key: _plain_number(value) for key, value in question.settings.items()})

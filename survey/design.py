@@ -115,10 +115,12 @@ def add_question(session: Session, survey: Survey, actor: User, type_name: str) 
         title=f"新的{kind.display_name}",
         help="",
         required=False,
-        settings={},
+        settings=dict(kind.default_settings),
     )
-    if kind.has_options:
-        question.options = [Option(position=i, label=f"选项{i + 1}") for i in range(2)]
+    labels = kind.generated_options(question.settings) or (
+        [f"选项{i + 1}" for i in range(2)] if kind.has_options else []
+    )
+    question.options = [Option(position=i, label=label) for i, label in enumerate(labels)]
     survey.questions.append(question)
     session.flush()
     audit.record(session, actor, "question.add", survey, question=question.key, type=kind.name)
@@ -132,6 +134,12 @@ def parse_settings(type_name: str, raw: dict[str, str]) -> dict[str, Any]:
         raise DesignError(_("未知的题型"))
     for setting in get_type(type_name).settings:
         value = raw.get(setting.key, "").strip()
+        if setting.kind is list:
+            # One label a line; blank lines are gaps left by the editor, not labels.
+            lines = [line.strip() for line in value.splitlines() if line.strip()]
+            if lines:
+                settings[setting.key] = lines
+            continue
         if setting.kind is bool:
             if value:
                 settings[setting.key] = True
@@ -189,12 +197,27 @@ def update_question(
     problems = kind.check_settings(settings, len(options))
     if problems:
         raise DesignError("；".join(message for _key, message in problems))
+    if answered:
+        # Answers store a matrix column by its position: columns may be renamed or added at the
+        # end, not removed.
+        for setting in kind.settings:
+            before = question.settings.get(setting.key)
+            if setting.kind is list and before and len(settings.get(setting.key, [])) < len(before):
+                raise DesignError(
+                    _("这道题已有答卷，“%(label)s”只能改名或在末尾添加", label=setting.label)
+                )
+    generated = kind.generated_options(settings)
+    if generated is not None:
+        # A scale's points: an existing point keeps its option, and so its answers.
+        ids = {o.label: o.id for o in question.options if type_name == question.type}
+        options = [OptionEdit(ids.get(label), label, False) for label in generated]
     changes: dict[str, Any] = {}
     if title != question.title:
         changes["title"] = [question.title, title]
     question.title, question.help, question.required = title, help.strip(), required
     question.type, question.settings = type_name, settings
-    retired = _apply_options(session, question, options if kind.has_options else [])
+    keeps_options = kind.has_options or generated is not None
+    retired = _apply_options(session, question, options if keeps_options else [])
     if retired:
         changes["retired"] = retired
         for label in retired:

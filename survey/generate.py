@@ -1,67 +1,24 @@
-"""Synthetic responses in bulk, for demos and load tests: valid answers to every question,
-written in batches by the database's fastest path (executemany on SQLite, COPY on PostgreSQL),
-with the counters increased in the same transaction as each batch."""
+"""Synthetic responses in bulk, for demos and load tests: valid answers to every question (each
+type's ``sample``), written in batches by the database's fastest path (executemany on SQLite, COPY
+on PostgreSQL), with the counters increased in the same transaction as each batch."""
 
 from __future__ import annotations
 
 import random
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from survey import tally
-from survey.models import Option, Question, Survey
+from survey.models import Survey
+from survey.questions import get_type
 
-# One generated answer row: (option_id, text, number).
-Row = tuple[int | None, str | None, float | None]
-Plan = Callable[[random.Random], list[Row]]
-
-SAMPLE_TEXTS = ["无", "希望加强政策宣传", "订单比去年有所增加", "物流成本偏高", "需要融资支持"]
 BATCH = 10_000
-
-
-def _plan(question: Question) -> Plan:
-    """How to answer ``question`` at random, always validly."""
-    options = question.active_options
-    settings = question.settings
-    skip = 0.0 if question.required else 0.15
-
-    def fill(option: Option) -> Row:
-        return (option.id, "其他情况" if option.fill_in else None, None)
-
-    if question.type in ("single", "dropdown"):
-        return lambda rng: [] if rng.random() < skip else [fill(rng.choice(options))]
-    if question.type == "multiple":
-        low = settings.get("min_choices") or 1
-        high = settings.get("max_choices") or min(len(options), 3)
-
-        def multiple(rng: random.Random) -> list[Row]:
-            if rng.random() < skip:
-                return []
-            return [fill(o) for o in rng.sample(options, rng.randint(low, max(low, high)))]
-
-        return multiple
-    if question.type == "number":
-        low = settings.get("min", 0.0)
-        high = settings.get("max", low + 1000)
-
-        def number(rng: random.Random) -> list[Row]:
-            if rng.random() < skip:
-                return []
-            value = rng.uniform(low, high)
-            return [(None, None, float(round(value)) if settings.get("integer") else value)]
-
-        return number
-    # Text questions: short sample answers within the limit; optional ones half of the time.
-    limit = settings.get("max_length") or 200
-    skip = 0.0 if question.required else 0.5
-    return lambda rng: (
-        [] if rng.random() < skip else [(None, rng.choice(SAMPLE_TEXTS)[:limit], None)]
-    )
 
 
 def generate_responses(
@@ -69,7 +26,7 @@ def generate_responses(
 ) -> Iterator[int]:
     """Add ``count`` responses to ``survey``; yields the running total after each batch."""
     rng = random.Random(seed)
-    plans = [(question.id, _plan(question)) for question in survey.questions]
+    plans = [(q.id, partial(get_type(q.type).sample, q)) for q in survey.questions]
     end = min(now, survey.closes_at or now)
     start = survey.opens_at if survey.opens_at and survey.opens_at < end else end - timedelta(30)
     span = (end - start).total_seconds()

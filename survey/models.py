@@ -157,14 +157,20 @@ class Question(Base):
     # Respondents who answered it (本题有效填写人次), kept by survey.tally.
     respondent_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    survey: Mapped[Survey] = relationship(back_populates="questions")
+    # Joined: a question's number depends on the questions before it, read even after the
+    # session is gone (a streamed export).
+    survey: Mapped[Survey] = relationship(back_populates="questions", lazy="joined")
     options: Mapped[list[Option]] = relationship(
         back_populates="question", order_by="Option.position", cascade="all, delete-orphan"
     )
 
     @property
     def number(self) -> int:
-        return self.position + 1
+        """1-based among the questions one answers: description blocks take no number."""
+        from survey.questions import get_type  # the registry imports these models
+
+        earlier = self.survey.questions[: self.position]
+        return sum(1 for q in earlier if get_type(q.type).answerable) + 1
 
     @property
     def active_options(self) -> list[Option]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from survey import tally
 from survey.models import Answer, Option, Question, Response, Survey
-from survey.questions import ResultTable, get_type
+from survey.questions import Counts, ResultTable, get_type
 from survey.ratio import format_ratio
 
 MAX_CONDITIONS = 3  # 分类统计 on up to three questions
@@ -74,28 +74,73 @@ class Filter:
 
 
 def _tables(
-    survey: Survey, respondents: Mapping[int, int], option_counts: Mapping[int, int]
+    survey: Survey,
+    respondents: Mapping[int, int],
+    option_counts: Mapping[int, int],
+    cells: Cells,
 ) -> list[ResultTable]:
     tables = []
     for question in survey.questions:
-        counts = {o.id: option_counts.get(o.id, 0) for o in question.options}
-        table = get_type(question.type).tabulate(question, counts, respondents.get(question.id, 0))
+        counts = Counts(
+            respondents=respondents.get(question.id, 0),
+            options={o.id: option_counts.get(o.id, 0) for o in question.options},
+            cells=cells.pairs,
+            option_respondents=cells.respondents,
+        )
+        table = get_type(question.type).tabulate(question, counts)
         if table is not None:
             tables.append(table)
     return tables
 
 
+@dataclass
+class Cells:
+    """Answers per (option, number) and respondents per option, for the questions that store a
+    number beside the option (a matrix row's column, a ranked option's position)."""
+
+    pairs: dict[tuple[int, int], int] = field(default_factory=dict)
+    respondents: dict[int, int] = field(default_factory=dict)
+
+
+def count_cells(session: Session, survey: Survey, kept: Subquery | None = None) -> Cells:
+    """Two GROUP BYs over the answers of those questions (of the responses ``kept``, if given);
+    none at all when the survey has no such question."""
+    ids = [q.id for q in survey.questions if get_type(q.type).counts_cells]
+    if not ids:
+        return Cells()
+    answers = select().select_from(Answer).where(Answer.question_id.in_(ids))
+    if kept is not None:
+        answers = answers.join(kept, kept.c.id == Answer.response_id)
+    pairs = answers.add_columns(Answer.option_id, Answer.number, func.count()).where(
+        Answer.number.is_not(None)
+    )
+    per_option = answers.add_columns(Answer.option_id, func.count(distinct(Answer.response_id)))
+    return Cells(
+        pairs={
+            (option, int(number)): n
+            for option, number, n in session.execute(
+                pairs.group_by(Answer.option_id, Answer.number)
+            )
+        },
+        respondents=dict(session.execute(per_option.group_by(Answer.option_id)).all()),
+    )
+
+
 def survey_results(session: Session, survey: Survey, only: Filter | None = None) -> SurveyResults:
     """Every question's table. Unfiltered, from the counters: three small queries whatever the
-    number of responses. Filtered, counted from the answer rows of the responses kept."""
+    number of responses (two more for matrix and ranking questions). Filtered, counted from the
+    answer rows of the responses kept."""
     if only:
-        responses, respondents, option_counts = tally.counted(
-            session, survey, only.responses(survey)
-        )
+        kept = only.responses(survey)
+        responses, respondents, option_counts = tally.counted(session, survey, kept)
+        cells = count_cells(session, survey, kept)
     else:
         responses, respondents, option_counts = tally.kept(session, survey)
+        cells = count_cells(session, survey)
     return SurveyResults(
-        survey=survey, responses=responses, tables=_tables(survey, respondents, option_counts)
+        survey=survey,
+        responses=responses,
+        tables=_tables(survey, respondents, option_counts, cells),
     )
 
 

@@ -49,18 +49,14 @@ def render_summary(markdown: str) -> str:
     return mask_personal(html)
 
 
-def is_choice(question: Question) -> bool:
-    return get_type(question.type).has_options
-
-
 def default_questions(survey: Survey, session: Session) -> set[int]:
     """The questions published unless staff choose: those of the latest version, else every
-    choice question (fill-in answers never by default)."""
+    question with a result table (fill-in answers never by default)."""
     latest = latest_publication(session, survey)
     if latest is not None:
         keys = {q["key"] for q in latest.content["questions"]}
         return {q.id for q in survey.questions if q.key in keys}
-    return {q.id for q in survey.questions if is_choice(q)}
+    return {table.question.id for table in survey_results(session, survey).tables}
 
 
 def _bounds(table: ResultTable) -> Bounds:
@@ -72,7 +68,41 @@ def _bounds(table: ResultTable) -> Bounds:
     return Bounds.single(table.respondents)
 
 
+def _summary(table: ResultTable) -> list[dict[str, str]]:
+    return [{"label": line.label, "value": line.value} for line in table.summary]
+
+
+def _two_way(table: ResultTable, k: int, masked: bool) -> Document:
+    """A matrix or ranking as printed. Its cells have no suppression of their own, so with a
+    minimum cell size above 1 the whole table is withheld."""
+    assert table.grid is not None
+    withheld = k > 1
+
+    def label(text: str) -> str:
+        return mask_personal(text) if masked else text
+
+    grid = {
+        "corner": table.grid.corner,
+        "columns": [label(column) for column in table.grid.columns],
+        "rows": [
+            {"label": label(row.label), "cells": row.cells, "percents": row.percents,
+             "score": row.score}
+            for row in table.grid.rows
+        ],
+    }  # fmt: skip
+    return {
+        "rows": [],
+        "grid": None if withheld else grid,
+        "summary": [] if withheld else _summary(table),
+        "respondents": table.respondents,
+        "suppressed": False,
+        "withheld": withheld,
+    }
+
+
 def _table(table: ResultTable, k: int, masked: bool) -> Document:
+    if table.grid is not None:
+        return _two_way(table, k, masked)
     counts = [row.count for row in table.rows]
     marks = suppress(counts, k, _bounds(table)) if k > 1 else [Cell.SHOWN] * len(counts)
     rows = []
@@ -87,10 +117,13 @@ def _table(table: ResultTable, k: int, masked: bool) -> Document:
                 "percent": row.percent if shown else None,
             }
         )
+    suppressed = any(mark != Cell.SHOWN for mark in marks)
     return {
         "rows": rows,
+        # An average or NPS value over hidden counts could give them away: not printed then.
+        "summary": [] if suppressed else _summary(table),
         "respondents": table.respondents,
-        "suppressed": any(mark != Cell.SHOWN for mark in marks),
+        "suppressed": suppressed,
         "withheld": Cell.WITHHELD in marks,
     }
 
@@ -153,7 +186,7 @@ def build(
         "feedback_title": feedback_title(survey.title),
         "issuer": survey.issuer,
         "window": _window(survey),
-        "question_count": len(survey.questions),
+        "question_count": sum(get_type(q.type).answerable for q in survey.questions),
         "responses": results.responses,
         "min_cell_size": k,
         "summary_html": render_summary(summary) if summary.strip() else "",

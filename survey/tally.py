@@ -58,7 +58,9 @@ def count_response(
         responses=1,
         latest=at,
         respondents=Counter({a.question_id for a in answers}),
-        options=Counter({a.option_id for a in answers if a.option_id is not None}),
+        # Answers, not respondents: a matrix row answered in two columns counts twice, as recount
+        # counts it.
+        options=Counter(a.option_id for a in answers if a.option_id is not None),
         design_version=design_version,
     )
 

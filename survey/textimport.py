@@ -5,6 +5,9 @@
     - 1、企业的名称                             <- a question with no options: fill-in
     - 2、企业的性质 [单选题] *                  <- type tag and required mark are optional
     A 国企 B 民企 C 外企                        <- options: several on a line, or one a line
+    - 3、各项服务的满意度 [矩阵量表题]           <- matrix: its rows as options,
+    政策宣传 / 办事效率
+    列：非常不满意 不满意 一般 满意 非常满意     <- and its columns on a 列： line
 
 The result is a ``survey/v1`` definition, checked by :func:`survey.definition.validate`, plus
 warnings for what was kept but looks wrong (a repeated option letter).
@@ -18,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from survey.definition import FORMAT, DefinitionError, Problem, load_text, validate
+from survey.questions import REGISTRY
 
 BULLET = r"(?:[-*•·]\s*)?"
 NUMBER = (
@@ -47,7 +51,29 @@ TAGS = {
     "多行填空": "textarea",
     "数字": "number",
     "数字填空": "number",
+    "日期": "date",
+    "邮箱": "email",
+    "电子邮箱": "email",
+    "手机": "mobile",
+    "手机号码": "mobile",
+    "统一社会信用代码": "credit_code",
+    "多项填空题": "blanks",
+    "多项填空": "blanks",
+    "量表题": "scale",
+    "评分单选": "scale",
+    "NPS": "nps",
+    "NPS量表": "nps",
+    "矩阵单选题": "matrix",
+    "矩阵题": "matrix",
+    "矩阵量表题": "matrix_scale",
+    "矩阵多选题": "matrix_multiple",
+    "排序题": "ranking",
+    "排序": "ranking",
+    "说明文字": "description",
+    "说明": "description",
 }
+# A matrix question's columns: "列：满意 一般 不满意" under its rows.
+COLUMNS = re.compile(r"^列\s*[:：]\s*(?P<labels>.+)$")
 
 
 @dataclass
@@ -57,6 +83,7 @@ class ParsedQuestion:
     type: str | None
     required: bool
     options: list[dict[str, Any]] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
     letters: list[tuple[str, int]] = field(default_factory=list)  # (letter, line)
 
 
@@ -157,6 +184,10 @@ def _question_line(text: str, number: int, problems: list[Problem]) -> ParsedQue
 
 
 def _option_line(line: str, number: int, question: ParsedQuestion) -> None:
+    columns = COLUMNS.match(line)
+    if columns:
+        question.columns += [c for c in re.split(r"[\s、，,|｜]+", columns.group("labels")) if c]
+        return
     marks = list(LETTER.finditer(line))
     if not marks or marks[0].start() != 0:
         question.options.append(_option(line))
@@ -180,7 +211,13 @@ def _question(question: ParsedQuestion, index: int) -> dict[str, Any]:
         "title": question.title,
         "required": question.required,
     }
-    if question.options or kind in {"single", "multiple", "dropdown"}:
+    if question.columns:
+        data["columns"] = question.columns
+    kind_type = REGISTRY.get(kind)
+    if kind_type is not None and not kind_type.has_options and question.options:
+        # Options under a scale are its points or the words of its ends.
+        data.update(kind_type.settings_from_labels([o["label"] for o in question.options]))
+    elif question.options or (kind_type is not None and kind_type.has_options):
         data["options"] = [
             {"label": o["label"], "fill_in": True} if o["fill_in"] else o["label"]
             for o in question.options

@@ -21,6 +21,7 @@
       select.addEventListener("change", function () {
         var chosen = select.options[select.selectedIndex];
         editor.hidden = chosen.dataset.hasOptions !== "1";
+        editor.querySelector("[data-options-label]").textContent = chosen.dataset.optionsLabel;
         form.querySelectorAll("[data-settings-for]").forEach(function (group) {
           group.hidden = group.dataset.settingsFor !== select.value;
         });

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from survey.questions import ResultTable
 from survey.results import SurveyResults, question_label
 
 
@@ -24,7 +25,23 @@ def render(results: SurveyResults) -> dict[str, Any]:
                     {"label": row.label, "count": row.count, "ratio": row.ratio}
                     for row in table.rows
                 ],
+                **_grid(table),
+                "summary": [{"label": s.label, "value": s.value} for s in table.summary],
             }
             for table in results.tables
         ],
+    }
+
+
+def _grid(table: ResultTable) -> dict[str, Any]:
+    """A matrix or ranking table: its headings and printed cells, as in the text export."""
+    if table.grid is None:
+        return {}
+    grid = table.grid
+    return {
+        "grid": {
+            "corner": grid.corner,
+            "columns": grid.columns,
+            "rows": [{"label": row.label, "cells": row.cells} for row in grid.rows],
+        }
     }

@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from survey.models import Survey
+from survey.models import Option, Question, Survey
+from survey.questions import get_type
 from survey.timeutil import to_local
 
 BATCH = 5_000
@@ -23,8 +24,13 @@ SEPARATOR = "┋"  # between the choices of one multiple-choice answer, as wjx e
 CODINGS = ("text", "number")
 
 
+def answered_questions(survey: Survey) -> list[Question]:
+    """The export's columns: every question but description blocks, which take no answer."""
+    return [q for q in survey.questions if get_type(q.type).answerable]
+
+
 def header(survey: Survey) -> list[str]:
-    return ["序号", "提交时间"] + [f"{q.number}、{q.title}" for q in survey.questions]
+    return ["序号", "提交时间"] + [f"{q.number}、{q.title}" for q in answered_questions(survey)]
 
 
 RESPONSES = text(
@@ -45,13 +51,17 @@ def rows(
 
     Plain SQL without ORM objects: two queries per batch of responses, whatever the total.
     """
-    column = {q.id: index for index, q in enumerate(survey.questions)}
+    column = {q.id: index for index, q in enumerate(answered_questions(survey))}
     width = len(column)
-    labels = {
-        o.id: str(position) if coding == "number" else o.label
-        for q in survey.questions
-        for position, o in enumerate(q.options, start=1)
-    }
+    questions = {q.id: q for q in survey.questions}
+    options = {o.id: o for q in survey.questions for o in q.options}
+    if coding == "number":
+        # Coded by position: a copy of each option whose label is its number in the question.
+        options = {
+            o.id: Option(id=o.id, label=str(position))
+            for q in survey.questions
+            for position, o in enumerate(q.options, start=1)
+        }
     connection = session.connection()
     after = 0
     while True:
@@ -69,12 +79,9 @@ def rows(
             row = cells.get(response_id)
             if row is None:
                 row = cells[response_id] = [""] * width
-            if option_id is not None:
-                part = labels[option_id] + (f"〖{value}〗" if value else "")
-            elif number is not None:
-                part = str(int(number)) if float(number).is_integer() else f"{number:g}"
-            else:
-                part = value or ""
+            option = options[option_id] if option_id is not None else None
+            question = questions[question_id]
+            part = get_type(question.type).export_text(question, option, value, number)
             row[index] = f"{row[index]}{SEPARATOR}{part}" if row[index] else part
         empty = [""] * width
         for response_id, submitted_at in batch:

@@ -44,9 +44,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"
 
 
 def _rows(document: Document) -> list[list[Any]]:
-    """One row per option of every table (fill-in answers are not aggregates)."""
+    """One row per option of every table (fill-in answers are not aggregates); a two-way table
+    gives one row per cell, 选项 naming its row and column, 小计 the cell as printed."""
     rows = []
     for item in document["questions"]:
+        grid = item.get("grid")
+        for grid_row in grid["rows"] if grid else []:
+            for column, cell in zip(grid["columns"], grid_row["cells"], strict=False):
+                option = f"{grid_row['label']}｜{column}"
+                rows.append([item["number"], item["title"], item["label"], option, cell, "",
+                             item["respondents"]])  # fmt: skip
         for row in item.get("rows", []):
             count = row["count"] if row["count"] is not None else row["shown"]
             rows.append([item["number"], item["title"], item["label"], row["label"], count,
@@ -82,18 +89,29 @@ def write_xlsx(document: Document, path: Path) -> None:
         sheet.append([f"{item['number']} {item['title']} {item['label']}"])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
         start = sheet.max_row + 1
-        sheet.append(["选项", "小计", "比例"])
-        for row in item["rows"]:
-            sheet.append([row["label"], row["count"] if row["count"] is not None else row["shown"],
-                          row["ratio"]])  # fmt: skip
-        sheet.append(["本题有效填写人次", item["respondents"], None])
-        for line in sheet.iter_rows(min_row=start, max_row=sheet.max_row, max_col=3):
+        grid = item.get("grid")
+        if grid:
+            sheet.append([grid["corner"], *grid["columns"]])
+            for row in grid["rows"]:
+                sheet.append([row["label"], *row["cells"]])
+            sheet.append(["本题有效填写人次", item["respondents"]])
+        else:
+            sheet.append(["选项", "小计", "比例"])
+            for row in item["rows"]:
+                sheet.append([row["label"],
+                              row["count"] if row["count"] is not None else row["shown"],
+                              row["ratio"]])  # fmt: skip
+            sheet.append(["本题有效填写人次", item["respondents"], None])
+        width = 1 + len(grid["columns"]) if grid else 3
+        for line in sheet.iter_rows(min_row=start, max_row=sheet.max_row, max_col=width):
             for cell in line:
                 cell.border = ruled
                 if cell.column > 1:
                     cell.alignment = Alignment(horizontal="right")
         for cell in sheet[start]:
             cell.font = Font(bold=True)
+        for line in item.get("summary", []):
+            sheet.append([f"{line['label']}：{line['value']}"])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 10
     sheet.column_dimensions["C"].width = 10

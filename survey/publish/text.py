@@ -8,9 +8,15 @@ from survey.results import SurveyResults, question_label
 
 def render_table(table: ResultTable) -> str:
     question = table.question
-    lines = [f"{question.number} {question.title} {question_label(question)}", "选项\t小计\t比例"]
-    lines += [f"{row.label}\t{row.count}\t{row.ratio}" for row in table.rows]
+    lines = [f"{question.number} {question.title} {question_label(question)}"]
+    if table.grid is not None:
+        lines.append("\t".join([table.grid.corner, *table.grid.columns]))
+        lines += ["\t".join([row.label, *row.cells]) for row in table.grid.rows]
+    else:
+        lines.append("选项\t小计\t比例")
+        lines += [f"{row.label}\t{row.count}\t{row.ratio}" for row in table.rows]
     lines.append(f"本题有效填写人次\t{table.respondents}")
+    lines += [str(line) for line in table.summary]
     return "\n".join(lines)
 
 

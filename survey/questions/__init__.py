@@ -4,22 +4,50 @@ from __future__ import annotations
 
 from survey.questions.base import (
     AnswerError,
+    Counts,
+    Grid,
+    GridRow,
     MalformedAnswer,
     QuestionType,
     ResultRow,
     ResultTable,
     Setting,
+    SummaryLine,
 )
+from survey.questions.blanks import Description, MultipleBlanks
 from survey.questions.dropdown import Dropdown
+from survey.questions.formatted import CreditCode, DateField, Email, Mobile
+from survey.questions.matrix import Matrix, MatrixMultiple, MatrixScale
 from survey.questions.multiple import MultipleChoice
 from survey.questions.number import Number
+from survey.questions.ranking import Ranking
+from survey.questions.scale import NetPromoter, Scale
 from survey.questions.single import SingleChoice
 from survey.questions.text import ShortText
 from survey.questions.textarea import LongText
 
 REGISTRY: dict[str, QuestionType] = {
     kind.name: kind()
-    for kind in (SingleChoice, MultipleChoice, Dropdown, ShortText, LongText, Number)
+    for kind in (
+        SingleChoice,
+        MultipleChoice,
+        Dropdown,
+        ShortText,
+        LongText,
+        Number,
+        DateField,
+        Email,
+        Mobile,
+        CreditCode,
+        MultipleBlanks,
+        Scale,
+        NetPromoter,
+        Matrix,
+        MatrixScale,
+        MatrixMultiple,
+        Ranking,
+        Description,
+    )
 }
 
 
@@ -30,10 +58,14 @@ def get_type(name: str) -> QuestionType:
 __all__ = [
     "REGISTRY",
     "AnswerError",
+    "Counts",
+    "Grid",
+    "GridRow",
     "MalformedAnswer",
     "QuestionType",
     "ResultRow",
     "ResultTable",
     "Setting",
+    "SummaryLine",
     "get_type",
 ]

@@ -2,24 +2,31 @@
 
 A type knows its name in the definition format, its report label, how its field is rendered (a
 template partial), which type-specific settings it takes, how a submitted value is parsed and
-validated into ``Answer`` rows, and how its counts become a result table.
+validated into ``Answer`` rows, how its counts become a result table (with any summary line under
+it), which chart draws that table, and how one stored answer reads in a response export.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from survey.models import Answer, Question
+from survey.models import Answer, Option, Question
 
 # No single value may be longer than this, whatever the question allows: anything longer is not
 # a person typing but a malformed or hostile post.
 HARD_VALUE_LIMIT = 20_000
 # Zero-width characters that a paste may carry: a value made only of them is empty.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+# One generated answer row: (option_id, text, number).
+SampleRow = tuple[int | None, str | None, float | None]
 
 
 class AnswerError(Exception):
@@ -39,7 +46,7 @@ class Setting:
     """A type-specific setting in the definition format: its key, value kind and meaning."""
 
     key: str
-    kind: type  # int, float, bool or str
+    kind: type  # int, float, bool, str, or list (of labels, one a line in the designer)
     label: str
 
 
@@ -52,12 +59,56 @@ class ResultRow:
 
 
 @dataclass
+class GridRow:
+    """A row of a two-way table (a matrix row, a ranked option): its cells as printed."""
+
+    label: str
+    cells: list[str]  # "3(75%)" per column, then any trailing figure such as 平均分
+    percents: list[float]  # per column, for the chart
+    score: float | None = None  # 平均分 or 平均综合得分, for the chart
+
+
+@dataclass
+class Grid:
+    """The table of a matrix or ranking question: a corner heading, column headings, rows."""
+
+    corner: str  # "题目\\选项" or "选项"
+    columns: list[str]
+    rows: list[GridRow]
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """A figure printed under the table: 本题平均分：3.25, NPS值：20%."""
+
+    label: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.value}"
+
+
+@dataclass
 class ResultTable:
-    """One question's publication table: 选项 | 小计 | 比例 and 本题有效填写人次."""
+    """One question's publication table: 选项 | 小计 | 比例 and 本题有效填写人次, or a ``grid``
+    for two-way questions, and ``summary`` lines under it."""
 
     question: Question
     rows: list[ResultRow]
     respondents: int
+    grid: Grid | None = None
+    summary: list[SummaryLine] = field(default_factory=list)
+
+
+@dataclass
+class Counts:
+    """What ``results`` counted in SQL for one question."""
+
+    respondents: int  # 本题有效填写人次
+    options: Mapping[int, int]  # option id -> answers naming it
+    # For types that store a number beside the option (matrix column, rank position):
+    cells: Mapping[tuple[int, int], int] = field(default_factory=dict)  # (option, number) -> n
+    option_respondents: Mapping[int, int] = field(default_factory=dict)  # option -> respondents
 
 
 class QuestionType:
@@ -65,14 +116,31 @@ class QuestionType:
     report_label: ClassVar[str]  # "[单选题]"
     display_name: ClassVar[str]  # "单选题", for staff
     template: ClassVar[str]  # partial under templates/questions/
-    has_options: ClassVar[bool] = False
+    has_options: ClassVar[bool] = False  # the definition lists its options (or matrix rows)
+    options_label: ClassVar[str] = _l("选项")  # what the designer calls those options
     settings: ClassVar[tuple[Setting, ...]] = ()
+    answerable: ClassVar[bool] = True  # False: a description block, without a field or number
+    filterable: ClassVar[bool] = False  # offered in 分类统计 and 交叉分析 (one option per answer)
+    counts_cells: ClassVar[bool] = False  # results count (option, number) pairs for it
+    chart: ClassVar[str] = "bars"  # the figure in survey.charts that draws its table
+    default_settings: ClassVar[Mapping[str, Any]] = {}  # a new question's, in the designer
+    script: ClassVar[str] = ""  # a script under static/ that enhances the field, if any
+
+    def generated_options(self, settings: Mapping[str, Any]) -> list[str] | None:
+        """Option labels that follow from the settings (a scale's points), or None when the
+        definition lists them."""
+        return None
 
     def check_settings(
         self, settings: Mapping[str, Any], option_count: int
     ) -> list[tuple[str, str]]:
         """Problems with type-specific settings as (key, message) pairs; kinds are checked."""
         return []
+
+    def settings_from_labels(self, labels: list[str]) -> dict[str, Any]:
+        """Settings read from the option lines of plain-text import, for a type without options
+        (a scale's points); an empty mapping leaves them to be reported as unexpected."""
+        return {"options": labels}
 
     def hint(self, question: Question) -> str:
         """A short instruction shown under the title, such as 最多选择 3 项."""
@@ -90,11 +158,23 @@ class QuestionType:
         """
         raise NotImplementedError
 
-    def tabulate(
-        self, question: Question, option_counts: Mapping[int, int], respondents: int
-    ) -> ResultTable | None:
+    def tabulate(self, question: Question, counts: Counts) -> ResultTable | None:
         """The publication table from counts done in SQL; None for types without one."""
         return None
+
+    def sample(self, question: Question, rng: random.Random) -> list[SampleRow]:
+        """A random valid answer (its rows), for demos and load tests; [] for no answer."""
+        return []
+
+    def export_text(
+        self, question: Question, option: Option | None, text: str | None, number: float | None
+    ) -> str:
+        """One stored answer row as the response export shows it."""
+        if option is not None:
+            return option.label + (f"〖{text}〗" if text else "")
+        if number is not None:
+            return str(int(number)) if float(number).is_integer() else f"{number:g}"
+        return text or ""
 
 
 def field_name(question: Question) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import random
+from collections.abc import Callable, Mapping
+from operator import attrgetter
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -10,10 +12,12 @@ from werkzeug.datastructures import MultiDict
 from survey.models import Answer, Option, Question
 from survey.questions.base import (
     AnswerError,
+    Counts,
     MalformedAnswer,
     QuestionType,
     ResultRow,
     ResultTable,
+    SampleRow,
     field_name,
     fill_in_name,
     single_value,
@@ -23,8 +27,29 @@ from survey.ratio import format_ratio, percent
 FILL_IN_MAX_LENGTH = 200
 
 
+def option_rows(
+    question: Question,
+    option_counts: Mapping[int, int],
+    respondents: int,
+    label: Callable[[Option], str] = attrgetter("label"),
+) -> list[ResultRow]:
+    """选项 | 小计 | 比例 rows. Retired options stay in the table while they hold answers:
+    published numbers never move."""
+    return [
+        ResultRow(
+            label=label(option),
+            count=option_counts.get(option.id, 0),
+            ratio=format_ratio(option_counts.get(option.id, 0), respondents),
+            percent=float(percent(option_counts.get(option.id, 0), respondents)),
+        )
+        for option in question.options
+        if option.is_active or option_counts.get(option.id, 0)
+    ]
+
+
 class ChoiceType(QuestionType):
     has_options = True
+    filterable = True
 
     def field_names(self, question: Question) -> set[str]:
         names = {field_name(question)}
@@ -54,6 +79,9 @@ class ChoiceType(QuestionType):
     # A <select> posts "" for its placeholder; radio buttons and checkboxes never post "".
     allows_empty_value = False
 
+    def sample_row(self, option: Option) -> SampleRow:
+        return (option.id, "其他情况" if option.fill_in else None, None)
+
     def answers_for(
         self, question: Question, chosen: list[Option], form: MultiDict[str, str]
     ) -> list[Answer]:
@@ -79,21 +107,12 @@ class ChoiceType(QuestionType):
             for option in chosen
         ]
 
-    def tabulate(
-        self, question: Question, option_counts: Mapping[int, int], respondents: int
-    ) -> ResultTable:
-        # Retired options stay in the table while they hold answers: published numbers never move.
-        rows = [
-            ResultRow(
-                label=option.label,
-                count=option_counts.get(option.id, 0),
-                ratio=format_ratio(option_counts.get(option.id, 0), respondents),
-                percent=float(percent(option_counts.get(option.id, 0), respondents)),
-            )
-            for option in question.options
-            if option.is_active or option_counts.get(option.id, 0)
-        ]
-        return ResultTable(question=question, rows=rows, respondents=respondents)
+    def tabulate(self, question: Question, counts: Counts) -> ResultTable:
+        return ResultTable(
+            question=question,
+            rows=option_rows(question, counts.options, counts.respondents),
+            respondents=counts.respondents,
+        )
 
 
 class OneOfChoice(ChoiceType):
@@ -107,3 +126,13 @@ class OneOfChoice(ChoiceType):
         if question.required and not chosen:
             raise AnswerError(_("请选择一项"))
         return answers
+
+    def sample(self, question: Question, rng: random.Random) -> list[SampleRow]:
+        if skipped(question, rng):
+            return []
+        return [self.sample_row(rng.choice(question.active_options))]
+
+
+def skipped(question: Question, rng: random.Random, chance: float = 0.15) -> bool:
+    """Whether a generated respondent leaves an optional question out."""
+    return not question.required and rng.random() < chance

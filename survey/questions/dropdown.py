@@ -10,4 +10,5 @@ class Dropdown(OneOfChoice):
     report_label = "[下拉框]"
     display_name = _l("下拉框")
     template = "questions/dropdown.html"
+    chart = "pie"
     allows_empty_value = True

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from typing import Any
 
@@ -8,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Question
-from survey.questions.base import AnswerError, Setting
-from survey.questions.choice import ChoiceType
+from survey.questions.base import AnswerError, SampleRow, Setting
+from survey.questions.choice import ChoiceType, skipped
 
 
 class MultipleChoice(ChoiceType):
@@ -48,6 +49,14 @@ class MultipleChoice(ChoiceType):
         if high and len(chosen) > high:
             raise AnswerError(_("最多选择 %(n)s 项", n=high))
         return answers
+
+    def sample(self, question: Question, rng: random.Random) -> list[SampleRow]:
+        if skipped(question, rng):
+            return []
+        options = question.active_options
+        low = question.settings.get("min_choices") or 1
+        high = question.settings.get("max_choices") or min(len(options), 3)
+        return [self.sample_row(o) for o in rng.sample(options, rng.randint(low, max(low, high)))]
 
     def hint(self, question: Question) -> str:
         low = question.settings.get("min_choices")

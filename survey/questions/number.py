@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,7 +10,15 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Question
-from survey.questions.base import AnswerError, QuestionType, Setting, field_name, single_value
+from survey.questions.base import (
+    AnswerError,
+    QuestionType,
+    SampleRow,
+    Setting,
+    field_name,
+    single_value,
+)
+from survey.questions.choice import skipped
 
 
 def plain(value: float) -> str:
@@ -77,3 +86,11 @@ class Number(QuestionType):
         if high is not None and value > high:
             raise AnswerError(_("不能大于 %(n)s", n=plain(high)))
         return [Answer(question_id=question.id, number=value)]
+
+    def sample(self, question: Question, rng: random.Random) -> list[SampleRow]:
+        if skipped(question, rng):
+            return []
+        low = question.settings.get("min", 0.0)
+        high = question.settings.get("max", low + 1000)
+        value = rng.uniform(low, high)
+        return [(None, None, float(round(value)) if question.settings.get("integer") else value)]

@@ -10,3 +10,4 @@ class SingleChoice(OneOfChoice):
     report_label = "[单选题]"
     display_name = _l("单选题")
     template = "questions/single.html"
+    chart = "pie"

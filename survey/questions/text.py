@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Question
-from survey.questions.base import AnswerError, QuestionType, Setting, field_name, single_value
+from survey.questions.base import (
+    AnswerError,
+    QuestionType,
+    SampleRow,
+    Setting,
+    field_name,
+    single_value,
+)
+from survey.questions.choice import skipped
 
 
 class ShortText(QuestionType):
@@ -50,4 +59,22 @@ class ShortText(QuestionType):
                     length=len(text),
                 )
             )
-        return [Answer(question_id=question.id, text=text)]
+        return [Answer(question_id=question.id, text=self.checked(text))]
+
+    def checked(self, text: str) -> str:
+        """The value as stored, once its form is checked (raises ``AnswerError``)."""
+        return text
+
+    # Short answers within the limit, optional ones half of the time.
+    samples: ClassVar[tuple[str, ...]] = (
+        "无",
+        "希望加强政策宣传",
+        "订单比去年有所增加",
+        "物流成本偏高",
+        "需要融资支持",
+    )
+
+    def sample(self, question: Question, rng: random.Random) -> list[SampleRow]:
+        if skipped(question, rng, 0.5):
+            return []
+        return [(None, rng.choice(self.samples)[: self.max_length(question)], None)]

@@ -176,7 +176,8 @@ def import_survey():  # type: ignore[no-untyped-def]
 
 
 def _choice_questions(survey: Survey) -> list[Question]:
-    return [q for q in survey.questions if get_type(q.type).has_options]
+    """The questions a report can be filtered or cross-tabulated by: one option per answer."""
+    return [q for q in survey.questions if get_type(q.type).filterable]
 
 
 def _filter_from(args: MultiDict[str, str], survey: Survey) -> Filter:

@@ -8,8 +8,8 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from survey.models import Phase, Role
-from survey.questions import get_type
+from survey.models import Phase, Role, Survey
+from survey.questions import REGISTRY, get_type
 from survey.timeutil import format_local, office_zone, to_local
 
 ROLE_NAMES = {"admin": _l("管理员"), "editor": _l("编辑"), "viewer": _l("查看")}
@@ -34,11 +34,20 @@ def window_bound(moment: datetime, *, end: bool = False) -> str:
     return (local - timedelta(days=1) if end else local).strftime("%Y-%m-%d")
 
 
+def type_scripts(survey: Survey) -> list[str]:
+    """The scripts (under static/) that the survey's question types enhance their fields with."""
+    return sorted({get_type(q.type).script for q in survey.questions} - {""})
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(localtime)
     app.add_template_filter(window_bound)
     app.add_template_global(get_type, "question_type")
+    app.add_template_global(type_scripts)
+    app.add_template_global(
+        [n for n, kind in REGISTRY.items() if kind.answerable], "answerable_types"
+    )
     app.add_template_global(get_locale)
     app.add_template_global(Role, "roles")
     app.add_template_global(ROLE_NAMES, "role_names")
