@@ -215,6 +215,7 @@ class Response(Base):
         return self.invalid_at is None
 
     answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan")
+    invitation: Mapped[Invitation | None] = relationship()
 
 
 class Answer(Base):
