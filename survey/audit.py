@@ -37,6 +37,9 @@ ACTIONS = {
     "responses.export": _l("导出答卷"),
     "response.invalidate": _l("作废答卷"),
     "response.restore": _l("恢复答卷"),
+    "invitations.import": _l("导入邀请名单"),
+    "invitations.export": _l("导出邀请链接"),
+    "invitations.require": _l("设置仅限受邀企业填写"),
     "user.create": _l("创建账号"),
     "user.edit": _l("修改账号"),
 }

@@ -79,6 +79,10 @@ class Questionnaire:
         return self.pages[key]
 
 
+class InvitationUsed(Exception):
+    """The invitation already has its response (from another form)."""
+
+
 class DesignChanged(Exception):
     """The survey's design changed after the copy a submission was checked against was made."""
 
@@ -163,6 +167,7 @@ def submit(
     now: datetime,
     secret_key: str,
     design_version: str | None = None,
+    invitation_id: int | None = None,
 ) -> Outcome:
     """Validate and store one submitted form.
 
@@ -170,6 +175,8 @@ def submit(
     form of ours produces (forged token, unknown field, option of another question). With
     ``design_version`` (that of the copy ``survey`` is), stores nothing and raises
     ``DesignChanged`` if the survey no longer has that design when the response is written.
+    With ``invitation_id``, the response is the invitation's: ``InvitationUsed`` if it has one
+    already (the unique ``response.invitation_id`` decides between concurrent posts).
     """
     phase = survey.phase(now)
     if phase != Phase.OPEN:
@@ -194,10 +201,11 @@ def submit(
         # since): the respondent's answers are in, there is nothing to correct.
         stored = _stored(session, key)
         return Outcome(response_id=stored) if stored is not None else outcome
+    row = {"survey_id": survey.id, "submitted_at": now, "submission_key": key}
+    if invitation_id is not None:
+        row["invitation_id"] = invitation_id
     try:
-        outcome.response_id = session.execute(
-            _INSERT_RESPONSE, {"survey_id": survey.id, "submitted_at": now, "submission_key": key}
-        ).inserted_primary_key[0]
+        outcome.response_id = session.execute(_INSERT_RESPONSE, row).inserted_primary_key[0]
         if answers:
             session.execute(
                 _INSERT_ANSWER,
@@ -220,9 +228,11 @@ def submit(
         # The form posted again (a double tap, Back then 提交): its response is stored already.
         session.rollback()
         stored = _stored(session, key)
-        if stored is None:
-            raise
-        return Outcome(response_id=stored)
+        if stored is not None:
+            return Outcome(response_id=stored)
+        if invitation_id is not None:
+            raise InvitationUsed(invitation_id) from None
+        raise
     return outcome
 
 

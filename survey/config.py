@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-For is trusted.
     "TRUSTED_PROXIES": 0,
     "SITE_NAME": "网上调查征集",
+    # Scheme and host of the public answer links in QR codes and invitation exports, e.g.
+    # https://survey.example.gov.cn; empty: the host of the staff member's request.
+    "PUBLIC_BASE_URL": "",
     # How old a worker's copy of a questionnaire may be when it serves an answer page (seconds).
     # Submissions are always judged by the current design, whatever this says.
     "QUESTIONNAIRE_RECHECK_SECONDS": 1.0,

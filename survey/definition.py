@@ -34,6 +34,7 @@ SURVEY_KEYS = {
     "thank_you",
     "opens",
     "closes",
+    "requires_invitation",
     "questions",
 }
 QUESTION_KEYS = {"id", "type", "title", "required", "help", "options"}
@@ -138,6 +139,9 @@ class _Checker:
             for key in ("title", "issuer", "description", "thank_you")
         }
         result.update(self.window(data))
+        result["requires_invitation"] = data.get("requires_invitation", False)
+        if not isinstance(result["requires_invitation"], bool):
+            self.add("requires_invitation", "应为 true 或 false")
         questions = data.get("questions")
         if not isinstance(questions, list) or not questions:
             self.add("questions", "至少需要一个问题")
@@ -322,6 +326,8 @@ def create_survey(session: Session, definition: dict[str, Any]) -> Survey:
         thank_you=definition["thank_you"],
         opens_at=definition["opens"],
         closes_at=definition["closes"],
+        # Staff's own drafts (new_draft, copies) are built without the key.
+        requires_invitation=definition.get("requires_invitation", False),
     )
     for position, spec in enumerate(definition["questions"]):
         question = Question(
@@ -360,6 +366,8 @@ def export_definition(survey: Survey, zone: ZoneInfo) -> dict[str, Any]:
         data["opens"] = _export_moment(survey.opens_at, zone)
     if survey.closes_at:
         data["closes"] = _export_moment(survey.closes_at, zone, end=True)
+    if survey.requires_invitation:
+        data["requires_invitation"] = True
     data["questions"] = [_export_question(q) for q in survey.questions]
     return data
 

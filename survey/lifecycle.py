@@ -87,6 +87,7 @@ def copy_survey(session: Session, survey: Survey, actor: User) -> Survey:
             "thank_you": survey.thank_you,
             "opens": survey.opens_at,
             "closes": survey.closes_at,
+            "requires_invitation": survey.requires_invitation,
             "questions": [
                 {
                     "id": q.key,

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -105,6 +106,10 @@ class Survey(Base):
     # Disclosure control of the published results: counts below k are shown as "<k"
     # (survey.disclosure); 1 shows every count.
     min_cell_size: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Only enterprises with an invitation link (``/s/<slug>?t=...``) may answer.
+    requires_invitation: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
@@ -205,12 +210,18 @@ class Response(Base):
     # Set when staff mark the response invalid: it then counts nowhere until restored.
     invalid_at: Mapped[datetime | None] = mapped_column(DateTime)
     invalid_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The invitation whose link it came through; unique, so one invitation stores one response
+    # however many posts race for it.
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="SET NULL"), unique=True
+    )
 
     @property
     def is_valid(self) -> bool:
         return self.invalid_at is None
 
     answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan")
+    invitation: Mapped[Invitation | None] = relationship()
 
 
 class Answer(Base):
@@ -233,6 +244,24 @@ class Answer(Base):
     option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="CASCADE"))
     text: Mapped[str | None] = mapped_column(Text)  # typed text, or an option's 其他 fill-in
     number: Mapped[float | None] = mapped_column(Float)
+
+
+class Invitation(Base):
+    """One invited enterprise and its own answer link ``/s/<slug>?t=<token>``. Answered when a
+    response carries its id (``Response.invitation_id``)."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    # 128 random bits (secrets.token_urlsafe(16)): unguessable, so it may be stored as it is
+    # and exported again for mail-merge.
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    enterprise: Mapped[str] = mapped_column(String(200))  # 企业名称
+    contact: Mapped[str] = mapped_column(String(100))  # 联系人
+    phone: Mapped[str] = mapped_column(String(20))  # 手机, 11 digits
+    credit_code: Mapped[str] = mapped_column(String(18), default="")  # 统一社会信用代码, optional
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class ResultPublication(Base):

@@ -119,7 +119,8 @@ def test_staff_pages_have_no_accessibility_violations(
     make_user("admin", "zhou")
     log_in(page, live_server, "zhou")
     overview = f"/admin/surveys/{demo_survey.id}"
-    pages = ("/admin/", overview, f"{overview}/edit", "/admin/surveys/import", "/admin/users",
+    pages = ("/admin/", overview, f"{overview}/edit", f"{overview}/invitations",
+             "/admin/surveys/import", "/admin/users",
              "/admin/audit")  # fmt: skip
     for path in pages:
         page.goto(live_server + path)

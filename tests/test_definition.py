@@ -180,3 +180,13 @@ def test_round_trip_keeps_dates_settings_and_help(session):
 )
 def test_impossible_dates_and_binary_content_are_problems_not_tracebacks(app, text, expected):
     assert expected in problems_of(text)[0]
+
+
+def test_requires_invitation_round_trips_and_is_checked(session):
+    text = VALID.replace("closes: 2024-03-31\n", "closes: 2024-03-31\nrequires_invitation: true\n")
+    first, second = round_trip(session, text, "yaml")
+    assert first == second and first["requires_invitation"] is True
+    plain, _ = round_trip(session, VALID, "yaml")
+    assert "requires_invitation" not in plain  # off is the default, written only when on
+    bad = VALID.replace("closes: 2024-03-31\n", "closes: 2024-03-31\nrequires_invitation: 是\n")
+    assert problems_of(bad) == ["requires_invitation: 应为 true 或 false（第 6 行）"]

@@ -28,7 +28,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from survey import analysis, audit, charts, lifecycle, review, snapshot
+from survey import analysis, audit, charts, invitations, lifecycle, review, snapshot
 from survey.accounts import AccountError, create_user, update_user
 from survey.collect import issue_token
 from survey.db import get_session
@@ -56,6 +56,7 @@ from survey.textimport import load_any
 from survey.timeutil import format_local, office_zone, parse_local
 from survey.web.access import check_access, requires
 from survey.web.respond import form_page
+from survey.web.template_helpers import public_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(check_access)
@@ -516,6 +517,104 @@ def export_responses(survey_id: int, fmt: str):  # type: ignore[no-untyped-def]
     )
     response.call_on_close(spool.close)
     return response
+
+
+@bp.get("/surveys/<int:survey_id>/qr.<fmt>")
+@requires(Role.VIEWER)
+def qr_code(survey_id: int, fmt: str):  # type: ignore[no-untyped-def]
+    """The QR code of the survey's public link, for posters (PNG) and print shops (SVG)."""
+    survey = _survey(survey_id)
+    if fmt not in invitations.QR_KINDS:
+        abort(404)
+    body = invitations.qr_code(public_url(survey.slug), fmt)
+    response = _download(body, invitations.QR_KINDS[fmt], f"{survey.title}-二维码.{fmt}",
+                         f"qr-{survey.slug}.{fmt}")  # fmt: skip
+    if "inline" in request.args:  # shown on the survey page
+        response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+INVITATION_STATUSES = {"answered": _l("已填写"), "pending": _l("未填写")}
+
+
+@bp.get("/surveys/<int:survey_id>/invitations")
+@requires(Role.VIEWER)
+def invitation_list(survey_id: int):  # type: ignore[no-untyped-def]
+    """Invited enterprises with their links, who has answered, and the 回收率."""
+    return _invitation_page(_survey(survey_id))
+
+
+def _invitation_page(survey: Survey, problems: list | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    session = get_session()
+    shown = request.args.get("status", "")
+    page = render_template(
+        "admin/invitations.html",
+        survey=survey,
+        entries=invitations.entries(session, survey, shown),
+        rate=invitations.rate(session, survey),
+        status=shown,
+        statuses=INVITATION_STATUSES,
+        base_url=public_url(survey.slug),
+        problems=problems or [],
+    )
+    return page, status
+
+
+@bp.post("/surveys/<int:survey_id>/invitations")
+@requires(Role.EDITOR)
+def upload_invitations(survey_id: int):  # type: ignore[no-untyped-def]
+    """Import an enterprise list: all of it, or nothing and every bad row named."""
+    survey = _survey(survey_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        problem = invitations.RowProblem(None, _("请选择名单文件（CSV 或 Excel）"))
+        return _invitation_page(survey, [problem], 422)
+    try:
+        rows = invitations.read_list(upload.filename, upload.read())
+    except invitations.ListError as error:
+        return _invitation_page(survey, error.problems, 422)
+    session = get_session()
+    result = invitations.import_list(session, survey, current_user, rows)
+    session.commit()
+    flash(_("已邀请 %(n)s 家企业", n=result.added), "success")
+    if result.skipped:
+        flash("；".join(str(problem) for problem in result.skipped), "warning")
+    return redirect(url_for("admin.invitation_list", survey_id=survey.id))
+
+
+@bp.post("/surveys/<int:survey_id>/invitations/required")
+@requires(Role.EDITOR)
+def require_invitation(survey_id: int):  # type: ignore[no-untyped-def]
+    survey = _survey(survey_id)
+    session = get_session()
+    required = request.form.get("required") == "on"
+    invitations.set_required(session, survey, current_user, required)
+    session.commit()
+    flash(_("已设为仅限受邀企业填写") if required else _("已设为任何人可填写"), "success")
+    return redirect(url_for("admin.invitation_list", survey_id=survey.id))
+
+
+@bp.get("/surveys/<int:survey_id>/invitations.<fmt>")
+@requires(Role.EDITOR)
+def export_invitations(survey_id: int, fmt: str):  # type: ignore[no-untyped-def]
+    """Every enterprise's link (or the not-yet-answered ones, for reminders) as CSV or XLSX."""
+    survey = _survey(survey_id)
+    status = request.args.get("status", "")
+    if fmt not in ("csv", "xlsx") or status not in ("", "pending"):
+        abort(404)
+    session = get_session()
+    audit.record(session, current_user, "invitations.export", survey, format=fmt, status=status)
+    session.commit()
+    rows = invitations.link_rows(session, survey, public_url(survey.slug), office_zone(), status)
+    which = "未填写企业" if status else "邀请链接"
+    name, ascii_name = f"{survey.title}-{which}.{fmt}", f"invitations.{fmt}"
+    if fmt == "csv":
+        body = invitations.links_csv(rows).encode("utf-8")
+        return _download(body, "text/csv; charset=utf-8", name, ascii_name)
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as spool:
+        invitations.write_links_xlsx(rows, Path(spool.name))
+        body = Path(spool.name).read_bytes()
+    return _download(body, RESULT_FORMATS["xlsx"], name, ascii_name)
 
 
 @bp.route("/surveys/<int:survey_id>/publish", methods=["GET", "POST"])

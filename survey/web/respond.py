@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -20,7 +21,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from survey import collect, csrf, limiter
+from survey import collect, csrf, invitations, limiter
 from survey.db import get_session
 from survey.models import Phase, Survey, SurveyStatus, utcnow
 from survey.questions import MalformedAnswer
@@ -63,6 +64,11 @@ def answer(slug: str):  # type: ignore[no-untyped-def]
     phase = survey.phase(utcnow())
     if phase != Phase.OPEN:
         return render_template("respond/unavailable.html", survey=survey, phase=phase)
+    if "t" in request.args or survey.requires_invitation:
+        invitation = invitation_or_refuse(survey)
+        if invitation.answered_at:
+            return _used(survey, invitation, 200)
+        return render_form(questionnaire, MultiDict(), invitation=invitation)
     answered_at = request.cookies.get(_answered_cookie(survey))
     if answered_at and "again" not in request.args:
         return render_template("respond/already.html", survey=survey, answered_at=answered_at)
@@ -83,29 +89,61 @@ def take_response(slug: str):  # type: ignore[no-untyped-def]
             if recheck_after:
                 continue
             return render_template("respond/unavailable.html", survey=survey, phase=phase), 409
+        # Only a post that carries an invitation, or must, costs a lookup.
+        invitation = None
+        if "t" in request.args or survey.requires_invitation:
+            invitation = invitation_or_refuse(survey)
         try:
             csrf.protect()
         except CSRFError:
             # A stale or missing token must not cost a respondent what they typed: show the
             # form again, filled in, with a fresh token and a request to submit once more.
             notice = _("页面已过期，您填写的内容都已保留，请检查后再次点击“提交”。")
-            return render_form(questionnaire, request.form, notice=notice, status=400)
+            return render_form(
+                questionnaire, request.form, notice=notice, status=400, invitation=invitation
+            )
         try:
             outcome = collect.submit(
                 get_session(), survey, request.form, now, current_app.secret_key,
-                questionnaire.version,
+                questionnaire.version, invitation.id if invitation else None,
             )  # fmt: skip
         except (collect.DesignChanged, MalformedAnswer):
             if recheck_after:
                 continue
             raise
+        except collect.InvitationUsed:
+            return _used(survey, invitation_or_refuse(survey), 409)
         if outcome.accepted:
             return _thank(survey, now)
         if not recheck_after:
-            return render_form(questionnaire, request.form, outcome.errors, status=422)
+            return render_form(
+                questionnaire, request.form, outcome.errors, status=422, invitation=invitation
+            )
     # Staff changed the questionnaire between the check and the write, twice in a row.
     notice = _("问卷刚刚更新，您填写的内容都已保留，请检查后再次点击“提交”。")
-    return render_form(questionnaire, request.form, notice=notice, status=409)
+    return render_form(
+        questionnaire, request.form, notice=notice, status=409, invitation=invitation
+    )
+
+
+def invitation_or_refuse(survey: Survey) -> invitations.Found:
+    """The invitation of the link's ``t`` token; without one, or with a token that is not of
+    this survey, the request ends with a page that says so (403)."""
+    token = request.args.get("t", "")
+    found = invitations.find(get_session(), survey.id, token) if token else None
+    if found is None:
+        page = render_template(
+            "respond/invitation.html", survey=survey, reason="invalid" if token else "required"
+        )
+        abort(make_response(page, 403))
+    return found
+
+
+def _used(survey: Survey, invitation: invitations.Found, status: int) -> tuple[str, int]:
+    page = render_template(
+        "respond/invitation.html", survey=survey, reason="used", invitation=invitation
+    )
+    return page, status
 
 
 def _thank(survey: Survey, now: datetime) -> Response:
@@ -140,14 +178,20 @@ def render_form(
     errors: dict[int, str] | None = None,
     notice: str = "",
     status: int = 200,
+    invitation: invitations.Found | None = None,
 ) -> tuple[str, int]:
-    """The answer page, with what was submitted kept in every field and messages beside them."""
+    """The answer page, with what was submitted kept in every field and messages beside them;
+    an invitation's page names the enterprise and posts back to its link."""
     survey = questionnaire.survey
     token = submitted.get(collect.TOKEN_FIELD) or collect.issue_token(
         survey, current_app.secret_key
     )
-    if submitted or errors or notice or request.query_string not in KEPT_QUERIES:
-        return form_page(survey, submitted, errors or {}, notice, generate_csrf(), token), status
+    if submitted or errors or notice or invitation or request.query_string not in KEPT_QUERIES:
+        page = form_page(
+            survey, submitted, errors or {}, notice, generate_csrf(), token,
+            invitation=invitation, invitation_token=request.args.get("t") if invitation else None,
+        )  # fmt: skip
+        return page, status
     # Every respondent's empty form is the same page but for its two tokens: render it once.
     page = questionnaire.page(
         ("form", str(get_locale()), request.full_path),

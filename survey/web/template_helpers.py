@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import Flask
+from flask import Flask, current_app, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -39,6 +39,15 @@ def type_scripts(survey: Survey) -> list[str]:
     return sorted({get_type(q.type).script for q in survey.questions} - {""})
 
 
+def public_url(slug: str) -> str:
+    """The absolute address of /s/<slug> that respondents are given: under the configured
+    public base URL (staff may work on an intranet host), else the host of this request."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if base:
+        return base.rstrip("/") + url_for("respond.answer", slug=slug)
+    return url_for("respond.answer", slug=slug, _external=True)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(localtime)
@@ -52,3 +61,4 @@ def register(app: Flask) -> None:
     app.add_template_global(Role, "roles")
     app.add_template_global(ROLE_NAMES, "role_names")
     app.add_template_global(PHASE_LABELS, "phase_labels")
+    app.add_template_global(public_url)

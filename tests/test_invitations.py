@@ -1,0 +1,407 @@
+"""Invitations: the uploaded list, one response per link (also under concurrency), surveys that
+require an invitation, the 回收率, the link exports, and the QR code of the survey link."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import struct
+import threading
+import zlib
+
+import httpx
+import pytest
+import segno
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import event, func, select
+
+from survey import invitations
+from survey.invitations import ListError, read_list
+from survey.models import AuditEvent, Invitation, Response
+from tests.conftest import csrf_of
+from tests.helpers import form_for, hidden_fields, plain
+
+HEADER = "企业名称,联系人,手机,统一社会信用代码\n"
+GOOD = HEADER + (
+    "招远市金海贸易有限公司,王经理,13800138000,91350100M000100Y43\n"
+    "招远市宏达食品有限公司,李女士,139-0000-1111,\n"
+)
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# Reading the list --------------------------------------------------------------------------
+
+
+def test_csv_with_bom_and_gbk_csv_read_alike(app):
+    with_bom = read_list("名单.csv", GOOD.encode("utf-8-sig"))
+    gbk = read_list("名单.csv", GOOD.encode("gbk"))
+    plain_utf8 = read_list("名单.csv", GOOD.encode("utf-8"))
+    assert with_bom == gbk == plain_utf8
+    assert [(r.number, r.enterprise, r.phone, r.credit_code) for r in gbk] == [
+        (2, "招远市金海贸易有限公司", "13800138000", "91350100M000100Y43"),
+        (3, "招远市宏达食品有限公司", "13900001111", ""),
+    ]
+
+
+def test_xlsx_list_with_numbers_as_excel_keeps_them(app):
+    data = xlsx_bytes(
+        [["企业名称", "联系人", "手机号码"], ["招远市金海贸易有限公司", "王经理", 13800138000]]
+    )
+    rows = read_list("名单.xlsx", data)
+    assert [(r.enterprise, r.contact, r.phone) for r in rows] == [
+        ("招远市金海贸易有限公司", "王经理", "13800138000")
+    ]
+
+
+def test_bad_rows_are_reported_with_their_numbers_and_why(app):
+    text = HEADER + (
+        "招远市金海贸易有限公司,王经理,13800138000,\n"
+        ",张三,13800138001,\n"
+        "招远市某公司,赵四,1234,91350100M000100Y44\n"
+        "\n"
+        "招远市金海贸易有限公司,钱五,13800138002,\n"
+    )
+    with pytest.raises(ListError) as caught:
+        read_list("名单.csv", text.encode("utf-8"))
+    assert [str(p) for p in caught.value.problems] == [
+        "第 3 行：企业名称为空",
+        "第 4 行：手机号码“1234”应为 11 位手机号",
+        "第 4 行：统一社会信用代码“91350100M000100Y44”不正确",
+        "第 6 行：与第 2 行重复",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("名单.csv", "企业,电话\n某公司,13800138000\n".encode(), "第 1 行：缺少列：联系人"),
+        ("名单.csv", HEADER.encode(), "名单中没有企业"),
+        ("名单.csv", b"", "文件是空的"),
+        ("名单.xlsx", b"PK\x03\x04broken", "无法读取 Excel 文件"),
+        ("名单.xls", b"\xd0\xcf\x11\xe0", "不支持旧版 .xls 文件"),
+    ],
+)
+def test_unreadable_lists_say_why(app, name, data, expected):
+    with pytest.raises(ListError) as caught:
+        read_list(name, data)
+    assert str(caught.value.problems[0]).startswith(expected)
+
+
+# Staff pages ---------------------------------------------------------------------------------
+
+
+def upload(client, survey, name: str, data: bytes):  # type: ignore[no-untyped-def]
+    url = f"/admin/surveys/{survey.id}/invitations"
+    return client.post(
+        url,
+        data={"csrf_token": csrf_of(client, url), "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+@pytest.fixture
+def survey(make_survey):  # type: ignore[no-untyped-def]
+    return make_survey(
+        [
+            {"id": "nature", "type": "single", "title": "企业性质", "required": True,
+             "options": ["国企", "民企", "外企"]},
+        ]
+    )  # fmt: skip
+
+
+def tokens(session, survey) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    rows = session.execute(
+        select(Invitation.enterprise, Invitation.token).where(Invitation.survey_id == survey.id)
+    )
+    return dict(rows.all())
+
+
+def test_upload_invites_every_enterprise_or_none(client, session, login, survey):
+    login("editor")
+    bad = GOOD + "招远市某公司,赵四,1234,\n"
+    refused = upload(client, survey, "名单.csv", bad.encode("gbk"))
+    assert refused.status_code == 422
+    assert "第 4 行：手机号码“1234”应为 11 位手机号" in refused.get_data(as_text=True)
+    assert tokens(session, survey) == {}  # nothing half-imported
+
+    assert upload(client, survey, "名单.csv", GOOD.encode("utf-8-sig")).status_code == 302
+    links = tokens(session, survey)
+    assert set(links) == {"招远市金海贸易有限公司", "招远市宏达食品有限公司"}
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", t) for t in links.values())  # 128 bits
+
+    # The same list again with one more enterprise: only that one is added, the rest reported.
+    again = GOOD + "招远市新星电子有限公司,孙六,13700001234,\n"
+    response = upload(client, survey, "名单.csv", again.encode())
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已邀请 1 家企业" in page
+    assert "第 2 行：招远市金海贸易有限公司 已在邀请名单中，跳过" in page
+    assert len(tokens(session, survey)) == 3
+    actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions.count("invitations.import") == 2
+
+
+def invite(session, survey, *names: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    rows = [invitations.Row(n, name, "联系人", f"1380013800{n}") for n, name in enumerate(names, 2)]
+    invitations.import_list(session, survey, None, rows)
+    session.commit()
+    return tokens(session, survey)
+
+
+def answer(client, survey, token: str | None, choice: str = "民企"):  # type: ignore[no-untyped-def]
+    url = f"/s/{survey.slug}" + (f"?t={token}" if token else "")
+    page = client.get(url)
+    assert page.status_code == 200, plain(page.get_data(as_text=True))
+    form = {**hidden_fields(page.get_data(as_text=True)), **form_for(survey, {"nature": choice})}
+    return client.post(url, data=form)
+
+
+def stored(session, survey) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return session.execute(
+        select(Response.invitation_id).where(Response.survey_id == survey.id)
+    ).all()
+
+
+def test_an_invitation_link_answers_once(app, client, session, survey):
+    links = invite(session, survey, "招远市金海贸易有限公司")
+    token = links["招远市金海贸易有限公司"]
+    page = client.get(f"/s/{survey.slug}?t={token}").get_data(as_text=True)
+    assert "受邀企业：" in plain(page) and "招远市金海贸易有限公司" in page
+    assert f'action="/s/{survey.slug}?t={token}"' in page
+
+    first = answer(client, survey, token)
+    assert first.status_code == 303
+    invitation_id = session.scalar(select(Invitation.id).where(Invitation.token == token))
+    assert stored(session, survey) == [(invitation_id,)]
+
+    # A second form from the same link (another phone of the enterprise) is refused ...
+    page = client.get(f"/s/{survey.slug}?t={token}")
+    assert page.status_code == 200
+    assert "该邀请链接已提交过问卷" in page.get_data(as_text=True)
+    assert re.search(r"已于 \d{4}-\d\d-\d\d \d\d:\d\d 提交", page.get_data(as_text=True))
+    fresh = client.get(f"/s/{survey.slug}?t={token}&again=1")
+    assert "该邀请链接已提交过问卷" in fresh.get_data(as_text=True)
+    # ... and so is a form opened before the first was sent.
+    other = app.test_client()
+    opened = other.get(f"/s/{survey.slug}")  # the public form, then posted to the link
+    form = {**hidden_fields(opened.get_data(as_text=True)), **form_for(survey, {"nature": "国企"})}
+    late = other.post(f"/s/{survey.slug}?t={token}", data=form)
+    assert late.status_code == 409 and "该邀请链接已提交过问卷" in late.get_data(as_text=True)
+    assert len(stored(session, survey)) == 1
+
+    # The very form posted again (a double tap) lands on the thank-you page, stored once.
+    page = app.test_client().get(f"/s/{survey.slug}").get_data(as_text=True)
+    assert "受邀企业" not in page  # the public link stays open
+
+
+def test_double_tap_on_an_invitation_form_is_stored_once(client, session, survey):
+    token = invite(session, survey, "招远市金海贸易有限公司")["招远市金海贸易有限公司"]
+    url = f"/s/{survey.slug}?t={token}"
+    form = {**hidden_fields(client.get(url).get_data(as_text=True)),
+            **form_for(survey, {"nature": "外企"})}  # fmt: skip
+    assert [client.post(url, data=form).status_code for _ in range(2)] == [303, 303]
+    assert len(stored(session, survey)) == 1
+
+
+def test_required_invitation_refuses_the_public_link(client, session, login, survey):
+    token = invite(session, survey, "招远市金海贸易有限公司")["招远市金海贸易有限公司"]
+    login("editor")
+    url = f"/admin/surveys/{survey.id}/invitations"
+    client.post(f"{url}/required", data={"csrf_token": csrf_of(client, url), "required": "on"})
+    session.expire_all()
+    assert survey.requires_invitation
+
+    public = client.get(f"/s/{survey.slug}")
+    assert public.status_code == 403
+    assert "仅限受邀企业填写" in public.get_data(as_text=True)
+    wrong = client.get(f"/s/{survey.slug}?t={'x' * 22}")
+    assert wrong.status_code == 403 and "该邀请链接无效" in wrong.get_data(as_text=True)
+
+    # A form kept from before the switch, posted without a link: refused, nothing stored.
+    form = {"csrf_token": csrf_of(client, url), **form_for(survey, {"nature": "民企"})}
+    refused = client.post(f"/s/{survey.slug}", data=form)
+    assert refused.status_code == 403 and stored(session, survey) == []
+
+    assert answer(client, survey, token).status_code == 303
+    assert len(stored(session, survey)) == 1
+    actions = session.scalars(select(AuditEvent.action)).all()
+    assert "invitations.require" in actions
+
+
+def test_a_survey_without_invitations_never_looks_them_up(app, client, session, survey):
+    """The fast path: the public answer POST runs no statement about invitations."""
+    statements: list[str] = []
+    engine = app.extensions["survey.engine"]
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    page = client.get(f"/s/{survey.slug}").get_data(as_text=True)
+    form = {**hidden_fields(page), **form_for(survey, {"nature": "国企"})}
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert client.post(f"/s/{survey.slug}", data=form).status_code == 303
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert any(s.startswith("INSERT INTO response") for s in statements)
+    # The table, not the survey's requires_invitation column the copy already holds.
+    assert not [s for s in statements if re.search(r"\binvitation(_id)?\b", s)]
+
+
+@pytest.mark.usefixtures("_generous_rate_limit")
+def test_concurrent_posts_with_one_invitation_store_one_response(live_server, session, survey):
+    token = invite(session, survey, "招远市金海贸易有限公司")["招远市金海贸易有限公司"]
+    url = f"{live_server}/s/{survey.slug}?t={token}"
+    answers = form_for(survey, {"nature": "民企"})
+    forms = []
+    for _ in range(8):  # eight phones open the link before anyone submits
+        client = httpx.Client(follow_redirects=False, timeout=30)
+        forms.append((client, {**hidden_fields(client.get(url).text), **answers}))
+    codes: list[int] = []
+    start = threading.Barrier(len(forms))
+
+    def post(client: httpx.Client, form: dict) -> None:
+        start.wait()
+        codes.append(client.post(url, data=form).status_code)
+        client.close()
+
+    threads = [threading.Thread(target=post, args=pair) for pair in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [303] + [409] * 7
+    assert len(stored(session, survey)) == 1
+    session.expire_all()
+    assert survey.response_count == 1
+
+
+@pytest.fixture
+def _generous_rate_limit(app):  # type: ignore[no-untyped-def]
+    app.config["RESPONSE_RATE_LIMIT"] = "1000 per minute"
+
+
+def test_list_shows_who_answered_and_the_response_rate(client, session, login, survey):
+    links = invite(session, survey, "甲公司", "乙公司", "丙公司")
+    answer(client, survey, links["乙公司"])
+    answer(client, survey, None)  # the public link: not an invited enterprise
+    login("viewer")
+    page = client.get(f"/admin/surveys/{survey.id}/invitations").get_data(as_text=True)
+    text = " ".join(plain(page).split())
+    assert "已邀请3 已填写1 回收率33.33%" in text
+    assert re.search(r"乙公司 联系人 \d+ 复制 已填写 \d{4}-\d\d-\d\d \d\d:\d\d", text)
+    assert "甲公司 联系人 13800138002 复制 未填写" in text
+    response_id = re.search(r'href="/admin/responses/(\d+)"', page).group(1)
+    detail = plain(client.get(f"/admin/responses/{response_id}").get_data(as_text=True))
+    assert "受邀企业乙公司（联系人）" in " ".join(detail.split()).replace(" ", "")
+    pending = client.get(f"/admin/surveys/{survey.id}/invitations?status=pending")
+    assert "乙公司" not in pending.get_data(as_text=True)
+    assert invitations.rate(session, survey) == invitations.Rate(3, 1)
+    assert invitations.Rate(0, 0).text == "0%" and invitations.Rate(8, 1).text == "12.5%"
+
+
+def test_link_exports_read_back(app, client, session, login, survey):
+    links = invite(session, survey, "甲公司", "乙公司")
+    answer(client, survey, links["甲公司"])
+    app.config["PUBLIC_BASE_URL"] = "https://survey.example.gov.cn/"
+    login("editor")
+    base = f"/admin/surveys/{survey.id}/invitations"
+
+    exported = client.get(f"{base}.csv")
+    assert exported.mimetype == "text/csv"
+    body = exported.get_data()
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == invitations.LINK_HEADER
+    assert [r[0] for r in rows[1:]] == ["甲公司", "乙公司"]
+    assert rows[2][4] == f"https://survey.example.gov.cn/s/{survey.slug}?t={links['乙公司']}"
+    assert [r[5] for r in rows[1:]] == ["已填写", "未填写"] and rows[1][6] and not rows[2][6]
+
+    workbook = load_workbook(io.BytesIO(client.get(f"{base}.xlsx?status=pending").get_data()))
+    values = list(workbook.active.iter_rows(values_only=True))
+    assert values[0] == tuple(invitations.LINK_HEADER)
+    assert [v[0] for v in values[1:]] == ["乙公司"]  # the reminder list
+    assert client.get(f"{base}.pdf").status_code == 404
+    assert client.get(f"{base}.csv?status=answered").status_code == 404
+    exports = session.scalars(
+        select(func.count()).where(AuditEvent.action == "invitations.export")
+    ).one()
+    assert exports == 2
+
+
+def test_responses_export_names_the_enterprise(client, session, login, survey):
+    login("editor")
+    url = f"/admin/surveys/{survey.id}/responses.csv"
+    answer(client, survey, None)
+    without = list(csv.reader(io.StringIO(client.get(url).get_data().decode("utf-8-sig"))))
+    assert without[0][:3] == ["序号", "提交时间", "1、企业性质"]
+    links = invite(session, survey, "甲公司")
+    answer(client, survey, links["甲公司"], "外企")
+    rows = list(csv.reader(io.StringIO(client.get(url).get_data().decode("utf-8-sig"))))
+    assert rows[0][:4] == ["序号", "提交时间", "企业名称", "1、企业性质"]
+    assert [(r[2], r[3]) for r in rows[1:]] == [("", "民企"), ("甲公司", "外企")]
+    with client.get(url.replace(".csv", ".xlsx")) as xlsx:
+        sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert [row[2] for row in sheet.iter_rows(values_only=True)] == ["企业名称", None, "甲公司"]
+
+
+# QR code -------------------------------------------------------------------------------------
+
+
+def png_modules(data: bytes, scale: int = 10, border: int = 4) -> list[list[bool]]:
+    """The dark modules of segno's 1-bit greyscale PNG, read without an image library."""
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    position, idat, width = 8, b"", 0
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        chunk = data[position + 8 : position + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", chunk[:10])
+            assert (width, depth, colour) == (height, 1, 0)
+        elif kind == b"IDAT":
+            idat += chunk
+        position += 12 + length
+    raw = zlib.decompress(idat)
+    stride = (width + 7) // 8 + 1
+    size = width // scale - 2 * border
+    modules = []
+    for y in range(size):
+        row = raw[((y + border) * scale) * stride : ((y + border) * scale + 1) * stride]
+        assert row[0] == 0  # no filter
+        bits = row[1:]
+        modules.append(
+            [
+                not (bits[((x + border) * scale) // 8] >> (7 - ((x + border) * scale) % 8)) & 1
+                for x in range(size)
+            ]
+        )
+    return modules
+
+
+def test_qr_codes_of_the_public_link(app, client, login, survey):
+    app.config["PUBLIC_BASE_URL"] = "https://survey.example.gov.cn"
+    link = f"https://survey.example.gov.cn/s/{survey.slug}"
+    login("viewer")
+    png = client.get(f"/admin/surveys/{survey.id}/qr.png")
+    assert png.status_code == 200 and png.mimetype == "image/png"
+    assert "attachment" in png.headers["Content-Disposition"]
+    expected = [[bool(m) for m in row] for row in segno.make(link, error="m").matrix]
+    assert png_modules(png.get_data()) == expected
+
+    svg = client.get(f"/admin/surveys/{survey.id}/qr.svg?inline=1")
+    assert svg.mimetype == "image/svg+xml" and svg.headers["Content-Disposition"] == "inline"
+    text = svg.get_data(as_text=True)
+    assert f"<title>{link}</title>" in text and "<path" in text
+    assert svg.get_data() == invitations.qr_code(link, "svg")
+    page = client.get(f"/admin/surveys/{survey.id}").get_data(as_text=True)
+    assert "qr.svg?inline=1" in page and link in page
+    assert client.get(f"/admin/surveys/{survey.id}/qr.gif").status_code == 404
