@@ -21,6 +21,7 @@ ACTIONS = {
     "survey.edit": _l("修改问卷设置"),
     "question.add": _l("添加题目"),
     "question.edit": _l("修改题目"),
+    "question.logic": _l("修改显示条件与跳转"),
     "question.move": _l("调整题目顺序"),
     "question.duplicate": _l("复制题目"),
     "question.delete": _l("删除题目"),

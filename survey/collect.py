@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
-from survey import tally
+from survey import logic, tally
 from survey.models import Answer, Phase, Question, Response, Survey
 from survey.questions import AnswerError, MalformedAnswer, get_type
 
@@ -191,7 +191,12 @@ def submit(
 
     outcome = Outcome()
     answers: list[Answer] = []
+    # Display and skip logic decide again what this respondent saw: a hidden question is not
+    # required, and whatever was posted for it is not stored (nor counted).
+    shown = logic.shown_questions(survey, form)
     for question in survey.questions:
+        if question.id not in shown:
+            continue
         try:
             answers.extend(get_type(question.type).parse(question, form))
         except AnswerError as error:

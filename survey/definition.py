@@ -37,8 +37,10 @@ SURVEY_KEYS = {
     "requires_invitation",
     "questions",
 }
-QUESTION_KEYS = {"id", "type", "title", "required", "help", "options"}
+QUESTION_KEYS = {"id", "type", "title", "required", "help", "options", "show_if", "skip"}
 OPTION_KEYS = {"label", "fill_in"}
+CONDITION_TESTS = ("chosen", "not_chosen")
+END = "end"  # a skip target: the end of the questionnaire
 KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 SLUG_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 LIMITS = {"title": 200, "issuer": 100, "label": 500}
@@ -151,7 +153,89 @@ class _Checker:
         for index, question in enumerate(result["questions"]):
             if question and keys.count(question["id"]) > 1:
                 self.add(f"questions[{index}].id", f"“{question['id']}”重复")
+        self.references(result["questions"])
         return result
+
+    def references(self, questions: list[dict[str, Any]]) -> None:
+        """Logic may name only earlier choice questions and their options, and jump forwards."""
+        position = {q["id"]: i for i, q in enumerate(questions) if q}
+        for index, question in enumerate(questions):
+            if not question:
+                continue
+            path = f"questions[{index}]."
+            for mode, conditions in (question["show_if"] or {}).items():
+                for n, condition in enumerate(conditions):
+                    where = f"{path}show_if.{mode}[{n}]."
+                    source = position.get(condition["question"])
+                    if source is None:
+                        self.add(where + "question", f"没有题目“{condition['question']}”")
+                    elif source >= index:
+                        self.add(where + "question", "只能引用前面的题目")
+                    else:
+                        test = next(t for t in CONDITION_TESTS if t in condition)
+                        self.chosen_option(questions[source], condition[test], where + test)
+            for n, jump in enumerate(question["skip"]):
+                where = f"{path}skip[{n}]."
+                self.chosen_option(question, jump["option"], where + "option")
+                target = position.get(jump["to"])
+                if jump["to"] != END and target is None:
+                    self.add(where + "to", f"没有题目“{jump['to']}”，跳到结尾请写 {END}")
+                elif target is not None and target <= index:
+                    self.add(where + "to", "只能跳到后面的题目")
+
+    def chosen_option(self, question: dict[str, Any], label: str, path: str) -> None:
+        if not REGISTRY[question["type"]].chooses_options:
+            self.add(path, f"“{question['id']}”不是选择题")
+        elif label not in [option["label"] for option in question["options"]]:
+            self.add(path, f"“{question['id']}”没有选项“{label}”")
+
+    def show_if(self, data: Any, path: str) -> dict[str, list[dict[str, str]]] | None:
+        """``{all|any: [{question: key, chosen|not_chosen: label}, ...]}``."""
+        if data is None:
+            return None
+        if not isinstance(data, dict) or len(data) != 1 or next(iter(data)) not in ("all", "any"):
+            self.add(path, "应为 all（全部满足）或 any（任一满足）下的条件列表")
+            return None
+        mode, items = next(iter(data.items()))
+        if not isinstance(items, list) or not items:
+            self.add(f"{path}.{mode}", "至少需要一个条件")
+            return None
+        conditions = []
+        for n, item in enumerate(items):
+            where = f"{path}.{mode}[{n}]"
+            tests = [t for t in CONDITION_TESTS if isinstance(item, dict) and t in item]
+            if not isinstance(item, dict) or len(tests) != 1:
+                self.add(where, "条件应含 question 和 chosen 或 not_chosen 之一")
+                continue
+            self.unknown_keys(item, {"question", *CONDITION_TESTS}, where + ".")
+            question = self.text(item, "question", where + ".", required=True)
+            label = self.text(item, tests[0], where + ".", required=True)
+            conditions.append({"question": question, tests[0]: label})
+        return {mode: conditions}
+
+    def skip(self, data: Any, path: str) -> list[dict[str, str]]:
+        """``[{option: label, to: key | end}, ...]`` (one rule may be written without the list)."""
+        if data is None:
+            return []
+        items = [data] if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            self.add(path, "应为跳转规则的列表（option、to）")
+            return []
+        jumps = []
+        for n, item in enumerate(items):
+            where = f"{path}[{n}]" if isinstance(data, list) else path
+            if not isinstance(item, dict):
+                self.add(where, "跳转规则应含 option 和 to")
+                continue
+            self.unknown_keys(item, {"option", "to"}, where + ".")
+            jump = {
+                "option": self.text(item, "option", where + ".", required=True),
+                "to": self.text(item, "to", where + ".", required=True),
+            }
+            if jump["option"] in [j["option"] for j in jumps]:
+                self.add(where + ".option", f"选项“{jump['option']}”已有跳转规则")
+            jumps.append(jump)
+        return jumps
 
     def window(self, data: dict) -> dict[str, Any]:
         window: dict[str, Any] = {"opens": None, "closes": None}
@@ -186,11 +270,13 @@ class _Checker:
         result = {
             "id": key,
             "type": kind.name,
-            "title": self.text(data, "title", path, required=True),
+            "title": self.text(data, "title", path, required=kind.title_required),
             "required": required,
             "help": self.text(data, "help", path),
             "settings": self.settings(data, kind, path),
             "options": [],
+            "show_if": self.show_if(data.get("show_if"), path + "show_if"),
+            "skip": self.skip(data.get("skip"), path + "skip"),
         }
         if kind.has_options:
             result["options"] = self.options(data.get("options"), path + "options")
@@ -346,7 +432,41 @@ def create_survey(session: Session, definition: dict[str, Any]) -> Survey:
         survey.questions.append(question)
     session.add(survey)
     session.flush()
+    # Logic names options by id, which exist from the flush on.
+    by_key = {question.key: question for question in survey.questions}
+    for question, spec in zip(survey.questions, definition["questions"], strict=True):
+        question.logic = _stored_logic(spec, by_key)
+    session.flush()
     return survey
+
+
+def _option_id(question: Question, label: str) -> int:
+    return next(o.id for o in question.options if o.label == label)
+
+
+def _stored_logic(spec: dict[str, Any], by_key: dict[str, Question]) -> dict[str, Any]:
+    logic: dict[str, Any] = {}
+    for mode, conditions in (spec.get("show_if") or {}).items():
+        logic["show_if"] = {
+            mode: [
+                {
+                    "option": _option_id(
+                        by_key[c["question"]], c.get("chosen", c.get("not_chosen"))
+                    ),
+                    "chosen": "chosen" in c,
+                }
+                for c in conditions
+            ]
+        }
+    if spec.get("skip"):
+        logic["skip"] = [
+            {
+                "option": _option_id(by_key[spec["id"]], jump["option"]),
+                "to": None if jump["to"] == END else jump["to"],
+            }
+            for jump in spec["skip"]
+        ]
+    return logic
 
 
 def _unused_slug(session: Session) -> str:
@@ -368,7 +488,8 @@ def export_definition(survey: Survey, zone: ZoneInfo) -> dict[str, Any]:
         data["closes"] = _export_moment(survey.closes_at, zone, end=True)
     if survey.requires_invitation:
         data["requires_invitation"] = True
-    data["questions"] = [_export_question(q) for q in survey.questions]
+    options = {o.id: o for q in survey.questions for o in q.options}
+    data["questions"] = [_export_question(q, options) for q in survey.questions]
     return data
 
 
@@ -385,7 +506,7 @@ def _plain_number(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _export_question(question: Question) -> dict[str, Any]:
+def _export_question(question: Question, options: dict[int, Option]) -> dict[str, Any]:
     data: dict[str, Any] = {"id": question.key, "type": question.type, "title": question.title}
     if REGISTRY[question.type].answerable:
         data["required"] = question.required
@@ -396,6 +517,21 @@ def _export_question(question: Question) -> dict[str, Any]:
         data["options"] = [
             {"label": o.label, "fill_in": True} if o.fill_in else o.label
             for o in question.active_options
+        ]
+    for mode, conditions in (question.logic or {}).get("show_if", {}).items():
+        data["show_if"] = {
+            mode: [
+                {
+                    "question": options[c["option"]].question.key,
+                    "chosen" if c["chosen"] else "not_chosen": options[c["option"]].label,
+                }
+                for c in conditions
+            ]
+        }
+    if (question.logic or {}).get("skip"):
+        data["skip"] = [
+            {"option": options[j["option"]].label, "to": j["to"] or END}
+            for j in question.logic["skip"]
         ]
     return data
 

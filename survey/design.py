@@ -16,7 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from survey import audit
-from survey.definition import LIMITS, create_survey
+from survey.definition import END, LIMITS, create_survey
 from survey.models import Answer, Option, Question, Survey, SurveyStatus, User
 from survey.questions import REGISTRY, get_type
 
@@ -171,7 +171,7 @@ def update_question(
     survey = question.survey
     _editable(survey)
     title = title.strip()
-    if not title:
+    if not title and (type_name not in REGISTRY or get_type(type_name).title_required):
         raise DesignError(_("请填写题目"))
     answered = has_answers(session, question)
     if type_name != question.type:
@@ -224,7 +224,66 @@ def update_question(
             audit.record(
                 session, actor, "option.retire", survey, question=question.key, option=label
             )
+    check_logic(survey)
     audit.record(session, actor, "question.edit", survey, question=question.key, **changes)
+
+
+def set_logic(
+    session: Session,
+    question: Question,
+    actor: User,
+    *,
+    any_of: bool,
+    conditions: list[tuple[int, bool]],
+    jumps: dict[int, str],
+) -> None:
+    """Set a question's display condition ((option id, chosen) pairs, all or any of them) and
+    its skip rules (option id -> the key of a later question, or "end")."""
+    _editable(question.survey)
+    logic: dict[str, Any] = {}
+    if conditions:
+        mode = "any" if any_of else "all"
+        logic["show_if"] = {mode: [{"option": o, "chosen": c} for o, c in conditions]}
+    # Targets chosen for options removed in the same edit go with them.
+    offered = [o.id for o in question.active_options if o.id in jumps]
+    if offered and get_type(question.type).chooses_options:
+        logic["skip"] = [
+            {"option": option, "to": None if jumps[option] == END else jumps[option]}
+            for option in offered
+        ]
+    if logic != (question.logic or {}):
+        question.logic = logic
+        check_logic(question.survey)
+        audit.record(session, actor, "question.logic", question.survey, question=question.key)
+
+
+def check_logic(survey: Survey) -> None:
+    """Refuse a questionnaire whose logic no longer fits it: conditions on options that are no
+    longer offered or on questions that are not earlier choice questions, jumps backwards."""
+    place = {q.key: index for index, q in enumerate(survey.questions)}
+    for index, question in enumerate(survey.questions):
+        logic = question.logic or {}
+        offered = {
+            o.id: q
+            for q in survey.questions[:index]
+            if get_type(q.type).chooses_options
+            for o in q.active_options
+        }
+        for conditions in logic.get("show_if", {}).values():
+            if any(c["option"] not in offered for c in conditions):
+                raise DesignError(
+                    _("“%(title)s”的显示条件只能用前面选择题的选项", title=_short(question))
+                )
+        own = {o.id for o in question.active_options}
+        for jump in logic.get("skip", []):
+            if jump["option"] not in own or (
+                jump["to"] is not None and place.get(jump["to"], -1) <= index
+            ):
+                raise DesignError(_("“%(title)s”的跳转只能跳到后面的题目", title=_short(question)))
+
+
+def _short(question: Question) -> str:
+    return question.title if len(question.title) <= 20 else question.title[:20] + "…"
 
 
 def _apply_options(session: Session, question: Question, edits: list[OptionEdit]) -> list[str]:
@@ -274,6 +333,7 @@ def move_question(session: Session, question: Question, actor: User, step: int) 
     for position, item in enumerate(order):
         item.position = position
     questions.sort(key=lambda q: q.position)
+    check_logic(survey)
     audit.record(session, actor, "question.move", survey, question=question.key, to=target + 1)
 
 
@@ -309,5 +369,6 @@ def delete_question(session: Session, question: Question, actor: User) -> None:
     survey.questions.remove(question)
     for position, item in enumerate(survey.questions):
         item.position = position
+    check_logic(survey)
     session.flush()
     audit.record(session, actor, "question.delete", survey, question=question.key)

@@ -115,6 +115,12 @@ class Survey(Base):
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def is_personalised(self) -> bool:
+        """Whether the answer page differs per respondent (options shuffled by the submission
+        token): such a page must not be kept and served to everyone."""
+        return any(q.settings.get("shuffle") for q in self.questions)
+
     def phase(self, now: datetime) -> Phase:
         if self.status == SurveyStatus.DRAFT:
             return Phase.DRAFT
@@ -159,6 +165,9 @@ class Question(Base):
     help: Mapped[str] = mapped_column(Text, default="")
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # type-specific
+    # Display and skip logic (survey.logic): {"show_if": {"all"|"any": [{"option": id,
+    # "chosen": bool}]}, "skip": [{"option": id, "to": question key or None for the end}]}.
+    logic: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     # Respondents who answered it (本题有效填写人次), kept by survey.tally.
     respondent_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 

@@ -8,6 +8,7 @@
     - 3、各项服务的满意度 [矩阵量表题]           <- matrix: its rows as options,
     政策宣传 / 办事效率
     列：非常不满意 不满意 一般 满意 非常满意     <- and its columns on a 列： line
+    [分页] 出口情况                              <- a page break (or a line ---), with a heading
 
 The result is a ``survey/v1`` definition, checked by :func:`survey.definition.validate`, plus
 warnings for what was kept but looks wrong (a repeated option letter).
@@ -72,6 +73,8 @@ TAGS = {
     "说明文字": "description",
     "说明": "description",
 }
+# A page break: "---" (as Markdown writes a rule) or "[分页]" with an optional page heading.
+PAGE_BREAK = re.compile(r"^(?:-{3,}|[\[【]分页[\]】]\s*(?P<title>.*))$")
 # A matrix question's columns: "列：满意 一般 不满意" under its rows.
 COLUMNS = re.compile(r"^列\s*[:：]\s*(?P<labels>.+)$")
 
@@ -149,10 +152,15 @@ def _read(text: str) -> tuple[str, list[str], list[ParsedQuestion], list[Problem
         if not title:
             title = line.strip("*# ")
             continue
+        page_break = PAGE_BREAK.match(line)
+        if page_break and questions:
+            heading = (page_break.group("title") or "").strip()
+            questions.append(ParsedQuestion(number, heading, type="page", required=False))
+            continue
         match = QUESTION_LINE.match(line)
         if match:
             question = _question_line(match.group("title"), number, problems)
-            expected = len(questions) + 1
+            expected = sum(1 for q in questions if q.type != "page") + 1
             given = int(match.group("n1") or match.group("n2") or match.group("n3"))
             if given != expected:
                 warnings.append(Problem("", f"题号 {given} 不连续，按第 {expected} 题导入", number))

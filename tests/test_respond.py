@@ -421,3 +421,13 @@ def test_the_thank_you_page_follows_publication(client, session, survey, make_us
     lifecycle.publish_results(session, survey, make_user("editor"), utcnow())
     session.commit()
     assert "查看结果反馈" in client.get(f"/s/{survey.slug}/thanks").get_data(as_text=True)
+
+
+def test_shuffled_options_are_not_served_from_one_kept_page(app, make_survey):
+    shuffled = make_survey([{"id": "markets", "type": "multiple", "title": "主要出口市场",
+                             "shuffle": True, "options": list("ABCDEFGH")}])  # fmt: skip
+    orders = set()
+    for _ in range(4):
+        page = app.test_client().get(f"/s/{shuffled.slug}").get_data(as_text=True)
+        orders.add(tuple(re.findall(r'name="q\d+" value="(\d+)"', page)))
+    assert len(orders) > 1  # four respondents with one order of eight options: 1 in 40,320³

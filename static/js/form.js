@@ -1,9 +1,27 @@
-// The form works without this script. It only stops a second tap on 提交 from sending the form
-// again (the server would store it once anyway), and focuses the list of problems to fix.
+// The form works without this script: every page is shown in sequence, every question too, and
+// the server applies display and skip logic to what is posted. The script adds, in the browser:
+// display and skip logic live (hidden questions are disabled, so they are not sent), one page at
+// a time with a progress line, autosave of what was typed (kept on this device until sent), a
+// guard against a second tap on 提交, and focus on the list of problems to fix.
 (function () {
   "use strict";
+
+  // The thank-you page: the answers were stored, so drop the copy kept on this device.
+  var sent = document.querySelector("[data-clear-autosave]");
+  if (sent) {
+    var prefix = sent.getAttribute("data-clear-autosave");
+    try {
+      Object.keys(window.localStorage).forEach(function (key) {
+        if (key.indexOf(prefix) === 0) window.localStorage.removeItem(key);
+      });
+    } catch (e) { /* storage unavailable: nothing was kept */ }
+  }
+
   var form = document.querySelector(".survey-form");
   if (!form) return;
+  var rulesElement = document.getElementById("survey-logic");
+  var rules = rulesElement ? JSON.parse(rulesElement.textContent) : [];
+
   form.addEventListener("submit", function () {
     var button = form.querySelector("button[type=submit]");
     window.setTimeout(function () { button.disabled = true; }, 0);
@@ -15,6 +33,201 @@
     var option = box.closest(".option");
     var choice = option && option.querySelector("input[type=radio], input[type=checkbox]");
     if (choice) choice.checked = true;
+  });
+
+  // ---- Display and skip logic: the same steps as survey/logic.py `shown`.
+  function chosenOptions(rule) {
+    var chosen = [];
+    form.querySelectorAll('[name="q' + rule.id + '"]').forEach(function (field) {
+      if (field.tagName === "SELECT") {
+        if (field.value) chosen.push(Number(field.value));
+      } else if (field.checked) {
+        chosen.push(Number(field.value));
+      }
+    });
+    return chosen;
+  }
+
+  function holds(condition, effective) {
+    var options = effective[condition[0]] || [];
+    return (options.indexOf(condition[1]) !== -1) === condition[2];
+  }
+
+  function shown() {
+    var visible = {};
+    var effective = {};
+    var pageShown = true;
+    var resumeAt = "";  // "": no jump; null: jumped to the end
+    for (var i = 0; i < rules.length; i += 1) {
+      var rule = rules[i];
+      if (resumeAt === null) break;
+      var jumped = resumeAt !== "" && rule.key !== resumeAt;
+      if (!jumped) resumeAt = "";
+      var ok = !rule["if"] || (rule.any
+        ? rule["if"].some(function (c) { return holds(c, effective); })
+        : rule["if"].every(function (c) { return holds(c, effective); }));
+      if (rule.page) pageShown = ok;
+      if (jumped || !(ok && pageShown)) continue;
+      visible[rule.id] = true;
+      effective[rule.key] = rule.choices ? chosenOptions(rule) : [];
+      for (var j = 0; j < rule.skip.length; j += 1) {
+        if (effective[rule.key].indexOf(rule.skip[j][0]) !== -1) {
+          resumeAt = rule.skip[j][1];
+          break;
+        }
+      }
+    }
+    return visible;
+  }
+
+  var pages = Array.prototype.slice.call(form.querySelectorAll("[data-page]"));
+  var progress = form.querySelector("[data-progress]");
+  var submitRow = form.querySelector("[data-submit]");
+  var current = 0;
+
+  function pageVisible(page) {
+    return page.querySelector("[data-step]:not([hidden])") !== null;
+  }
+
+  function applyLogic() {
+    var visible = shown();
+    form.querySelectorAll("[data-step]").forEach(function (element) {
+      // A page is open while any of its questions is shown (a jump may land inside it).
+      if (element.classList.contains("form-page")) return;
+      var hide = !visible[element.getAttribute("data-step")];
+      element.hidden = hide;
+      element.querySelectorAll("input, select, textarea").forEach(function (field) {
+        field.disabled = hide;
+      });
+    });
+    if (pages.length > 1) showPage(current);
+  }
+
+  function visiblePages() {
+    return pages.filter(pageVisible);
+  }
+
+  function showPage(index) {
+    var open = visiblePages();
+    if (open.indexOf(pages[index]) === -1) {
+      // The page asked for is hidden now: stay on the nearest open page before it.
+      var before = open.filter(function (page) { return pages.indexOf(page) < index; });
+      index = pages.indexOf(before.length ? before[before.length - 1] : open[0]);
+    }
+    current = index;
+    var position = open.indexOf(pages[index]);
+    pages.forEach(function (page, i) {
+      page.classList.toggle("current-page", i === index);
+      var nav = page.querySelector("[data-page-nav]");
+      nav.hidden = false;
+      nav.querySelector("[data-back]").hidden = position === 0;
+      nav.querySelector("[data-next]").hidden = position === open.length - 1;
+    });
+    form.classList.add("paged");
+    submitRow.hidden = position !== open.length - 1;
+    progress.hidden = false;
+    progress.querySelector("[data-progress-text]").textContent = progress.getAttribute("data-label")
+      .replace("{n}", position + 1).replace("{total}", open.length);
+    var bar = progress.querySelector("progress");
+    bar.max = open.length;
+    bar.value = position + 1;
+  }
+
+  function turn(step) {
+    var open = visiblePages();
+    var target = open[open.indexOf(pages[current]) + step];
+    if (!target) return;
+    showPage(pages.indexOf(target));
+    var heading = target.querySelector(".page-title");
+    form.scrollIntoView();
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({ preventScroll: true });
+    }
+  }
+
+  form.addEventListener("click", function (event) {
+    if (event.target.closest("[data-next]")) turn(1);
+    if (event.target.closest("[data-back]")) turn(-1);
+  });
+
+  // ---- Autosave: what was typed survives a reload or a dropped connection on this device.
+  var storeKey = form.getAttribute("data-autosave");
+  var notice = document.querySelector("[data-autosave-notice]");
+
+  function answerFields() {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && field.type !== "hidden" && field.type !== "submit" && field.type !== "button";
+    });
+  }
+
+  function save() {
+    var values = [];
+    answerFields().forEach(function (field) {
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked) values.push([field.name, field.value]);
+      } else if (field.value) {
+        values.push([field.name, field.value]);
+      }
+    });
+    try {
+      if (values.length) window.localStorage.setItem(storeKey, JSON.stringify(values));
+      else window.localStorage.removeItem(storeKey);
+    } catch (e) { /* private mode or full: the form still works, unsaved */ }
+  }
+
+  function restore() {
+    var saved;
+    try {
+      saved = JSON.parse(window.localStorage.getItem(storeKey) || "null");
+    } catch (e) {
+      return false;
+    }
+    if (!Array.isArray(saved) || !saved.length) return false;
+    var fields = answerFields();
+    saved.forEach(function (pair) {
+      fields.forEach(function (field) {
+        if (field.name !== pair[0]) return;
+        if (field.type === "radio" || field.type === "checkbox") {
+          if (field.value === pair[1]) field.checked = true;
+        } else {
+          field.value = pair[1];
+        }
+      });
+    });
+    return true;
+  }
+
+  function clearAll() {
+    answerFields().forEach(function (field) {
+      if (field.type === "radio" || field.type === "checkbox") field.checked = false;
+      else if (field.tagName === "SELECT") field.selectedIndex = 0;
+      else field.value = "";
+    });
+    try { window.localStorage.removeItem(storeKey); } catch (e) { /* nothing kept */ }
+    notice.hidden = true;
+    applyLogic();
+  }
+
+  // Restored before the scripts of enhanced fields (ranking) start, so they draw these values.
+  // A page the server filled in (after an error) shows what was posted, not an older copy.
+  if (storeKey && form.hasAttribute("data-fresh") && restore()) {
+    notice.hidden = false;
+  }
+  if (notice) notice.querySelector("[data-autosave-clear]").addEventListener("click", clearAll);
+  form.addEventListener("change", function () { applyLogic(); save(); });
+  form.addEventListener("input", save);
+
+  // After a refused submission, open the page of the first problem.
+  var firstError = form.querySelector(".has-error");
+  if (firstError) current = pages.indexOf(firstError.closest("[data-page]"));
+  applyLogic();
+  // A link of the problem list may lead to another page.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("#error-summary a");
+    if (!link) return;
+    var target = document.querySelector(link.getAttribute("href"));
+    if (target && pages.length > 1) showPage(pages.indexOf(target.closest("[data-page]")));
   });
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();

@@ -14,7 +14,7 @@ from survey.questions.base import (
     Setting,
     SummaryLine,
 )
-from survey.questions.blanks import Description, MultipleBlanks
+from survey.questions.blanks import Description, MultipleBlanks, PageBreak
 from survey.questions.dropdown import Dropdown
 from survey.questions.formatted import CreditCode, DateField, Email, Mobile
 from survey.questions.matrix import Matrix, MatrixMultiple, MatrixScale
@@ -47,6 +47,7 @@ REGISTRY: dict[str, QuestionType] = {
         MatrixMultiple,
         Ranking,
         Description,
+        PageBreak,
     )
 }
 

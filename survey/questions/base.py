@@ -120,6 +120,8 @@ class QuestionType:
     options_label: ClassVar[str] = _l("选项")  # what the designer calls those options
     settings: ClassVar[tuple[Setting, ...]] = ()
     answerable: ClassVar[bool] = True  # False: a description block, without a field or number
+    title_required: ClassVar[bool] = True  # False: a page break, whose heading is optional
+    chooses_options: ClassVar[bool] = False  # posts option ids: display and skip logic read it
     filterable: ClassVar[bool] = False  # offered in 分类统计 and 交叉分析 (one option per answer)
     counts_cells: ClassVar[bool] = False  # results count (option, number) pairs for it
     chart: ClassVar[str] = "bars"  # the figure in survey.charts that draws its table

@@ -78,3 +78,21 @@ class Description(QuestionType):
 
     def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
         return []
+
+
+class PageBreak(QuestionType):
+    """分页: the questions after it form a new page, under its title as the heading (if any).
+    Its display condition (``show_if``) shows or hides that whole page."""
+
+    name = "page"
+    report_label = "[分页]"
+    display_name = _l("分页")
+    template = "questions/page.html"
+    answerable = False
+    title_required = False
+
+    def field_names(self, question: Question) -> set[str]:
+        return set()
+
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+        return []

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from operator import attrgetter
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from survey.models import Answer, Option, Question
@@ -18,6 +19,7 @@ from survey.questions.base import (
     ResultRow,
     ResultTable,
     SampleRow,
+    Setting,
     field_name,
     fill_in_name,
     single_value,
@@ -47,9 +49,14 @@ def option_rows(
     ]
 
 
+SHUFFLE = Setting("shuffle", bool, _l("选项随机排序（“其他”留在最后）"))
+
+
 class ChoiceType(QuestionType):
     has_options = True
     filterable = True
+    chooses_options = True
+    settings: tuple[Setting, ...] = (SHUFFLE,)
 
     def field_names(self, question: Question) -> set[str]:
         names = {field_name(question)}

@@ -19,6 +19,7 @@ class MultipleChoice(ChoiceType):
     display_name = _l("多选题")
     template = "questions/multiple.html"
     settings = (
+        *ChoiceType.settings,
         Setting("min_choices", int, _l("最少选择几项")),
         Setting("max_choices", int, _l("最多选择几项")),
     )

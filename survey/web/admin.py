@@ -42,6 +42,7 @@ from survey.design import (
     move_question,
     new_draft,
     parse_settings,
+    set_logic,
     update_question,
     update_settings,
 )
@@ -342,6 +343,22 @@ def option_edits(form: MultiDict[str, str]) -> list[OptionEdit]:
     ]
 
 
+def condition_edits(form: MultiDict[str, str]) -> list[tuple[int, bool]]:
+    """The logic editor's condition rows: (option id, chosen); rows left blank are dropped."""
+    options, tests = form.getlist("cond_option"), form.getlist("cond_test")
+    if len(options) != len(tests) or not all(o.isdigit() for o in options if o):
+        abort(400)
+    return [(int(o), t != "not_chosen") for o, t in zip(options, tests, strict=True) if o]
+
+
+def jump_edits(form: MultiDict[str, str]) -> dict[int, str]:
+    """The logic editor's skip targets: option id -> question key or "end"."""
+    jumps = _prefixed(form, "skip-")
+    if not all(key.isdigit() for key in jumps):
+        abort(400)
+    return {int(option): to for option, to in jumps.items() if to}
+
+
 def _prefixed(form: MultiDict[str, str], prefix: str) -> dict[str, str]:
     return {key[len(prefix) :]: value for key, value in form.items() if key.startswith(prefix)}
 
@@ -364,6 +381,14 @@ def save_question(question_id: int):  # type: ignore[no-untyped-def]
             type_name=type_name,
             settings=parse_settings(type_name, _prefixed(form, f"setting-{type_name}-")),
             options=option_edits(form),
+        )
+        set_logic(
+            get_session(),
+            question,
+            current_user,
+            any_of=form.get("show_mode") == "any",
+            conditions=condition_edits(form),
+            jumps=jump_edits(form),
         )
 
     return _designer_action(question.survey, save, f"#question-{question.id}")

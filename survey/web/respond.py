@@ -186,7 +186,8 @@ def render_form(
     token = submitted.get(collect.TOKEN_FIELD) or collect.issue_token(
         survey, current_app.secret_key
     )
-    if submitted or errors or notice or invitation or request.query_string not in KEPT_QUERIES:
+    personal = submitted or errors or notice or invitation or survey.is_personalised
+    if personal or request.query_string not in KEPT_QUERIES:
         page = form_page(
             survey, submitted, errors or {}, notice, generate_csrf(), token,
             invitation=invitation, invitation_token=request.args.get("t") if invitation else None,

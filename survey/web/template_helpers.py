@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, time, timedelta
 
 from flask import Flask, current_app, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from survey import logic
 from survey.models import Phase, Role, Survey
 from survey.questions import REGISTRY, get_type
 from survey.timeutil import format_local, office_zone, to_local
@@ -48,12 +50,26 @@ def public_url(slug: str) -> str:
     return url_for("respond.answer", slug=slug, _external=True)
 
 
+def autosave_key(survey: Survey) -> str:
+    """Where the browser keeps a respondent's unsent answers: per survey, and per set of fields
+    (question and option ids), so that answers saved for another design are not put back."""
+    fields = ",".join(f"{q.id}:{'.'.join(str(o.id) for o in q.options)}" for q in survey.questions)
+    return f"survey:{survey.slug}:{hashlib.sha256(fields.encode()).hexdigest()[:12]}"
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(localtime)
     app.add_template_filter(window_bound)
     app.add_template_global(get_type, "question_type")
     app.add_template_global(type_scripts)
+    app.add_template_global(logic.pages, "survey_pages")
+    app.add_template_global(logic.client_rules, "logic_rules")
+    app.add_template_global(logic.option_order)
+    app.add_template_global(
+        [n for n, kind in REGISTRY.items() if kind.chooses_options], "choice_types"
+    )
+    app.add_template_global(autosave_key)
     app.add_template_global(
         [n for n, kind in REGISTRY.items() if kind.answerable], "answerable_types"
     )

@@ -1,0 +1,135 @@
+"""A respondent on a small phone answers a two-page survey with display and skip logic."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from survey.models import Answer, Response
+from tests.helpers import question, shot
+from tests.logic_survey import PAGED_SURVEY
+
+pytestmark = pytest.mark.browser
+
+SMALL_PHONE = {"viewport": {"width": 375, "height": 667}, "device_scale_factor": 2,
+               "is_mobile": True, "has_touch": True, "locale": "zh-CN"}  # fmt: skip
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, **SMALL_PHONE}
+
+
+def stored_answers(session, survey) -> dict[str, list[str]]:
+    """The one stored response: question key -> option labels or texts."""
+    session.expire_all()
+    response = session.scalars(select(Response)).one()
+    labels = {o.id: o.label for q in survey.questions for o in q.options}
+    keys = {q.id: q.key for q in survey.questions}
+    answers: dict[str, list[str]] = {}
+    for answer in session.scalars(select(Answer).where(Answer.response_id == response.id)):
+        value = labels[answer.option_id] if answer.option_id else answer.text
+        answers.setdefault(keys[answer.question_id], []).append(value)
+    return answers
+
+
+def test_paged_survey_with_logic_and_autosave(page: Page, live_server, make_survey, session):
+    survey = make_survey(PAGED_SURVEY)
+    page.goto(f"{live_server}/s/{survey.slug}")
+    progress = page.locator("[data-progress-text]")
+    expect(progress).to_have_text("第 1/2 页")
+    size = page.get_by_role("group", name="民企规模")
+    expect(size).to_be_hidden()
+    expect(page.get_by_role("button", name="提交")).to_be_hidden()
+    page.get_by_label("民企").check()
+    expect(size).to_be_visible()
+    size.get_by_text("中型").click()
+    page.get_by_role("group", name="是否有出口业务").get_by_text("有", exact=True).click()
+    shot(page, "logic-page-1")
+    page.get_by_role("button", name="下一页").click()
+    expect(progress).to_have_text("第 2/2 页")
+    expect(page.get_by_role("heading", name="出口情况")).to_be_visible()
+    expect(page.get_by_role("group", name="企业性质")).to_be_hidden()
+    markets = page.get_by_role("group", name="主要出口市场")
+    markets.get_by_text("欧盟").click()
+    # 其他 stays last whatever the shuffled order of the others.
+    expect(markets.locator(".option").last).to_contain_text("其他")
+    page.get_by_role("textbox", name="联系人").fill("王经理")
+
+    # The connection drops, the page is opened again: everything typed is back.
+    page.reload()
+    expect(page.get_by_text("已恢复您上次填写的内容")).to_be_visible()
+    expect(page.get_by_label("民企")).to_be_checked()
+    expect(size.get_by_label("中型")).to_be_checked()
+    shot(page, "logic-restored")
+    page.get_by_role("button", name="下一页").click()
+    expect(markets.get_by_label("欧盟")).to_be_checked()
+    expect(page.get_by_role("textbox", name="联系人")).to_have_value("王经理")
+
+    # Back, and a different answer: no exports skips the page's questions up to 联系人.
+    page.get_by_role("button", name="上一页").click()
+    expect(page.get_by_label("民企")).to_be_checked()
+    page.get_by_role("group", name="是否有出口业务").get_by_text("没有").click()
+    page.get_by_role("button", name="下一页").click()
+    expect(markets).to_be_hidden()
+    expect(page.get_by_role("textbox", name="联系人")).to_have_value("王经理")
+    shot(page, "logic-page-2-skipped")
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_role("heading", name="提交成功")).to_be_visible()
+    kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('survey:'))")
+    assert kept == []
+    # The hidden 出口市场 was never sent; what was seen is stored.
+    assert stored_answers(session, survey) == {
+        "nature": ["民企"],
+        "size": ["中型"],
+        "exports": ["没有"],
+        "contact": ["王经理"],
+    }
+
+    # Opened again later: nothing to restore.
+    page.goto(f"{live_server}/s/{survey.slug}?again=1")
+    expect(page.get_by_label("民企")).not_to_be_checked()
+    expect(page.get_by_text("已恢复您上次填写的内容")).to_be_hidden()
+
+
+def test_missing_answer_on_page_two_opens_that_page(page: Page, live_server, make_survey):
+    survey = make_survey(PAGED_SURVEY)
+    page.goto(f"{live_server}/s/{survey.slug}")
+    page.get_by_label("国企").check()
+    page.get_by_role("group", name="是否有出口业务").get_by_text("有", exact=True).click()
+    page.get_by_role("button", name="下一页").click()
+    page.get_by_role("textbox", name="联系人").fill("王经理")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator("#error-summary")).to_contain_text("请至少选择一项")
+    expect(page.locator("[data-progress-text]")).to_have_text("第 2/2 页")
+    expect(page.get_by_role("group", name="主要出口市场")).to_be_visible()
+    shot(page, "logic-error-page-2")
+    page.get_by_role("button", name="上一页").click()
+    expect(page.get_by_label("国企")).to_be_checked()
+
+
+def test_paged_survey_without_javascript(browser: Browser, live_server, make_survey, session):
+    survey = make_survey(PAGED_SURVEY)
+    context = browser.new_context(**SMALL_PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/s/{survey.slug}")
+    # Every page is there in turn, under its heading; every question too.
+    expect(page.get_by_role("heading", name="第 1 页")).to_be_visible()
+    expect(page.get_by_role("heading", name="出口情况")).to_be_visible()
+    expect(page.get_by_role("button", name="下一页")).to_be_hidden()
+    page.get_by_label("国企").check()
+    page.get_by_role("group", name="是否有出口业务").get_by_text("没有").click()
+    # Answered although the logic hides it: the server drops it.
+    page.get_by_role("group", name="主要出口市场").get_by_text("欧盟").click()
+    page.get_by_role("textbox", name="联系人").fill("李女士")
+    shot(page, "logic-no-js")
+    page.get_by_role("button", name="提交").click()
+    expect(page.get_by_role("heading", name="提交成功")).to_be_visible()
+    context.close()
+    assert stored_answers(session, survey) == {
+        "nature": ["国企"],
+        "exports": ["没有"],
+        "contact": ["李女士"],
+    }
+    assert question(survey, "markets").key == "markets"
