@@ -14,7 +14,7 @@ from functools import partial
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from survey import tally
+from survey import logic, tally
 from survey.models import Survey
 from survey.questions import get_type
 
@@ -27,6 +27,10 @@ def generate_responses(
     """Add ``count`` responses to ``survey``; yields the running total after each batch."""
     rng = random.Random(seed)
     plans = [(q.id, partial(get_type(q.type).sample, q)) for q in survey.questions]
+    # With display or skip logic, a response answers only what its respondent would be shown.
+    steps = logic.steps(survey) if any(q.logic for q in survey.questions) else None
+    keys = {q.id: q.key for q in survey.questions}
+    choosing = {q.id for q in survey.questions if get_type(q.type).chooses_options}
     end = min(now, survey.closes_at or now)
     start = survey.opens_at if survey.opens_at and survey.opens_at < end else end - timedelta(30)
     span = (end - start).total_seconds()
@@ -43,8 +47,12 @@ def generate_responses(
             at = start + timedelta(seconds=rng.random() * span)
             latest = max(latest, at)
             responses.append((response_id, survey.id, at, f"gen-{uuid.uuid4().hex}"))
-            for question_id, plan in plans:
-                rows = plan(rng)
+            sampled = [(question_id, plan(rng)) for question_id, plan in plans]
+            if steps is not None:
+                chosen = {keys[q]: {row[0] for row in rows} for q, rows in sampled if q in choosing}
+                seen = logic.shown(steps, chosen)
+                sampled = [(q, rows) for q, rows in sampled if keys[q] in seen]
+            for question_id, rows in sampled:
                 if rows:
                     question_counts[question_id] += 1
                 for option_id, value, number in rows:

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from survey import logic, tally
 from survey.definition import DefinitionError, create_survey, dump, export_definition, load_text
+from survey.generate import generate_responses
 from survey.logic import Condition, Jump, Rule, Step
-from survey.models import Answer, Question
+from survey.models import Answer, Question, utcnow
 from survey.textimport import parse_text
 from survey.timeutil import office_zone
 from tests.helpers import fresh_form, hidden_fields, question
@@ -359,3 +360,33 @@ A 国企 B 民企
         ("number", "出口额"),
     ]
     assert parse_text(text, office_zone()).warnings == []
+
+
+def test_generated_responses_answer_only_what_logic_shows(session, make_survey):
+    survey = make_survey(PAGED_SURVEY)
+    for _ in generate_responses(session, survey, 300, utcnow(), seed=7):
+        pass
+    by_key = {q.key: q for q in survey.questions}
+    chose = {
+        (response_id, option_id)
+        for response_id, option_id in session.execute(
+            select(Answer.response_id, Answer.option_id).where(Answer.option_id.is_not(None))
+        )
+    }
+    answered = {
+        (response_id, question_id)
+        for response_id, question_id in session.execute(
+            select(Answer.response_id, Answer.question_id)
+        )
+    }
+    responses = {response_id for response_id, _ in answered}
+    private = next(o.id for o in by_key["nature"].options if o.label == "民企")
+    no_exports = next(o.id for o in by_key["exports"].options if o.label == "没有")
+    for response_id in responses:
+        assert ((response_id, by_key["size"].id) in answered) == ((response_id, private) in chose)
+        if (response_id, no_exports) in chose:
+            assert (response_id, by_key["markets"].id) not in answered
+    # Both branches of each rule were taken, and the counters agree with the rows.
+    assert 0 < len({r for r, o in chose if o == private}) < len(responses)
+    assert 0 < len({r for r, o in chose if o == no_exports}) < len(responses)
+    assert not tally.recount(session, survey)
