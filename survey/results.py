@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Subquery, distinct, exists, func, select
+from sqlalchemy import Select, Subquery, distinct, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from survey import tally
@@ -47,16 +47,20 @@ class Filter:
             (question_id, option_ids), *others = self.chose
             first = aliased(Answer)
             kept = first.response_id
-            statement = (
-                select(kept.label("id"))
-                .join(Response, Response.id == kept)
-                .where(first.question_id == question_id, first.option_id.in_(option_ids))
-                .distinct()
+            statement = select(kept.label("id")).where(
+                first.question_id == question_id,
+                first.option_id.in_(option_ids),
+                kept.not_in(invalid_responses(survey)),
             )
+            if len(option_ids) > 1:
+                statement = statement.distinct()  # one option is chosen once per response
+            if self.since or self.until:
+                statement = statement.join(Response, Response.id == kept)
         else:
             others, kept = [], Response.id
-            statement = select(kept.label("id")).where(Response.survey_id == survey.id)
-        statement = statement.where(Response.invalid_at.is_(None))  # invalid ones count nowhere
+            statement = select(kept.label("id")).where(
+                Response.survey_id == survey.id, Response.invalid_at.is_(None)
+            )
         if self.since:
             statement = statement.where(Response.submitted_at >= self.since)
         if self.until:
@@ -71,6 +75,14 @@ class Filter:
                 )
             )
         return statement.subquery("kept")
+
+
+def invalid_responses(survey: Survey) -> Select[tuple[int]]:
+    """The ids of the survey's responses marked invalid: few, read from their partial index,
+    and left out of every count as an anti-join on that small set."""
+    return select(Response.id).where(
+        Response.survey_id == survey.id, Response.invalid_at.is_not(None)
+    )
 
 
 def _tables(
@@ -180,9 +192,13 @@ def crosstab(
     ]
     pairs = select(row.option_id, column.option_id, func.count()).where(*both_answered)
     totals = select(row.option_id, func.count(distinct(row.response_id))).where(*both_answered)
-    kept = (only or Filter()).responses(survey)  # valid responses, filtered if asked
-    pairs = pairs.join(kept, kept.c.id == row.response_id)
-    totals = totals.join(kept, kept.c.id == row.response_id)
+    if only:
+        kept = only.responses(survey)
+        pairs = pairs.join(kept, kept.c.id == row.response_id)
+        totals = totals.join(kept, kept.c.id == row.response_id)
+    else:
+        valid = row.response_id.not_in(invalid_responses(survey))
+        pairs, totals = pairs.where(valid), totals.where(valid)
     counts = {
         (r, c): n for r, c, n in session.execute(pairs.group_by(row.option_id, column.option_id))
     }
