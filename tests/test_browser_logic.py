@@ -1,4 +1,5 @@
-"""A respondent on a small phone answers a two-page survey with display and skip logic."""
+"""A respondent on a small phone, and on a laptop, answers a two-page survey with display and
+skip logic."""
 
 from __future__ import annotations
 
@@ -16,9 +17,17 @@ SMALL_PHONE = {"viewport": {"width": 375, "height": 667}, "device_scale_factor":
                "is_mobile": True, "has_touch": True, "locale": "zh-CN"}  # fmt: skip
 
 
+LAPTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "zh-CN"}
+
+
+@pytest.fixture(params=["phone", "laptop"])
+def screen(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, **SMALL_PHONE}
+def browser_context_args(browser_context_args: dict, screen: str) -> dict:
+    return {**browser_context_args, **(SMALL_PHONE if screen == "phone" else LAPTOP)}
 
 
 def stored_answers(session, survey) -> dict[str, list[str]]:
@@ -34,7 +43,9 @@ def stored_answers(session, survey) -> dict[str, list[str]]:
     return answers
 
 
-def test_paged_survey_with_logic_and_autosave(page: Page, live_server, make_survey, session):
+def test_paged_survey_with_logic_and_autosave(
+    page: Page, live_server, make_survey, session, screen
+):
     survey = make_survey(PAGED_SURVEY)
     page.goto(f"{live_server}/s/{survey.slug}")
     progress = page.locator("[data-progress-text]")
@@ -46,7 +57,7 @@ def test_paged_survey_with_logic_and_autosave(page: Page, live_server, make_surv
     expect(size).to_be_visible()
     size.get_by_text("中型").click()
     page.get_by_role("group", name="是否有出口业务").get_by_text("有", exact=True).click()
-    shot(page, "logic-page-1")
+    shot(page, f"logic-page-1-{screen}")
     page.get_by_role("button", name="下一页").click()
     expect(progress).to_have_text("第 2/2 页")
     expect(page.get_by_role("heading", name="出口情况")).to_be_visible()
@@ -62,7 +73,7 @@ def test_paged_survey_with_logic_and_autosave(page: Page, live_server, make_surv
     expect(page.get_by_text("已恢复您上次填写的内容")).to_be_visible()
     expect(page.get_by_label("民企")).to_be_checked()
     expect(size.get_by_label("中型")).to_be_checked()
-    shot(page, "logic-restored")
+    shot(page, f"logic-restored-{screen}")
     page.get_by_role("button", name="下一页").click()
     expect(markets.get_by_label("欧盟")).to_be_checked()
     expect(page.get_by_role("textbox", name="联系人")).to_have_value("王经理")
@@ -74,7 +85,7 @@ def test_paged_survey_with_logic_and_autosave(page: Page, live_server, make_surv
     page.get_by_role("button", name="下一页").click()
     expect(markets).to_be_hidden()
     expect(page.get_by_role("textbox", name="联系人")).to_have_value("王经理")
-    shot(page, "logic-page-2-skipped")
+    shot(page, f"logic-page-2-skipped-{screen}")
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_role("heading", name="提交成功")).to_be_visible()
     kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('survey:'))")
@@ -93,7 +104,7 @@ def test_paged_survey_with_logic_and_autosave(page: Page, live_server, make_surv
     expect(page.get_by_text("已恢复您上次填写的内容")).to_be_hidden()
 
 
-def test_missing_answer_on_page_two_opens_that_page(page: Page, live_server, make_survey):
+def test_missing_answer_on_page_two_opens_that_page(page: Page, live_server, make_survey, screen):
     survey = make_survey(PAGED_SURVEY)
     page.goto(f"{live_server}/s/{survey.slug}")
     page.get_by_label("国企").check()
@@ -104,7 +115,7 @@ def test_missing_answer_on_page_two_opens_that_page(page: Page, live_server, mak
     expect(page.locator("#error-summary")).to_contain_text("请至少选择一项")
     expect(page.locator("[data-progress-text]")).to_have_text("第 2/2 页")
     expect(page.get_by_role("group", name="主要出口市场")).to_be_visible()
-    shot(page, "logic-error-page-2")
+    shot(page, f"logic-error-page-2-{screen}")
     page.get_by_role("button", name="上一页").click()
     expect(page.get_by_label("国企")).to_be_checked()
 

@@ -1,5 +1,6 @@
-"""The new question types on a 375 px phone, in headless Chromium: rank by tapping, answer a
-matrix and a scale, submit, and read the published averages, NPS and matrix table."""
+"""The new question types on a 375 px phone and on a laptop, in headless Chromium: rank by
+tapping, answer a matrix and a scale, submit, and read the published averages, NPS and matrix
+table."""
 
 from __future__ import annotations
 
@@ -29,9 +30,17 @@ QUESTIONS = [
 ]  # fmt: skip
 
 
+LAPTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "zh-CN"}
+
+
+@pytest.fixture(params=["phone", "laptop"])
+def screen(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, **PHONE}
+def browser_context_args(browser_context_args: dict, screen: str) -> dict:
+    return {**browser_context_args, **(PHONE if screen == "phone" else LAPTOP)}
 
 
 @pytest.fixture
@@ -47,17 +56,19 @@ def answer(page: Page) -> None:
         "9", exact=True
     ).click()
     for row, column in (("政策宣传", "满意"), ("办事效率", "非常满意"), ("服务态度", "一般")):
-        page.get_by_role("group", name=row).get_by_text(column, exact=True).click()
+        # The cell's label: pills on a phone, the whole grid cell on a wide screen.
+        cells = page.get_by_role("group", name=row).locator("label")
+        cells.filter(has=page.get_by_text(column, exact=True)).click()
     ranking = page.get_by_role("group", name="4. 最需要的支持")
     for label in ("人才", "资金", "政策"):
         ranking.get_by_role("button", name=label).click()
 
 
-def test_phone_respondent_answers_new_types_and_reads_results(
-    page: Page, live_server, survey, session
+def test_respondent_answers_new_types_and_reads_results(
+    page: Page, live_server, survey, session, screen
 ):
     page.goto(f"{live_server}/s/{survey.slug}")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     answer(page)
     ranking = page.get_by_role("group", name="4. 最需要的支持")
     expect(ranking.locator(".rank-status")).to_contain_text("已排 3 / 3")
@@ -67,7 +78,7 @@ def test_phone_respondent_answers_new_types_and_reads_results(
     code.blur()
     # Told at once, before 提交.
     expect(page.get_by_role("group", name="5. 统一社会信用代码")).to_contain_text("校验不通过")
-    shot(page, "types-phone-filled")
+    shot(page, f"types-{screen}-filled")
     page.get_by_role("button", name="提交").click()
     expect(page.locator("#error-summary")).to_contain_text("校验不通过")
     # Everything else is kept, the order of the ranking too.
@@ -90,8 +101,8 @@ def test_phone_respondent_answers_new_types_and_reads_results(
     )
     expect(page.locator("#result-4 tbody tr").first.locator("th")).to_have_text("人才")
     expect(page.locator(".chart .main-svg").first).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    shot(page, "types-phone-results")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    shot(page, f"types-{screen}-results")
 
 
 def test_ranking_and_matrix_work_without_javascript(browser: Browser, live_server, survey):
