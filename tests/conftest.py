@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
@@ -79,8 +80,16 @@ def app_settings(database_url: str) -> dict:
     }
 
 
+@pytest.fixture(scope="session")
+def compiled_templates(tmp_path_factory: pytest.TempPathFactory) -> BytecodeCache:
+    """Templates compiled once for the whole run. Besides the time saved, a live server's
+    thread still finishing a request then never compiles Python code while the next test's app
+    is being built: CPython 3.11.7 can fail compiling in two threads at once."""
+    return FileSystemBytecodeCache(str(tmp_path_factory.mktemp("jinja")))
+
+
 @pytest.fixture
-def app(app_settings: dict, tmp_path: Path) -> Iterator[Flask]:
+def app(app_settings: dict, tmp_path: Path, compiled_templates: BytecodeCache) -> Iterator[Flask]:
     """The app that serves the test's requests.
 
     The test itself runs in an app context of a twin app with its own engine and session, so
@@ -88,6 +97,7 @@ def app(app_settings: dict, tmp_path: Path) -> Iterator[Flask]:
     active context of the same app), and the test sees the database as another process would.
     """
     app = create_app(app_settings)
+    app.jinja_env.bytecode_cache = compiled_templates
     app.instance_path = str(tmp_path / "instance")
     db.upgrade(app)
     twin = create_app(app_settings)
