@@ -5,6 +5,7 @@ validation costs milliseconds per figure on every results page."""
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,7 @@ COLOURS = [
     "#8b4513",
     "#483d8b",
 ]
+DAY_MS = 24 * 3600 * 1000  # a date axis counts in milliseconds
 # Pie slices stop being readable past a handful of options; a bar chart then.
 PIE_MAX_OPTIONS = 6
 
@@ -287,10 +289,13 @@ def timeline_data(days: list[tuple[date, int]]) -> Figure:
         "marker": {"color": COLOURS[0]},
         "hovertemplate": "%{x}: %{y}<extra></extra>",
     }
+    most = max((count for _, count in days), default=0)
     layout = _layout(
         240,
         margin={"l": 40, "r": 20, "t": 10, "b": 40},
-        xaxis={"type": "date", "tickformat": "%m-%d"},
-        yaxis={"rangemode": "tozero", "tickformat": "d"},
+        # Whole days and whole responses only: Plotly would otherwise put ticks between them
+        # and label two of them with the same day or number.
+        xaxis={"type": "date", "tickformat": "%m-%d", "dtick": DAY_MS * max(1, len(days) // 10)},
+        yaxis={"rangemode": "tozero", "tickformat": "d", "dtick": max(1, math.ceil(most / 5))},
     )
     return {"data": [trace], "layout": layout}

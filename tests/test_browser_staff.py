@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
+from survey.models import Response
 from tests.conftest import PASSWORD
 from tests.helpers import shot
 
@@ -114,15 +116,22 @@ def test_staff_build_open_and_watch_responses(page: Page, browser: Browser, live
 
 
 def test_staff_pages_have_no_accessibility_violations(
-    page: Page, live_server, make_user, demo_survey
+    page: Page, live_server, make_user, demo_survey, session
 ):
     make_user("admin", "zhou")
     log_in(page, live_server, "zhou")
     overview = f"/admin/surveys/{demo_survey.id}"
-    pages = ("/admin/", overview, f"{overview}/edit", f"{overview}/invitations",
-             "/admin/surveys/import", "/admin/users",
-             "/admin/audit")  # fmt: skip
-    for path in pages:
+    nature, trade = demo_survey.questions[0], demo_survey.questions[1]
+    response = session.scalars(select(Response.id).order_by(Response.id)).first()
+    typed = next(q for q in demo_survey.questions if q.type == "text")
+    pages = {"dashboard": "/admin/", "report": overview, "designer": f"{overview}/edit",
+             "invitations": f"{overview}/invitations", "import": "/admin/surveys/import",
+             "users": "/admin/users", "audit": "/admin/audit",
+             "responses": f"{overview}/responses", "response": f"/admin/responses/{response}",
+             "answers": f"/admin/questions/{typed.id}/answers", "publish": f"{overview}/publish",
+             "crosstab": f"{overview}/crosstab?rows={nature.id}&columns={trade.id}"}  # fmt: skip
+    for name, path in pages.items():
         page.goto(live_server + path)
         violations = Axe().run(page).response["violations"]
         assert [(v["id"], v["help"], len(v["nodes"])) for v in violations] == [], path
+        shot(page, f"staff-{name}")
