@@ -27,6 +27,7 @@ USCC = re.compile(rf"^[{USCC_ALPHABET}]{{18}}$")
 
 
 class FormattedText(ShortText):
+    template = "questions/formatted.html"
     settings = ()
 
     def script_messages(self) -> dict[str, str]:
@@ -50,7 +51,6 @@ class FormattedText(ShortText):
 class DateField(FormattedText):
     name = "date"
     display_name = _l("日期")
-    template = "questions/formatted.html"
     input_type = "date"
     samples = ("2003-05-09", "2016-11-20", "2021-03-01")
 
@@ -71,7 +71,6 @@ class DateField(FormattedText):
 class Email(FormattedText):
     name = "email"
     display_name = _l("电子邮箱")
-    template = "questions/formatted.html"
     input_type = "email"
     inputmode = "email"
     autocomplete = "email"
@@ -88,7 +87,6 @@ class Email(FormattedText):
 class Mobile(FormattedText):
     name = "mobile"
     display_name = _l("手机号码")
-    template = "questions/formatted.html"
     input_type = "tel"
     inputmode = "numeric"
     autocomplete = "tel-national"
@@ -114,7 +112,6 @@ class CreditCode(FormattedText):
 
     name = "credit_code"
     display_name = _l("统一社会信用代码")
-    template = "questions/formatted.html"
     samples = ("91350100M000100Y43", "91110000600037341L")
     script = "js/credit-code.js"
 

@@ -226,9 +226,10 @@ def form_page(
 @bp.get("/s/<slug>/thanks")
 def thanks(slug: str) -> str:
     questionnaire = questionnaire_or_404(slug)
-    if request.query_string:
+
+    def render() -> str:
         return render_template("respond/thanks.html", survey=questionnaire.survey)
-    return questionnaire.page(
-        ("thanks", str(get_locale()), request.full_path),
-        lambda: render_template("respond/thanks.html", survey=questionnaire.survey),
-    )
+
+    if request.query_string:
+        return render()
+    return questionnaire.page(("thanks", str(get_locale()), request.full_path), render)
