@@ -26,7 +26,7 @@ end
 
 function response(status, headers, page)
   local set = headers["Set-Cookie"]
-  if set and set:match("session=") then cookie = set:match("(session=[^;]+)") end
+  if set and set:match("respondent=") then cookie = set:match("(respondent=[^;]+)") end
   if state == "get" then
     body = answers
     local csrf = page:match('name="csrf_token" value="([^"]+)"')

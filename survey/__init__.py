@@ -7,8 +7,6 @@ from typing import Any
 
 from flask import Flask, request
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -18,7 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address)
 
 # The app serves every asset itself; nothing may be loaded from another origin.
 CONTENT_SECURITY_POLICY = (
@@ -47,11 +44,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def configure_extensions(app: Flask) -> None:
+    from survey.web import ratelimit
     from survey.web.auth import login_manager
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    limiter.init_app(app)
+    ratelimit.init_app(app)
     login_manager.init_app(app)
     if app.config.get("TRUSTED_PROXIES"):
         count = int(app.config["TRUSTED_PROXIES"])

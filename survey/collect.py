@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import insert, select
@@ -23,7 +24,7 @@ from survey.models import Answer, Phase, Question, Response, Survey
 from survey.questions import AnswerError, MalformedAnswer, get_type
 
 TOKEN_FIELD = "submission"
-FORM_FIELDS = {"csrf_token", TOKEN_FIELD}
+FORM_FIELDS = {TOKEN_FIELD}
 
 
 class NotOpen(Exception):
@@ -136,22 +137,32 @@ class Questionnaires:
         return copy
 
 
+@cache
 def _serializer(secret_key: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt="survey.submission")
 
 
-def issue_token(survey: Survey, secret_key: str) -> str:
-    """A one-time token for one rendering of the form: the response it produces is stored once."""
-    return _serializer(secret_key).dumps([survey.id, secrets.token_urlsafe(16)])
+def issue_token(survey: Survey, secret_key: str, respondent: str = "") -> str:
+    """A one-time token for one rendering of the form: the response it produces is stored once.
+    It is also the form's CSRF token: it holds the ``respondent`` id the browser was given in
+    a cookie, and a post is taken only from the browser that has that cookie."""
+    return _serializer(secret_key).dumps([survey.id, secrets.token_urlsafe(16), respondent])
 
 
-def _token_key(survey: Survey, token: str, secret_key: str) -> str:
+class StaleForm(Exception):
+    """The form's token is genuine but was issued to another browser, or before this browser
+    lost its respondent cookie: a cross-site post, or a page kept too long."""
+
+
+def _token_key(survey: Survey, token: str, secret_key: str, respondent: str) -> str:
     try:
-        survey_id, key = _serializer(secret_key).loads(token)
+        survey_id, key, *issued_to = _serializer(secret_key).loads(token)
     except (BadSignature, ValueError, TypeError):
         raise MalformedAnswer("submission token invalid") from None
     if survey_id != survey.id or not isinstance(key, str):
         raise MalformedAnswer("submission token belongs to another survey")
+    if issued_to != [respondent]:
+        raise StaleForm(survey.slug)
     return key
 
 
@@ -168,6 +179,7 @@ def submit(
     secret_key: str,
     design_version: str | None = None,
     invitation_id: int | None = None,
+    respondent: str = "",
 ) -> Outcome:
     """Validate and store one submitted form.
 
@@ -175,13 +187,14 @@ def submit(
     form of ours produces (forged token, unknown field, option of another question). With
     ``design_version`` (that of the copy ``survey`` is), stores nothing and raises
     ``DesignChanged`` if the survey no longer has that design when the response is written.
+    ``StaleForm`` if the form's token was not issued to ``respondent``.
     With ``invitation_id``, the response is the invitation's: ``InvitationUsed`` if it has one
     already (the unique ``response.invitation_id`` decides between concurrent posts).
     """
     phase = survey.phase(now)
     if phase != Phase.OPEN:
         raise NotOpen(phase)
-    key = _token_key(survey, form.get(TOKEN_FIELD, ""), secret_key)
+    key = _token_key(survey, form.get(TOKEN_FIELD, ""), secret_key, respondent)
     allowed = set(FORM_FIELDS)
     for question in survey.questions:
         allowed |= get_type(question.type).field_names(question)

@@ -270,10 +270,13 @@ def test_garbage_body_is_a_400_not_a_500(client, survey):
     assert response.status_code == 400
 
 
-def test_stale_csrf_token_keeps_the_answers_and_asks_to_submit_again(client, session, survey):
-    data = fresh_form(client, survey, GOOD)
-    data["csrf_token"] = "expired"
-    response = client.post(f"/s/{survey.slug}", data=data)
+def test_a_form_posted_from_another_browser_is_not_taken(app, session, survey):
+    # The form's token is its CSRF token: it holds the id of the browser it was given to.
+    # A post of it by another browser (a forging site, or this one after its cookies were
+    # cleared) stores nothing, and whoever is at that browser keeps what was posted.
+    data = fresh_form(app.test_client(), survey, GOOD)
+    other = app.test_client()
+    response = other.post(f"/s/{survey.slug}", data=data)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "页面已过期，您填写的内容都已保留" in html
@@ -281,8 +284,26 @@ def test_stale_csrf_token_keeps_the_answers_and_asks_to_submit_again(client, ses
     assert count_responses(session) == 0
     # Submitting the re-rendered page, as the respondent would, stores the answer.
     retry = {**hidden_fields(html), **form_for(survey, GOOD)}
-    assert client.post(f"/s/{survey.slug}", data=retry).status_code == 303
+    assert retry["submission"] != data["submission"]
+    assert other.post(f"/s/{survey.slug}", data=retry).status_code == 303
     assert count_responses(session) == 1
+
+
+def test_a_form_without_the_respondent_cookie_is_not_taken(client, session, survey):
+    data = fresh_form(client, survey, GOOD)
+    client.delete_cookie("respondent", path="/s/")
+    assert client.post(f"/s/{survey.slug}", data=data).status_code == 400
+    assert count_responses(session) == 0
+
+
+def test_respondents_carry_no_session(client, survey):
+    """Answering needs no signed session: only the respondent cookie, which is HttpOnly and
+    kept from other sites' posts."""
+    page = client.get(f"/s/{survey.slug}")
+    cookie = page.headers["Set-Cookie"]
+    assert cookie.startswith("respondent=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get_cookie("session") is None
+    assert "Set-Cookie" not in client.get(f"/s/{survey.slug}?again=1").headers
 
 
 def test_survey_not_started_says_when_it_opens(client, make_survey):
@@ -401,7 +422,9 @@ def test_the_next_respondent_never_sees_what_another_typed(client, survey):
 def test_each_respondent_gets_tokens_of_their_own(app, survey):
     first, second = app.test_client(), app.test_client()
     forms = [fresh_form(client, survey, GOOD) for client in (first, second)]
-    assert forms[0]["csrf_token"] != forms[1]["csrf_token"]
+    assert first.get_cookie("respondent", path="/s/").value != (
+        second.get_cookie("respondent", path="/s/").value
+    )
     assert forms[0]["submission"] != forms[1]["submission"]
     for client, data in zip((first, second), forms, strict=True):
         assert client.post(f"/s/{survey.slug}", data=data).status_code == 303

@@ -30,7 +30,6 @@ from werkzeug.datastructures import MultiDict
 
 from survey import analysis, audit, charts, invitations, lifecycle, review, snapshot
 from survey.accounts import AccountError, create_user, update_user
-from survey.collect import issue_token
 from survey.db import get_session
 from survey.definition import DefinitionError, create_survey
 from survey.design import (
@@ -428,9 +427,7 @@ def remove_question(question_id: int):  # type: ignore[no-untyped-def]
 @requires(Role.VIEWER)
 def preview(survey_id: int):  # type: ignore[no-untyped-def]
     survey = _survey(survey_id)
-    page = form_page(
-        survey, MultiDict(), {}, "", "", issue_token(survey, "preview-only"), preview=True
-    )
+    page = form_page(survey, MultiDict(), {}, "", "", preview=True)
     # The designer shows this page in a frame of its own: allow framing by the same site only.
     return page, 200, {"X-Frame-Options": "SAMEORIGIN", "Content-Security-Policy": PREVIEW_CSP}
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
 
-from survey import audit, limiter
+from survey import audit
 from survey.accounts import authenticate
 from survey.db import get_session
 from survey.models import User
+from survey.web.ratelimit import limit_posts
 from survey.web.safety import local_path
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
@@ -30,12 +31,8 @@ def safe_next(target: str | None) -> str:
     return local_path(target, url_for("admin.dashboard"))
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limit_posts("LOGIN_RATE_LIMIT")
 def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))

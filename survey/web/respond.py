@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import datetime
 
 from flask import (
@@ -16,15 +18,15 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from survey import collect, csrf, invitations, limiter
+from survey import collect, csrf, invitations
 from survey.db import get_session
 from survey.models import Phase, Survey, SurveyStatus, utcnow
 from survey.questions import MalformedAnswer
+from survey.web.ratelimit import limit_posts
 from survey.web.template_helpers import localtime
 
 bp = Blueprint("respond", __name__)
@@ -49,13 +51,9 @@ def questionnaire_or_404(slug: str, recheck_after: float | None = None) -> colle
     return copy
 
 
-def _response_limit() -> str:
-    return current_app.config["RESPONSE_RATE_LIMIT"]
-
-
 @bp.route("/s/<slug>", methods=["GET", "POST"])
-@limiter.limit(_response_limit, methods=["POST"])
-@csrf.exempt  # checked in take_response, once the survey is known to be open
+@limit_posts("RESPONSE_RATE_LIMIT")
+@csrf.exempt  # the form's one-time token is its CSRF token (see collect.issue_token)
 def answer(slug: str):  # type: ignore[no-untyped-def]
     if request.method == "POST":
         return take_response(slug)
@@ -94,19 +92,20 @@ def take_response(slug: str):  # type: ignore[no-untyped-def]
         if "t" in request.args or survey.requires_invitation:
             invitation = invitation_or_refuse(survey)
         try:
-            csrf.protect()
-        except CSRFError:
-            # A stale or missing token must not cost a respondent what they typed: show the
-            # form again, filled in, with a fresh token and a request to submit once more.
-            notice = _("页面已过期，您填写的内容都已保留，请检查后再次点击“提交”。")
-            return render_form(
-                questionnaire, request.form, notice=notice, status=400, invitation=invitation
-            )
-        try:
             outcome = collect.submit(
                 get_session(), survey, request.form, now, current_app.secret_key,
-                questionnaire.version, invitation.id if invitation else None,
+                questionnaire.version, invitation.id if invitation else None, respondent_id(),
             )  # fmt: skip
+        except collect.StaleForm:
+            # A page kept too long, or a post from another site: what was typed is not lost.
+            # The form comes back filled in, with a token for this browser, asking to submit
+            # once more.
+            notice = _("页面已过期，您填写的内容都已保留，请检查后再次点击“提交”。")
+            kept = request.form.copy()
+            kept.pop(collect.TOKEN_FIELD, None)
+            return render_form(
+                questionnaire, kept, notice=notice, status=400, invitation=invitation
+            )
         except (collect.DesignChanged, MalformedAnswer):
             if recheck_after:
                 continue
@@ -165,11 +164,20 @@ def _answered_cookie(survey: Survey) -> str:
     return f"answered-{survey.slug}"
 
 
-# Stand-ins for the per-respondent tokens in a page kept for every respondent. Autoescaping
-# turns "<" into "&lt;" everywhere else, so only the slots themselves can match.
-CSRF_SLOT, TOKEN_SLOT = Markup("<csrf-slot>"), Markup("<token-slot>")
+# Stand-in for the per-respondent token in a page kept for every respondent. Autoescaping
+# turns "<" into "&lt;" everywhere else, so only the slot itself can match.
+TOKEN_SLOT = Markup("<token-slot>")
 # The queries under which a page is kept: no other query string can grow the copies.
 KEPT_QUERIES = (b"", b"again=1")
+# A random id per browser, which the form's token must carry (see ``collect.issue_token``).
+RESPONDENT_COOKIE = "respondent"
+_RESPONDENT_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
+def respondent_id() -> str:
+    """The id in this browser's respondent cookie; empty if it has none."""
+    value = request.cookies.get(RESPONDENT_COOKIE, "")
+    return value if _RESPONDENT_ID.match(value) else ""
 
 
 def render_form(
@@ -179,26 +187,34 @@ def render_form(
     notice: str = "",
     status: int = 200,
     invitation: invitations.Found | None = None,
-) -> tuple[str, int]:
+) -> Response:
     """The answer page, with what was submitted kept in every field and messages beside them;
-    an invitation's page names the enterprise and posts back to its link."""
+    an invitation's page names the enterprise and posts back to its link. A browser without a
+    respondent cookie is given one."""
     survey = questionnaire.survey
+    respondent = respondent_id() or secrets.token_urlsafe(16)
     token = submitted.get(collect.TOKEN_FIELD) or collect.issue_token(
-        survey, current_app.secret_key
+        survey, current_app.secret_key, respondent
     )
     personal = submitted or errors or notice or invitation or survey.is_personalised
     if personal or request.query_string not in KEPT_QUERIES:
         page = form_page(
-            survey, submitted, errors or {}, notice, generate_csrf(), token,
+            survey, submitted, errors or {}, notice, token,
             invitation=invitation, invitation_token=request.args.get("t") if invitation else None,
         )  # fmt: skip
-        return page, status
-    # Every respondent's empty form is the same page but for its two tokens: render it once.
-    page = questionnaire.page(
-        ("form", str(get_locale()), request.full_path),
-        lambda: form_page(survey, submitted, {}, "", CSRF_SLOT, TOKEN_SLOT),
-    )
-    return page.replace(CSRF_SLOT, generate_csrf(), 1).replace(TOKEN_SLOT, token, 1), status
+    else:
+        # Every respondent's empty form is the same page but for its token: render it once.
+        page = questionnaire.page(
+            ("form", str(get_locale()), request.full_path),
+            lambda: form_page(survey, submitted, {}, "", TOKEN_SLOT),
+        ).replace(TOKEN_SLOT, token, 1)
+    response = make_response(page, status)
+    if respondent != request.cookies.get(RESPONDENT_COOKIE):
+        response.set_cookie(
+            RESPONDENT_COOKIE, respondent, max_age=30 * 24 * 3600, path="/s/",
+            httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )  # fmt: skip
+    return response
 
 
 def form_page(
@@ -206,7 +222,6 @@ def form_page(
     submitted: MultiDict[str, str],
     errors: dict[int, str],
     notice: str,
-    csrf_token: str,
     token: str,
     **context: object,
 ) -> str:
@@ -216,7 +231,6 @@ def form_page(
         submitted=submitted,
         errors=errors,
         notice=notice,
-        csrf=csrf_token,
         token=token,
         token_field=collect.TOKEN_FIELD,
         **context,
