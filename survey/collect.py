@@ -7,14 +7,15 @@ import re
 import secrets
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
@@ -220,28 +221,9 @@ def submit(
         stored = _stored(session, key)
         return Outcome(response_id=stored) if stored is not None else outcome
     row = {"survey_id": survey.id, "submitted_at": now, "submission_key": key}
-    if invitation_id is not None:
-        row["invitation_id"] = invitation_id
+    row["invitation_id"] = invitation_id
     try:
-        outcome.response_id = session.execute(_INSERT_RESPONSE, row).inserted_primary_key[0]
-        if answers:
-            session.execute(
-                _INSERT_ANSWER,
-                [
-                    {
-                        "response_id": outcome.response_id,
-                        "question_id": a.question_id,
-                        "option_id": a.option_id,
-                        "text": a.text,
-                        "number": a.number,
-                    }
-                    for a in answers
-                ],
-            )
-        if not tally.count_response(session, survey.id, answers, now, design_version):
-            session.rollback()
-            raise DesignChanged(survey.slug)
-        session.commit()
+        outcome.response_id = _store(session, row, answers, design_version)
     except IntegrityError:
         # The form posted again (a double tap, Back then 提交): its response is stored already.
         session.rollback()
@@ -251,7 +233,85 @@ def submit(
         if invitation_id is not None:
             raise InvitationUsed(invitation_id) from None
         raise
+    if outcome.response_id is None:
+        raise DesignChanged(survey.slug)
     return outcome
+
+
+def _store(
+    session: Session, row: dict[str, Any], answers: list[Answer], design_version: str | None
+) -> int | None:
+    """Write the response and its answers and count them, all or nothing: the new response's
+    id, or None (nothing written) if the survey no longer has ``design_version``."""
+    answer_rows = [
+        {"question_id": a.question_id, "option_id": a.option_id, "text": a.text, "number": a.number}
+        for a in answers
+    ]
+    engine = session.get_bind()
+    if engine.dialect.name == "postgresql":
+        # One statement in its own transaction: one round trip to the server instead of eight.
+        with engine.connect() as connection:
+            return connection.execution_options(isolation_level="AUTOCOMMIT").scalar(
+                _STORE_ON_POSTGRESQL, _one_statement_parameters(row, answer_rows, design_version)
+            )
+    connection = session.connection()
+    response_id: int = connection.execute(_INSERT_RESPONSE, row).inserted_primary_key[0]
+    if answer_rows:
+        connection.execute(_INSERT_ANSWER, [{**a, "response_id": response_id} for a in answer_rows])
+    if not tally.count_response(connection, row["survey_id"], answers, row["submitted_at"],
+                                design_version):  # fmt: skip
+        session.rollback()
+        return None
+    session.commit()
+    return response_id
+
+
+# What ``_store`` does in a SQLite transaction, as one PostgreSQL statement. The survey's row is
+# counted (and locked) first and only if it still has the design the answers were judged by;
+# the response, its answers and the other counters are written only if it was. Every other
+# writer of the counters locks the survey's row first too, so they cannot deadlock.
+_STORE_ON_POSTGRESQL = text("""
+WITH counted AS (
+    UPDATE survey SET response_count = response_count + 1, last_response_at = :submitted_at
+    WHERE id = :survey_id AND design_version = coalesce(CAST(:design AS text), design_version)
+    RETURNING id
+), stored AS (
+    INSERT INTO response (survey_id, submitted_at, submission_key, invitation_id, invalid_reason)
+    SELECT id, :submitted_at, :submission_key, :invitation_id, '' FROM counted
+    RETURNING id
+), answers AS (
+    INSERT INTO answer (response_id, question_id, option_id, text, number)
+    SELECT stored.id, a.question_id, a.option_id, a.text, a.number
+    FROM stored, unnest(CAST(:question_ids AS integer[]), CAST(:option_ids AS integer[]),
+                        CAST(:texts AS text[]), CAST(:numbers AS double precision[]))
+        AS a (question_id, option_id, text, number)
+), respondents AS (
+    UPDATE question SET respondent_count = respondent_count + 1
+    WHERE id = ANY(CAST(:respondent_ids AS integer[])) AND EXISTS (SELECT FROM counted)
+), chosen AS (
+    UPDATE option SET answer_count = answer_count + c.increment
+    FROM unnest(CAST(:chosen_ids AS integer[]), CAST(:increments AS integer[])) AS c (id, increment)
+    WHERE option.id = c.id AND EXISTS (SELECT FROM counted)
+)
+SELECT id FROM stored
+""")
+
+
+def _one_statement_parameters(
+    row: dict[str, Any], answers: list[dict[str, Any]], design_version: str | None
+) -> dict[str, Any]:
+    chosen = Counter(a["option_id"] for a in answers if a["option_id"] is not None)
+    return {
+        **row,
+        "design": design_version,
+        "question_ids": [a["question_id"] for a in answers],
+        "option_ids": [a["option_id"] for a in answers],
+        "texts": [a["text"] for a in answers],
+        "numbers": [a["number"] for a in answers],
+        "respondent_ids": sorted({a["question_id"] for a in answers}),
+        "chosen_ids": list(chosen),
+        "increments": list(chosen.values()),
+    }
 
 
 def _stored(session: Session, key: str) -> int | None:

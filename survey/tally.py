@@ -1,7 +1,8 @@
 """The counters behind every result table: 小计 per option, 本题有效填写人次 per question, and
 valid responses per survey. They change only by SQL increments in the transaction that stores (or
 removes) the answers, so concurrent submissions cannot lose a count; ``recount`` rebuilds them
-from the answer rows and reports any difference."""
+from the answer rows and reports any difference. (On PostgreSQL a submission is stored and
+counted by one statement, ``collect._STORE_ON_POSTGRESQL``, which makes the same increments.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, Subquery, bindparam, distinct, func, select, update
+from sqlalchemy import Connection, Select, Subquery, bindparam, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from survey.models import Answer, Option, Question, Response, Survey
@@ -43,7 +44,7 @@ _BUMP_ANSWERS = (
 
 
 def count_response(
-    session: Session,
+    session: Session | Connection,
     survey_id: int,
     answers: Iterable[Answer],
     at: datetime,
@@ -66,7 +67,7 @@ def count_response(
 
 
 def add(
-    session: Session,
+    session: Session | Connection,
     survey_id: int,
     *,
     responses: int,

@@ -252,9 +252,9 @@ def test_a_survey_without_invitations_never_looks_them_up(app, client, session, 
         assert client.post(f"/s/{survey.slug}", data=form).status_code == 303
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-    assert any(s.startswith("INSERT INTO response") for s in statements)
-    # The table, not the survey's requires_invitation column the copy already holds.
-    assert not [s for s in statements if re.search(r"\binvitation(_id)?\b", s)]
+    assert any("INSERT INTO response" in s for s in statements)
+    # No read of the invitation table: the copy already holds the survey's requires_invitation.
+    assert not [s for s in statements if re.search(r"\binvitation\b", s)]
 
 
 @pytest.mark.usefixtures("_generous_rate_limit")
