@@ -104,7 +104,11 @@ class Questionnaires:
         self._copies: OrderedDict[str, Questionnaire] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, session: Session, slug: str, recheck_after: float = 0) -> Questionnaire | None:
+    def get(
+        self, open_session: Callable[[], Session], slug: str, recheck_after: float = 0
+    ) -> Questionnaire | None:
+        """The copy of ``slug``'s questionnaire; ``open_session`` gives the session to read the
+        database with, and is called only when the copy is due for a check."""
         if not SLUG_PATTERN.match(slug):
             return None
         now = time.monotonic()
@@ -112,6 +116,7 @@ class Questionnaires:
             copy = self._copies.get(slug)
         if copy is not None and now - copy.checked_at < recheck_after:
             return copy
+        session = open_session()
         surveys = Survey.__table__.c
         # Outside the session's transaction: on PostgreSQL, one round trip instead of three.
         with session.get_bind().connect() as connection:

@@ -136,6 +136,8 @@ def posted_choices(survey: Survey, form: MultiDict[str, str]) -> dict[str, set[i
 
 def shown_questions(survey: Survey, form: MultiDict[str, str]) -> set[int]:
     """Ids of the questions a respondent who posted ``form`` was shown."""
+    if not any(question.logic for question in survey.questions):
+        return {question.id for question in survey.questions}  # most surveys: every question
     keys = shown(steps(survey), posted_choices(survey, form))
     return {q.id for q in survey.questions if q.key in keys}
 

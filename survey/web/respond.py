@@ -45,7 +45,7 @@ def questionnaire_or_404(slug: str, recheck_after: float | None = None) -> colle
     be up to ``recheck_after`` seconds old (by default the configured age for pages)."""
     if recheck_after is None:
         recheck_after = current_app.config["QUESTIONNAIRE_RECHECK_SECONDS"]
-    copy = current_app.extensions["survey.questionnaires"].get(get_session(), slug, recheck_after)
+    copy = current_app.extensions["survey.questionnaires"].get(get_session, slug, recheck_after)
     if copy is None or copy.survey.status == SurveyStatus.DRAFT:
         abort(404)
     return copy

@@ -22,7 +22,9 @@ def local_path(target: str | None, default: str) -> str:
 
 def reject_nul() -> None:
     """No honest form or link carries a NUL character, and PostgreSQL cannot store one."""
+    # Only a POST has a form to read: request.values would parse an (empty) body on every GET.
+    sources = [request.args, request.form] if request.method == "POST" else [request.args]
     if "\x00" in request.path or any(
-        "\x00" in value for _key, value in request.values.items(multi=True)
+        "\x00" in value for source in sources for _key, value in source.items(multi=True)
     ):
         abort(400)
