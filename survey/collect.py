@@ -248,10 +248,14 @@ def _store(
 ) -> int | None:
     """Write the response and its answers and count them, all or nothing: the new response's
     id, or None (nothing written) if the survey no longer has ``design_version``."""
-    answer_rows = [
-        {"question_id": a.question_id, "option_id": a.option_id, "text": a.text, "number": a.number}
-        for a in answers
-    ]
+    questions: set[int] = set()
+    answer_rows = []
+    for a in answers:
+        answer_rows.append(
+            {"question_id": a.question_id, "option_id": a.option_id, "text": a.text,
+             "number": a.number, "counts_respondent": a.question_id not in questions}
+        )  # fmt: skip
+        questions.add(a.question_id)
     engine = session.get_bind()
     if engine.dialect.name == "postgresql":
         # One statement in its own transaction: one round trip to the server instead of eight.
@@ -285,11 +289,12 @@ WITH counted AS (
     SELECT id, :submitted_at, :submission_key, :invitation_id, '' FROM counted
     RETURNING id
 ), answers AS (
-    INSERT INTO answer (response_id, question_id, option_id, text, number)
-    SELECT stored.id, a.question_id, a.option_id, a.text, a.number
+    INSERT INTO answer (response_id, question_id, option_id, text, number, counts_respondent)
+    SELECT stored.id, a.question_id, a.option_id, a.text, a.number, a.counts_respondent
     FROM stored, unnest(CAST(:question_ids AS integer[]), CAST(:option_ids AS integer[]),
-                        CAST(:texts AS text[]), CAST(:numbers AS double precision[]))
-        AS a (question_id, option_id, text, number)
+                        CAST(:texts AS text[]), CAST(:numbers AS double precision[]),
+                        CAST(:counts_respondent AS boolean[]))
+        AS a (question_id, option_id, text, number, counts_respondent)
 ), respondents AS (
     UPDATE question SET respondent_count = respondent_count + 1
     WHERE id = ANY(CAST(:respondent_ids AS integer[])) AND EXISTS (SELECT FROM counted)
@@ -313,6 +318,7 @@ def _one_statement_parameters(
         "option_ids": [a["option_id"] for a in answers],
         "texts": [a["text"] for a in answers],
         "numbers": [a["number"] for a in answers],
+        "counts_respondent": [a["counts_respondent"] for a in answers],
         "respondent_ids": sorted({a["question_id"] for a in answers}),
         "chosen_ids": list(chosen),
         "increments": list(chosen.values()),

@@ -55,8 +55,8 @@ def generate_responses(
             for question_id, rows in sampled:
                 if rows:
                     question_counts[question_id] += 1
-                for option_id, value, number in rows:
-                    answers.append((response_id, question_id, option_id, value, number))
+                for index, (option_id, value, number) in enumerate(rows):
+                    answers.append((response_id, question_id, option_id, value, number, index == 0))
                     if option_id is not None:
                         option_counts[option_id] += 1
         _write(connection, responses, answers)
@@ -88,7 +88,7 @@ def _reserve_response_ids(connection: Connection, size: int) -> list[int]:
 
 def _write(connection: Connection, responses: list[tuple], answers: list[tuple]) -> None:
     response_columns = "id, survey_id, submitted_at, submission_key"
-    answer_columns = "response_id, question_id, option_id, text, number"
+    answer_columns = "response_id, question_id, option_id, text, number, counts_respondent"
     if connection.dialect.name == "postgresql":
         with connection.connection.driver_connection.cursor() as cursor:
             with cursor.copy(f"COPY response ({response_columns}) FROM STDIN") as copy:
@@ -102,5 +102,5 @@ def _write(connection: Connection, responses: list[tuple], answers: list[tuple])
     responses = [(i, s, at.strftime("%Y-%m-%d %H:%M:%S.%f"), k) for i, s, at, k in responses]
     cursor = connection.connection.driver_connection.cursor()
     cursor.executemany(f"INSERT INTO response ({response_columns}) VALUES (?, ?, ?, ?)", responses)
-    cursor.executemany(f"INSERT INTO answer ({answer_columns}) VALUES (?, ?, ?, ?, ?)", answers)
+    cursor.executemany(f"INSERT INTO answer ({answer_columns}) VALUES (?, ?, ?, ?, ?, ?)", answers)
     cursor.close()

@@ -253,8 +253,9 @@ class Answer(Base):
     __table_args__ = (
         # Covers counting per option and per question (recount, filtered reports) ...
         Index("ix_answer_question_option", "question_id", "option_id", "response_id"),
-        # ... and reading one response's answers (exports, cross-tabulation joins).
-        Index("ix_answer_response", "response_id", "question_id", "option_id"),
+        # ... and reading one response's answers (exports, filtered reports and cross-tabulation
+        # joins, which find everything they count in the index).
+        Index("ix_answer_response", "response_id", "question_id", "option_id", "counts_respondent"),
         CheckConstraint(
             "option_id IS NOT NULL OR text IS NOT NULL OR number IS NOT NULL", name="not_empty"
         ),
@@ -266,6 +267,10 @@ class Answer(Base):
     option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="CASCADE"))
     text: Mapped[str | None] = mapped_column(Text)  # typed text, or an option's 其他 fill-in
     number: Mapped[float | None] = mapped_column(Float)
+    # True on exactly one answer row of each response to each question (its first), so that
+    # 本题有效填写人次 of any set of responses is a plain count of flagged rows, in the same pass
+    # that counts the options, rather than a count of distinct responses (a sort).
+    counts_respondent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Invitation(Base):

@@ -3,6 +3,7 @@ from the answer rows (through their indexes) for a filtered report and a cross-t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -144,7 +145,7 @@ def survey_results(session: Session, survey: Survey, only: Filter | None = None)
     answer rows of the responses kept."""
     if only:
         kept = only.responses(survey)
-        responses, respondents, option_counts = tally.counted(session, survey, kept)
+        responses, respondents, option_counts = _counted(session, kept)
         cells = count_cells(session, survey, kept)
     else:
         responses, respondents, option_counts = tally.kept(session, survey)
@@ -154,6 +155,28 @@ def survey_results(session: Session, survey: Survey, only: Filter | None = None)
         responses=responses,
         tables=_tables(survey, respondents, option_counts, cells),
     )
+
+
+def _counted(session: Session, kept: Subquery) -> tuple[int, Counter[int], Counter[int]]:
+    """Responses, respondents per question and answers per option of the responses ``kept``:
+    one pass over their answers (and a count of the responses)."""
+    respondents: Counter[int] = Counter()
+    options: Counter[int] = Counter()
+    for question_id, option_id, answers, first in session.execute(
+        select(
+            Answer.question_id,
+            Answer.option_id,
+            func.count(),
+            func.count().filter(Answer.counts_respondent),
+        )
+        .select_from(kept)
+        .join(Answer, Answer.response_id == kept.c.id)
+        .group_by(Answer.question_id, Answer.option_id)
+    ):
+        respondents[question_id] += first
+        if option_id is not None:
+            options[option_id] += answers
+    return session.scalar(select(func.count()).select_from(kept)) or 0, respondents, options
 
 
 @dataclass
@@ -181,28 +204,32 @@ def crosstab(
     columns_question: Question,
     only: Filter | None = None,
 ) -> CrossTab:
-    """Two GROUP BYs over a self-join of the answers on the response (both sides indexed)."""
+    """One GROUP BY over a self-join of the answers on the response (both sides indexed)."""
     row, column = aliased(Answer), aliased(Answer)
     # Every answer to a choice question names an option. (No "option_id IS NOT NULL" on the
     # column side: it would tempt SQLite to range-scan the other index once per row.)
-    both_answered = [
+    pairs = select(
+        row.option_id,
+        column.option_id,
+        func.count(),
+        # A row answer pairs with exactly one flagged answer of each response that answered the
+        # column question: these add up to the row's respondents (小计).
+        func.count().filter(column.counts_respondent),
+    ).where(
         row.question_id == rows_question.id,
         column.response_id == row.response_id,
         column.question_id == columns_question.id,
-    ]
-    pairs = select(row.option_id, column.option_id, func.count()).where(*both_answered)
-    totals = select(row.option_id, func.count(distinct(row.response_id))).where(*both_answered)
+    )
     if only:
         kept = only.responses(survey)
         pairs = pairs.join(kept, kept.c.id == row.response_id)
-        totals = totals.join(kept, kept.c.id == row.response_id)
     else:
-        valid = row.response_id.not_in(invalid_responses(survey))
-        pairs, totals = pairs.where(valid), totals.where(valid)
-    counts = {
-        (r, c): n for r, c, n in session.execute(pairs.group_by(row.option_id, column.option_id))
-    }
-    row_totals = dict(session.execute(totals.group_by(row.option_id)).all())
+        pairs = pairs.where(row.response_id.not_in(invalid_responses(survey)))
+    counts: dict[tuple[int, int], int] = {}
+    row_totals: Counter[int] = Counter()
+    for r, c, n, respondents in session.execute(pairs.group_by(row.option_id, column.option_id)):
+        counts[(r, c)] = n
+        row_totals[r] += respondents
 
     def shown(option: Option, used: bool) -> bool:
         return option.is_active or used  # retired options stay while they hold answers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -13,6 +14,7 @@ from survey import tally
 from survey.generate import generate_responses
 from survey.models import Answer, Response, utcnow
 from survey.publish import responses as response_export
+from survey.results import Filter, survey_results
 
 HEADER = ["序号", "提交时间", "1、企业性质", "2、主要贸易方式", "3、产品主要出口、进口国家(地区)",
           "4、产品主要类型", "5、对明年订单的预期", "6、企业名称", "7、进出口情况"]  # fmt: skip
@@ -119,6 +121,12 @@ def test_generated_responses_are_valid_and_counted(runner, session, make_survey)
     assert all(1 <= n <= 50 and n == int(n) for n in numbers)
     texts = session.scalars(select(Answer.text).where(Answer.question_id == d.id)).all()
     assert all(0 < len(t) <= 4 for t in texts)
+    # Counted from the generated rows, a report that keeps every response shows the counters.
+    everything = survey_results(session, survey, Filter(since=datetime(2000, 1, 1)))
+    assert everything.responses == 300
+    assert [(t.respondents, t.rows) for t in everything.tables] == [
+        (t.respondents, t.rows) for t in survey_results(session, survey).tables
+    ]
     other = a.options[2]
     assert (
         session.scalar(
