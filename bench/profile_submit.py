@@ -2,7 +2,10 @@
 Flask's test client on a fresh SQLite file, CPU time per request kind, optionally under cProfile;
 ``--reference`` measures the bare reference app the same way.
 
-    .venv/bin/python bench/profile_submit.py [--cycles 500] [--profile] [--reference]
+    .venv/bin/python bench/profile_submit.py [--cycles 500] [--profile] [--reference] [--postgresql]
+
+With ``--postgresql`` both run on a PostgreSQL server started for the run; CPU time is then the
+app's only (the server's work is in another process).
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ def reference(url: str) -> tuple[Request, Request, Request]:
     flask(dict(os.environ), "init-db")
     slug = flask(dict(os.environ), "demo")
     engine = create_engine(url)
-    reset_reference(engine, "sqlite")
+    reset_reference(engine, engine.dialect.name)
     survey, questions, options = survey_ids(engine, slug)
     data = MultiDict(parse_qsl(answer_bodies(questions, options)[1]))
     import reference_app
@@ -94,8 +97,24 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=500)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--reference", action="store_true")
+    parser.add_argument("--postgresql", action="store_true")
     args = parser.parse_args()
-    url = f"sqlite:///{tempfile.mkdtemp()}/profile.sqlite"
+    if not args.postgresql:
+        measure(args, f"sqlite:///{tempfile.mkdtemp()}/profile.sqlite")
+        return
+    from sqlalchemy import create_engine, text
+
+    from tests.pgserver import running_postgres
+
+    with running_postgres() as base:
+        server = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.execute(text("CREATE DATABASE profile"))
+        server.dispose()
+        measure(args, f"{base}/profile")
+
+
+def measure(args: argparse.Namespace, url: str) -> None:
     os.environ["SURVEY_DATABASE_URL"] = url
     os.environ["SURVEY_SECRET_KEY"] = "profile"
     os.environ["SURVEY_RESPONSE_RATE_LIMIT"] = "100000/minute"

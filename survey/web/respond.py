@@ -16,13 +16,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from survey import collect, csrf, invitations
+from survey import collect, csrf, invitations, select_locale
 from survey.db import get_session
 from survey.models import Phase, Survey, SurveyStatus, utcnow
 from survey.questions import MalformedAnswer
@@ -205,7 +204,7 @@ def render_form(
     else:
         # Every respondent's empty form is the same page but for its token: render it once.
         page = questionnaire.page(
-            ("form", str(get_locale()), request.full_path),
+            ("form", select_locale(), request.full_path),
             lambda: form_page(survey, submitted, {}, "", TOKEN_SLOT),
         ).replace(TOKEN_SLOT, token, 1)
     response = make_response(page, status)
@@ -246,4 +245,4 @@ def thanks(slug: str) -> str:
 
     if request.query_string:
         return render()
-    return questionnaire.page(("thanks", str(get_locale()), request.full_path), render)
+    return questionnaire.page(("thanks", select_locale(), request.full_path), render)
