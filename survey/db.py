@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app, g
@@ -36,6 +37,11 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def sqlite_datetime(moment: datetime) -> str:
+    """``moment`` as SQLAlchemy stores a DateTime in SQLite, for statements written directly."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def get_session() -> Session:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from survey import logic, tally
+from survey.db import sqlite_datetime
 from survey.models import Survey
 from survey.questions import get_type
 
@@ -98,8 +99,7 @@ def _write(connection: Connection, responses: list[tuple], answers: list[tuple])
                 for row in answers:
                     copy.write_row(row)
         return
-    # SQLAlchemy's SQLite DATETIME format, written directly for speed.
-    responses = [(i, s, at.strftime("%Y-%m-%d %H:%M:%S.%f"), k) for i, s, at, k in responses]
+    responses = [(i, s, sqlite_datetime(at), k) for i, s, at, k in responses]
     cursor = connection.connection.driver_connection.cursor()
     cursor.executemany(f"INSERT INTO response ({response_columns}) VALUES (?, ?, ?, ?)", responses)
     cursor.executemany(f"INSERT INTO answer ({answer_columns}) VALUES (?, ?, ?, ?, ?, ?)", answers)

@@ -1,110 +1,58 @@
 """The counters behind every result table: 小计 per option, 本题有效填写人次 per question, and
 valid responses per survey. They change only by SQL increments in the transaction that stores (or
 removes) the answers, so concurrent submissions cannot lose a count; ``recount`` rebuilds them
-from the answer rows and reports any difference. (On PostgreSQL a submission is stored and
-counted by one statement, ``collect._STORE_ON_POSTGRESQL``, which makes the same increments.)"""
+from the answer rows and reports any difference. (A submission is stored and counted by
+``collect``'s own statements for each database, which make the same increments as ``add``.)"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Select, bindparam, distinct, func, select, update
+from sqlalchemy import Select, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from survey.models import Answer, Option, Question, Response, Survey
 
 _PLAIN = {"synchronize_session": False}
 _SURVEYS, _QUESTIONS, _OPTIONS = Survey.__table__, Question.__table__, Option.__table__
-# Core statements built once: every submission runs them, and on SQLite building a statement
-# costs more than running it.
-_COUNT_RESPONSES = (
-    update(_SURVEYS)
-    .where(_SURVEYS.c.id == bindparam("survey"))
-    .values(
-        response_count=_SURVEYS.c.response_count + bindparam("responses"),
-        last_response_at=bindparam("latest"),
-    )
-)
-_COUNT_RESPONSES_OF_DESIGN = _COUNT_RESPONSES.where(
-    _SURVEYS.c.design_version == bindparam("design")
-)
-_BUMP_RESPONDENTS = (
-    update(_QUESTIONS)
-    .where(_QUESTIONS.c.id.in_(bindparam("ids", expanding=True)))
-    .values(respondent_count=_QUESTIONS.c.respondent_count + bindparam("increment"))
-)
-_BUMP_ANSWERS = (
-    update(_OPTIONS)
-    .where(_OPTIONS.c.id.in_(bindparam("ids", expanding=True)))
-    .values(answer_count=_OPTIONS.c.answer_count + bindparam("increment"))
-)
-
-
-def count_response(
-    session: Session | Connection,
-    survey_id: int,
-    answers: Iterable[Answer],
-    at: datetime,
-    design_version: str | None = None,
-) -> bool:
-    """Add one stored response and its answers to the counters; with ``design_version``, only
-    if the survey still has it (False, and nothing counted, if not)."""
-    answers = list(answers)
-    return add(
-        session,
-        survey_id,
-        responses=1,
-        latest=at,
-        respondents=Counter({a.question_id for a in answers}),
-        # Answers, not respondents: a matrix row answered in two columns counts twice, as recount
-        # counts it.
-        options=Counter(a.option_id for a in answers if a.option_id is not None),
-        design_version=design_version,
-    )
 
 
 def add(
-    session: Session | Connection,
+    session: Session,
     survey_id: int,
     *,
     responses: int,
     latest: datetime | None,
     respondents: Mapping[int, int],
     options: Mapping[int, int],
-    design_version: str | None = None,
-) -> bool:
+) -> None:
     """Change the counters by SQL (never read, add, write back), one UPDATE per table and
-    increment, rows in id order so that concurrent transactions lock them in the same order.
-    Without ``latest``, the last response time is read again from the valid responses.
-    With ``design_version``, only if the survey still has it: False, and nothing changed, if not.
-    """
-    if latest is None:
-        # After a response leaves the count: the last valid response's time, read again.
-        surveys = _SURVEYS.c
-        statement = (
-            update(_SURVEYS)
-            .where(surveys.id == survey_id)
-            .values(
-                response_count=surveys.response_count + responses,
-                last_response_at=_last_valid(survey_id).scalar_subquery(),
-            )
+    increment, the survey's row first and the others in id order, so that concurrent
+    transactions lock rows in the same order. Without ``latest``, the last response time is
+    read again from the valid responses. (A submission's own increments are made by
+    ``collect``'s statements for each database, in the same order.)"""
+    surveys = _SURVEYS.c
+    session.execute(
+        update(_SURVEYS)
+        .where(surveys.id == survey_id)
+        .values(
+            response_count=surveys.response_count + responses,
+            last_response_at=latest
+            if latest is not None
+            else _last_valid(survey_id).scalar_subquery(),
         )
-    else:
-        # The design guard costs nothing: this UPDATE runs anyway.
-        statement = _COUNT_RESPONSES if design_version is None else _COUNT_RESPONSES_OF_DESIGN
-    changed = session.execute(
-        statement,
-        {"survey": survey_id, "responses": responses, "latest": latest, "design": design_version},
     )
-    if not changed.rowcount:
-        return False
-    for bump, counts in ((_BUMP_RESPONDENTS, respondents), (_BUMP_ANSWERS, options)):
-        for increment, ids in _by_increment(counts).items():
-            session.execute(bump, {"ids": ids, "increment": increment})
-    return True
+    for table, column, counts in (
+        (_QUESTIONS, _QUESTIONS.c.respondent_count, respondents),
+        (_OPTIONS, _OPTIONS.c.answer_count, options),
+    ):
+        for increment, ids in by_increment(counts).items():
+            session.execute(
+                update(table).where(table.c.id.in_(ids)).values({column: column + increment})
+            )
 
 
 def uncount_response(session: Session, response: Response, *, sign: int = -1) -> None:
@@ -129,7 +77,8 @@ def _last_valid(survey_id: int) -> Select[tuple[datetime]]:
     )
 
 
-def _by_increment(counts: Mapping[int, int]) -> dict[int, list[int]]:
+def by_increment(counts: Mapping[int, int]) -> dict[int, list[int]]:
+    """Keys grouped by their increment, each group in key order: one UPDATE per increment."""
     grouped: dict[int, list[int]] = {}
     for key, increment in sorted(counts.items()):
         grouped.setdefault(increment, []).append(key)

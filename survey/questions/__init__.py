@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from survey.questions.base import (
     AnswerError,
+    AnswerRow,
     Counts,
     Grid,
     GridRow,
@@ -59,6 +60,7 @@ def get_type(name: str) -> QuestionType:
 __all__ = [
     "REGISTRY",
     "AnswerError",
+    "AnswerRow",
     "Counts",
     "Grid",
     "GridRow",

@@ -2,7 +2,7 @@
 
 A type knows its name in the definition format, its report label, how its field is rendered (a
 template partial), which type-specific settings it takes, how a submitted value is parsed and
-validated into ``Answer`` rows, how its counts become a result table (with any summary line under
+validated into answer rows, how its counts become a result table (with any summary line under
 it), which chart draws that table, and how one stored answer reads in a response export.
 """
 
@@ -11,18 +11,28 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from survey.models import Answer, Option, Question
+from survey.models import Option, Question
 
 # No single value may be longer than this, whatever the question allows: anything longer is not
 # a person typing but a malformed or hostile post.
 HARD_VALUE_LIMIT = 20_000
 # Zero-width characters that a paste may carry: a value made only of them is empty.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+class AnswerRow(NamedTuple):
+    """One answer row read from a form, as ``collect`` stores it (a plain tuple: building ORM
+    ``Answer`` objects for rows written by Core costs more than validating them)."""
+
+    question_id: int
+    option_id: int | None = None
+    text: str | None = None
+    number: float | None = None
 
 
 # One generated answer row: (option_id, text, number).
@@ -152,7 +162,7 @@ class QuestionType:
         """The form fields this question may post."""
         return {field_name(question)}
 
-    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[AnswerRow]:
         """Turn the posted values into answer rows (empty when unanswered).
 
         Raises ``AnswerError`` for a value the respondent should correct and ``MalformedAnswer``

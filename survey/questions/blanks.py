@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from survey.models import Answer, Option, Question
+from survey.models import Option, Question
 from survey.questions.base import (
     AnswerError,
+    AnswerRow,
     QuestionType,
     SampleRow,
     fill_in_name,
@@ -34,7 +35,7 @@ class MultipleBlanks(QuestionType):
     def field_names(self, question: Question) -> set[str]:
         return {fill_in_name(question, blank.id) for blank in question.options}
 
-    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[AnswerRow]:
         answers = []
         for blank in question.options:
             text = single_value(form, fill_in_name(question, blank.id)).replace("\r\n", "\n")
@@ -47,7 +48,7 @@ class MultipleBlanks(QuestionType):
             if question.required and not text:
                 raise AnswerError(_("请填写“%(label)s”", label=blank.label))
             if text:
-                answers.append(Answer(question_id=question.id, option_id=blank.id, text=text))
+                answers.append(AnswerRow(question_id=question.id, option_id=blank.id, text=text))
         return answers
 
     def sample(self, question: Question, rng: random.Random) -> list[SampleRow]:
@@ -76,7 +77,7 @@ class Description(QuestionType):
     def field_names(self, question: Question) -> set[str]:
         return set()
 
-    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[AnswerRow]:
         return []
 
 
@@ -94,5 +95,5 @@ class PageBreak(QuestionType):
     def field_names(self, question: Question) -> set[str]:
         return set()
 
-    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[AnswerRow]:
         return []

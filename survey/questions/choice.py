@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from survey.models import Answer, Option, Question
+from survey.models import Option, Question
 from survey.questions.base import (
     AnswerError,
+    AnswerRow,
     Counts,
     MalformedAnswer,
     QuestionType,
@@ -91,7 +92,7 @@ class ChoiceType(QuestionType):
 
     def answers_for(
         self, question: Question, chosen: list[Option], form: MultiDict[str, str]
-    ) -> list[Answer]:
+    ) -> list[AnswerRow]:
         chosen_ids = {option.id for option in chosen}
         texts = {}
         for option in question.active_options:
@@ -110,7 +111,7 @@ class ChoiceType(QuestionType):
                 raise AnswerError(_("请注明“%(label)s”的具体内容", label=option.label))
             texts[option.id] = text or None
         return [
-            Answer(question_id=question.id, option_id=option.id, text=texts.get(option.id))
+            AnswerRow(question_id=question.id, option_id=option.id, text=texts.get(option.id))
             for option in chosen
         ]
 
@@ -125,7 +126,7 @@ class ChoiceType(QuestionType):
 class OneOfChoice(ChoiceType):
     """Exactly one option (or none when not required)."""
 
-    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[AnswerRow]:
         chosen = self.chosen_options(question, form)
         if len(chosen) > 1:
             raise MalformedAnswer(f"{field_name(question)}: several options for one choice")

@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from survey.models import Answer, Option, Question
+from survey.models import Option, Question
 from survey.questions.base import (
     AnswerError,
+    AnswerRow,
     Counts,
     Grid,
     GridRow,
@@ -88,7 +89,7 @@ class Matrix(QuestionType):
             raise MalformedAnswer(f"{name}: several columns for one choice")
         return columns
 
-    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[AnswerRow]:
         answers, missing = [], []
         for row in question.options:
             columns = self.chosen_columns(question, row, form)
@@ -97,7 +98,7 @@ class Matrix(QuestionType):
             if row.is_active and not columns:
                 missing.append(row.label)
             answers += [
-                Answer(question_id=question.id, option_id=row.id, number=float(column))
+                AnswerRow(question_id=question.id, option_id=row.id, number=float(column))
                 for column in columns
             ]
         if question.required and missing:

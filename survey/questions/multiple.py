@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from survey.models import Answer, Question
-from survey.questions.base import AnswerError, SampleRow, Setting
+from survey.models import Question
+from survey.questions.base import AnswerError, AnswerRow, SampleRow, Setting
 from survey.questions.choice import ChoiceType, skipped
 
 
@@ -36,7 +36,7 @@ class MultipleChoice(ChoiceType):
             problems.append(("min_choices", "不能大于 max_choices"))
         return problems
 
-    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[AnswerRow]:
         chosen = self.chosen_options(question, form)
         answers = self.answers_for(question, chosen, form)
         low = question.settings.get("min_choices")

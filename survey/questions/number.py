@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from survey.models import Answer, Question
+from survey.models import Question
 from survey.questions.base import (
     AnswerError,
+    AnswerRow,
     QuestionType,
     SampleRow,
     Setting,
@@ -66,7 +67,7 @@ class Number(QuestionType):
             return _("请填写不大于 %(n)s 的数字", n=plain(high))
         return ""
 
-    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[AnswerRow]:
         raw = single_value(form, field_name(question)).replace(",", "").replace("，", "")
         if not raw:
             if question.required:
@@ -85,7 +86,7 @@ class Number(QuestionType):
             raise AnswerError(_("不能小于 %(n)s", n=plain(low)))
         if high is not None and value > high:
             raise AnswerError(_("不能大于 %(n)s", n=plain(high)))
-        return [Answer(question_id=question.id, number=value)]
+        return [AnswerRow(question_id=question.id, number=value)]
 
     def sample(self, question: Question, rng: random.Random) -> list[SampleRow]:
         if skipped(question, rng):

@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from survey.models import Answer, Option, Question
+from survey.models import Option, Question
 from survey.questions.base import (
     AnswerError,
+    AnswerRow,
     Counts,
     Grid,
     GridRow,
@@ -73,7 +74,7 @@ class Ranking(QuestionType):
             return _("请选出最重要的 %(n)s 项并排序（1 为第一位）", n=self.places(question))
         return _("请为全部选项排序（1 为第一位）")
 
-    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[AnswerRow]:
         places = self.places(question)
         given: dict[int, list[Option]] = {}
         for option in question.options:
@@ -100,7 +101,7 @@ class Ranking(QuestionType):
             if not chosen:
                 raise AnswerError(_("第 %(n)s 位还没有选择", n=place))
         return [
-            Answer(question_id=question.id, option_id=options[0].id, number=float(place))
+            AnswerRow(question_id=question.id, option_id=options[0].id, number=float(place))
             for place, options in sorted(given.items())
         ]
 

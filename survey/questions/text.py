@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from survey.models import Answer, Question
+from survey.models import Question
 from survey.questions.base import (
     AnswerError,
+    AnswerRow,
     QuestionType,
     SampleRow,
     Setting,
@@ -44,7 +45,7 @@ class ShortText(QuestionType):
     def max_length(self, question: Question) -> int:
         return question.settings.get("max_length") or self.default_max_length
 
-    def parse(self, question: Question, form: MultiDict[str, str]) -> list[Answer]:
+    def parse(self, question: Question, form: MultiDict[str, str]) -> list[AnswerRow]:
         # Browsers send a textarea's line breaks as \r\n but count them as one character.
         text = single_value(form, field_name(question)).replace("\r\n", "\n")
         if not text:
@@ -59,7 +60,7 @@ class ShortText(QuestionType):
                     length=len(text),
                 )
             )
-        return [Answer(question_id=question.id, text=self.checked(text))]
+        return [AnswerRow(question_id=question.id, text=self.checked(text))]
 
     def checked(self, text: str) -> str:
         """The value as stored, once its form is checked (raises ``AnswerError``)."""
