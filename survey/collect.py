@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
@@ -221,13 +221,12 @@ def submit(
         # since): the respondent's answers are in, there is nothing to correct.
         stored = _stored(session, key)
         return Outcome(response_id=stored) if stored is not None else outcome
-    row = {"survey_id": survey.id, "submitted_at": now, "submission_key": key}
-    row["invitation_id"] = invitation_id
+    row = {"survey_id": survey.id, "submitted_at": now, "submission_key": key,
+           "invitation_id": invitation_id}  # fmt: skip
     try:
-        outcome.response_id = _store(session, row, answers, design_version)
+        outcome.response_id = _store(session.get_bind(), row, answers, design_version)
     except IntegrityError:
         # The form posted again (a double tap, Back then 提交): its response is stored already.
-        session.rollback()
         stored = _stored(session, key)
         if stored is not None:
             return Outcome(response_id=stored)
@@ -240,10 +239,11 @@ def submit(
 
 
 def _store(
-    session: Session, row: dict[str, Any], answers: list[AnswerRow], design_version: str | None
+    engine: Engine, row: dict[str, Any], answers: list[AnswerRow], design_version: str | None
 ) -> int | None:
-    """Write the response and its answers and count them, all or nothing: the new response's
-    id, or None (nothing written) if the survey no longer has ``design_version``."""
+    """Write the response and its answers and count them, all or nothing, on a connection of
+    its own: the new response's id, or None (nothing written) if the survey no longer has
+    ``design_version``."""
     questions: set[int] = set()
     answer_rows = []
     for a in answers:
@@ -252,7 +252,6 @@ def _store(
              "number": a.number, "counts_respondent": a.question_id not in questions}
         )  # fmt: skip
         questions.add(a.question_id)
-    engine = session.get_bind()
     if engine.dialect.name == "postgresql":
         # One statement in its own transaction: one round trip to the server instead of eight.
         with engine.connect() as connection:
