@@ -19,14 +19,14 @@ DEFAULTS: dict[str, Any] = {
     "TIMEZONE": "Asia/Shanghai",
     "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
     "LANGUAGES": ("zh_Hans_CN", "en"),
-    # Flask-Limiter storage: memory:// for one process, redis://host:6379 for several.
+    # Rate-limit counters: memory:// for one process, redis://host:6379 for several.
     "RATELIMIT_STORAGE_URI": "memory://",
     # Public POSTs per client address: a meeting room of 30 behind one NAT must get through.
     "RESPONSE_RATE_LIMIT": "120 per minute",
     # Staff login attempts per client address: enough for typos, too few for guessing.
     "LOGIN_RATE_LIMIT": "10 per minute",
     "SESSION_COOKIE_SECURE": False,
-    # A respondent may take hours over a long questionnaire; the token lives as long as the session.
+    # Staff may keep a designer form open for hours: the CSRF token lives as long as the session.
     "WTF_CSRF_TIME_LIMIT": None,
     # Biggest request body accepted; a whole questionnaire answer is far below this.
     "MAX_CONTENT_LENGTH": 512 * 1024,
