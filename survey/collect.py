@@ -244,22 +244,15 @@ def _store(
     """Write the response and its answers and count them, all or nothing, on a connection of
     its own: the new response's id, or None (nothing written) if the survey no longer has
     ``design_version``."""
-    questions: set[int] = set()
-    answer_rows = []
-    for a in answers:
-        answer_rows.append(
-            {"question_id": a.question_id, "option_id": a.option_id, "text": a.text,
-             "number": a.number, "counts_respondent": a.question_id not in questions}
-        )  # fmt: skip
-        questions.add(a.question_id)
+    written = _Written.of(answers)
     if engine.dialect.name == "postgresql":
         # One statement in its own transaction: one round trip to the server instead of eight.
         with engine.connect() as connection:
             return connection.execution_options(isolation_level="AUTOCOMMIT").scalar(
-                _STORE_ON_POSTGRESQL, _one_statement_parameters(row, answer_rows, design_version)
+                _STORE_ON_POSTGRESQL, written.parameters(row, design_version)
             )
     with engine.connect() as connection:
-        response_id = _store_on_sqlite(connection, row, answer_rows, design_version)
+        response_id = _store_on_sqlite(connection, row, written, design_version)
         if response_id is None:
             connection.rollback()
         else:
@@ -267,11 +260,41 @@ def _store(
         return response_id
 
 
+@dataclass
+class _Written:
+    """A submission's answer rows as stored (each response's first row to a question counts
+    its respondent), and the counter increments they make."""
+
+    rows: list[tuple[int, int | None, str | None, float | None, bool]]
+    respondents: list[int]  # question ids, in id order
+    chosen: Counter[int]  # answers per option
+
+    @classmethod
+    def of(cls, answers: list[AnswerRow]) -> _Written:
+        questions: set[int] = set()
+        rows = []
+        for a in answers:
+            rows.append(
+                (a.question_id, a.option_id, a.text, a.number, a.question_id not in questions)
+            )
+            questions.add(a.question_id)
+        chosen = Counter(a.option_id for a in answers if a.option_id is not None)
+        return cls(rows, sorted(questions), chosen)
+
+    def parameters(self, row: dict[str, Any], design_version: str | None) -> dict[str, Any]:
+        """The parameters of ``_STORE_ON_POSTGRESQL``: the answers as one array per column."""
+        columns = [list(column) for column in zip(*self.rows, strict=True)] or [[]] * 5
+        question_ids, option_ids, texts, numbers, counts_respondent = columns
+        return {
+            **row, "design": design_version, "question_ids": question_ids,
+            "option_ids": option_ids, "texts": texts, "numbers": numbers,
+            "counts_respondent": counts_respondent, "respondent_ids": self.respondents,
+            "chosen_ids": list(self.chosen), "increments": list(self.chosen.values()),
+        }  # fmt: skip
+
+
 def _store_on_sqlite(
-    connection: Connection,
-    row: dict[str, Any],
-    answers: list[dict[str, Any]],
-    design_version: str | None,
+    connection: Connection, row: dict[str, Any], written: _Written, design_version: str | None
 ) -> int | None:
     """The statements of ``_store`` in SQLite's dialect, the survey's counter first: nothing
     else is written when its design has changed. Plain SQL, as the statements SQLAlchemy would
@@ -289,22 +312,19 @@ def _store_on_sqlite(
         "invalid_reason) VALUES (?, ?, ?, ?, '')",
         (row["survey_id"], at, row["submission_key"], row["invitation_id"]),
     ).lastrowid
-    if not answers:
+    if not written.rows:
         return response_id
     connection.exec_driver_sql(
         "INSERT INTO answer (response_id, question_id, option_id, text, number, "
         "counts_respondent) VALUES (?, ?, ?, ?, ?, ?)",
-        [(response_id, a["question_id"], a["option_id"], a["text"], a["number"],
-          a["counts_respondent"]) for a in answers],
-    )  # fmt: skip
-    respondents = sorted({a["question_id"] for a in answers})
+        [(response_id, *answer) for answer in written.rows],
+    )
     connection.exec_driver_sql(
         "UPDATE question SET respondent_count = respondent_count + 1 "
-        f"WHERE id IN ({', '.join('?' * len(respondents))})",
-        tuple(respondents),
+        f"WHERE id IN ({', '.join('?' * len(written.respondents))})",
+        tuple(written.respondents),
     )
-    chosen = Counter(a["option_id"] for a in answers if a["option_id"] is not None)
-    for increment, ids in tally.by_increment(chosen).items():
+    for increment, ids in tally.by_increment(written.chosen).items():
         connection.exec_driver_sql(
             f"UPDATE option SET answer_count = answer_count + ? WHERE id IN "
             f"({', '.join('?' * len(ids))})",
@@ -343,24 +363,6 @@ WITH counted AS (
 )
 SELECT id FROM stored
 """)
-
-
-def _one_statement_parameters(
-    row: dict[str, Any], answers: list[dict[str, Any]], design_version: str | None
-) -> dict[str, Any]:
-    chosen = Counter(a["option_id"] for a in answers if a["option_id"] is not None)
-    return {
-        **row,
-        "design": design_version,
-        "question_ids": [a["question_id"] for a in answers],
-        "option_ids": [a["option_id"] for a in answers],
-        "texts": [a["text"] for a in answers],
-        "numbers": [a["number"] for a in answers],
-        "counts_respondent": [a["counts_respondent"] for a in answers],
-        "respondent_ids": sorted({a["question_id"] for a in answers}),
-        "chosen_ids": list(chosen),
-        "increments": list(chosen.values()),
-    }
 
 
 def _stored(session: Session, key: str) -> int | None:
