@@ -51,12 +51,14 @@ def flask(env: dict, *args: str, stdin: str | None = None) -> str:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict):  # type: ignore[no-untyped-def]
+def gunicorn(app: str, env: dict, folder: Path = ROOT):  # type: ignore[no-untyped-def]
+    """``app`` served by 2 sync workers, with the settings of ``folder``'s gunicorn.conf.py
+    if it has one: the platform's own for ours, gunicorn's defaults for the reference."""
     port = free_port()
     process = subprocess.Popen(
         [str(VENV / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", "--timeout", "600",
          "--log-level", "warning", "--access-logfile", "/dev/null", app],
-        env=env, cwd=ROOT,
+        env=env, cwd=folder,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -215,7 +217,9 @@ def run(kind: str, url: str, sizes: list[int]) -> dict:
     ours_body, reference_body = answer_bodies(questions, options)
     with ExitStack() as stack:
         ours, ours_pid = stack.enter_context(gunicorn("wsgi:app", env))
-        reference, reference_pid = stack.enter_context(gunicorn("bench.reference_app:app", env))
+        reference, reference_pid = stack.enter_context(
+            gunicorn("reference_app:app", env, ROOT / "bench")
+        )
 
         log(f"{kind} A: submissions for {LOAD_SECONDS} s, ours")
         a_ours = load(ours, f"/s/{slug}", ours_body)
