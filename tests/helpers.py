@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import psycopg
+from sqlalchemy import Engine, event
 
 from survey.models import Question, Survey
 
@@ -60,3 +65,29 @@ def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     """Keep a full-page screenshot of what the browser test saw, to look at after a change."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+@contextmanager
+def statements_run(engine: Engine) -> Iterator[list[str]]:
+    """Every SQL statement sent on ``engine``'s connections meanwhile, those run on a pooled
+    DBAPI connection directly included (SQLAlchemy's events do not see them)."""
+    statements: list[str] = []
+
+    class RecordingCursor(psycopg.Cursor):  # type: ignore[type-arg]
+        def execute(self, query, params=None, **options):  # type: ignore[no-untyped-def, override]
+            statements.append(str(query))
+            return super().execute(query, params, **options)
+
+    def trace(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        if engine.dialect.name == "sqlite":
+            dbapi_connection.set_trace_callback(statements.append)
+        else:
+            dbapi_connection.cursor_factory = RecordingCursor
+
+    engine.dispose()  # fresh connections, each traced from its start
+    event.listen(engine, "connect", trace)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "connect", trace)
+        engine.dispose()

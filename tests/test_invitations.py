@@ -14,13 +14,13 @@ import httpx
 import pytest
 import segno
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from survey import invitations
 from survey.invitations import ListError, read_list
 from survey.models import AuditEvent, Invitation, Response
 from tests.conftest import csrf_of
-from tests.helpers import form_for, hidden_fields, plain
+from tests.helpers import form_for, hidden_fields, plain, statements_run
 
 HEADER = "企业名称,联系人,手机,统一社会信用代码\n"
 GOOD = HEADER + (
@@ -239,19 +239,10 @@ def test_required_invitation_refuses_the_public_link(client, session, login, sur
 
 def test_a_survey_without_invitations_never_looks_them_up(app, client, session, survey):
     """The fast path: the public answer POST runs no statement about invitations."""
-    statements: list[str] = []
-    engine = app.extensions["survey.engine"]
-
-    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
     page = client.get(f"/s/{survey.slug}").get_data(as_text=True)
     form = {**hidden_fields(page), **form_for(survey, {"nature": "国企"})}
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_run(app.extensions["survey.engine"]) as statements:
         assert client.post(f"/s/{survey.slug}", data=form).status_code == 303
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert any("INSERT INTO response" in s for s in statements)
     # No read of the invitation table: the copy already holds the survey's requires_invitation.
     assert not [s for s in statements if re.search(r"\binvitation\b", s)]
