@@ -73,12 +73,17 @@ class Questionnaire:
     survey: Survey
     version: str
     checked_at: float  # time.monotonic() when the database last had this version
-    pages: dict[tuple[str, ...], str] = field(default_factory=dict)
+    pages: dict[tuple[str, ...], bytes] = field(default_factory=dict)
+    personalised: bool = field(init=False)  # see Survey.is_personalised
 
-    def page(self, key: tuple[str, ...], render: Callable[[], str]) -> str:
-        """The page under ``key`` (its kind, locale and path), rendered on first use."""
+    def __post_init__(self) -> None:
+        self.personalised = self.survey.is_personalised
+
+    def page(self, key: tuple[str, ...], render: Callable[[], str]) -> bytes:
+        """The page under ``key`` (its kind, locale and path), rendered and encoded on first
+        use."""
         if key not in self.pages:
-            self.pages[key] = render()
+            self.pages[key] = render().encode()
         return self.pages[key]
 
 

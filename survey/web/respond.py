@@ -166,6 +166,7 @@ def _answered_cookie(survey: Survey) -> str:
 # Stand-in for the per-respondent token in a page kept for every respondent. Autoescaping
 # turns "<" into "&lt;" everywhere else, so only the slot itself can match.
 TOKEN_SLOT = Markup("<token-slot>")
+TOKEN_SLOT_BYTES = TOKEN_SLOT.encode()
 # The queries under which a page is kept: no other query string can grow the copies.
 KEPT_QUERIES = (b"", b"again=1")
 # A random id per browser, which the form's token must carry (see ``collect.issue_token``).
@@ -192,10 +193,11 @@ def render_form(
     respondent cookie is given one."""
     survey = questionnaire.survey
     respondent = respondent_id() or secrets.token_urlsafe(16)
-    token = submitted.get(collect.TOKEN_FIELD) or collect.issue_token(
-        survey, current_app.secret_key, respondent
-    )
-    personal = submitted or errors or notice or invitation or survey.is_personalised
+    # (An empty form has no token to keep: a missed MultiDict lookup raises and catches.)
+    kept_token = submitted.get(collect.TOKEN_FIELD) if submitted else None
+    token = kept_token or collect.issue_token(survey, current_app.secret_key, respondent)
+    personal = submitted or errors or notice or invitation or questionnaire.personalised
+    page: str | bytes
     if personal or request.query_string not in KEPT_QUERIES:
         page = form_page(
             survey, submitted, errors or {}, notice, token,
@@ -206,7 +208,7 @@ def render_form(
         page = questionnaire.page(
             ("form", select_locale(), request.full_path),
             lambda: form_page(survey, submitted, {}, "", TOKEN_SLOT),
-        ).replace(TOKEN_SLOT, token, 1)
+        ).replace(TOKEN_SLOT_BYTES, token.encode(), 1)
     response = make_response(page, status)
     if respondent != request.cookies.get(RESPONDENT_COOKIE):
         response.set_cookie(
@@ -237,7 +239,7 @@ def form_page(
 
 
 @bp.get("/s/<slug>/thanks")
-def thanks(slug: str) -> str:
+def thanks(slug: str) -> str | bytes:
     questionnaire = questionnaire_or_404(slug)
 
     def render() -> str:
