@@ -66,20 +66,24 @@ class ChoiceType(QuestionType):
 
     def chosen_options(self, question: Question, form: MultiDict[str, str]) -> list[Option]:
         """The options posted for this question, each checked to belong to it and be on offer."""
-        offered = {str(option.id): option for option in question.active_options}
-        retired = {str(o.id): o.label for o in question.options if not o.is_active}
+        values = form.getlist(field_name(question))
+        if not values:
+            return []
+        # One pass over the options: this runs for every question of every submission.
+        options = {str(option.id): option for option in question.options}
         chosen = []
-        for value in form.getlist(field_name(question)):
+        for value in values:
             if value == "" and not self.allows_empty_value:
                 raise MalformedAnswer(f"{field_name(question)}: empty option")
             if value == "":
                 continue
-            if value in retired:
-                # Withdrawn by staff while this respondent was filling in the form.
-                raise AnswerError(_("“%(label)s”已不再提供，请重新选择", label=retired[value]))
-            if value not in offered:
+            option = options.get(value)
+            if option is None:
                 raise MalformedAnswer(f"{field_name(question)}: option {value[:20]!r} not offered")
-            chosen.append(offered[value])
+            if not option.is_active:
+                # Withdrawn by staff while this respondent was filling in the form.
+                raise AnswerError(_("“%(label)s”已不再提供，请重新选择", label=option.label))
+            chosen.append(option)
         if len({option.id for option in chosen}) != len(chosen):
             raise MalformedAnswer(f"{field_name(question)}: option repeated")
         return chosen
@@ -95,8 +99,8 @@ class ChoiceType(QuestionType):
     ) -> list[AnswerRow]:
         chosen_ids = {option.id for option in chosen}
         texts = {}
-        for option in question.active_options:
-            if not option.fill_in:
+        for option in question.options:
+            if not option.fill_in or not option.is_active:
                 continue
             text = single_value(form, fill_in_name(question, option.id))
             if len(text) > FILL_IN_MAX_LENGTH:
