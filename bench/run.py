@@ -2,11 +2,13 @@
 on this machine, on SQLite and on PostgreSQL. Writes the table to bench/RESULTS.md.
 
 A. complete submissions/s over HTTP, 8 concurrent clients for 20 s (wrk + submit.lua: GET the
-   form with its tokens, POST, follow the redirect); then stored == accepted and a recount.
+   form with its tokens, POST, follow the redirect), each app twice (ours, reference, reference,
+   ours); then stored == accepted and a recount.
 B. results page latency, median of 7, at 1,000 / 10,000 / 100,000 / 1,000,000 responses.
 C. CSV export of all responses: wall time, and the serving worker's peak RSS growth.
 D. a filtered report and a cross-tabulation at 100,000 responses.
-Both apps run under gunicorn, 2 sync workers each, on the same database (separate tables).
+Both apps run under gunicorn, 2 sync workers each, on the same database (separate tables): ours
+with its gunicorn.conf.py, the reference with gunicorn's defaults.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ VENV = ROOT / ".venv" / "bin"
 SIZES = [1_000, 10_000, 100_000, 1_000_000]
 PASSWORD = "benchmark password"
 LOAD_SECONDS = 20
+A_ORDER = ("ours", "reference", "reference", "ours")
 
 
 def log(message: str) -> None:
@@ -221,23 +224,35 @@ def run(kind: str, url: str, sizes: list[int]) -> dict:
             gunicorn("reference_app:app", env, ROOT / "bench")
         )
 
-        log(f"{kind} A: submissions for {LOAD_SECONDS} s, ours")
-        a_ours = load(ours, f"/s/{slug}", ours_body)
+        # Each app twice, in the order ours, reference, reference, ours: a drift in the
+        # machine's speed during the four runs (other tenants, the database's housekeeping)
+        # weighs on both sides alike.
+        runs: dict[str, list[dict[str, int]]] = {"ours": [], "reference": []}
+        for side in A_ORDER:
+            log(f"{kind} A: submissions for {LOAD_SECONDS} s, {side}")
+            if side == "ours":
+                runs[side].append(load(ours, f"/s/{slug}", ours_body))
+            else:
+                runs[side].append(load(reference, f"/s/{survey}", reference_body))
         with engine.connect() as db:
             stored = db.execute(text("SELECT count(*) FROM response WHERE survey_id = :s"),
                                 {"s": survey}).scalar() - 4  # the demo's own four  # fmt: skip
+            reference_stored = db.execute(text("SELECT count(*) FROM ref_response")).scalar()
         check = subprocess.run([str(VENV / "flask"), "--app", "survey", "recount", slug, "--check"],
                                env=env, cwd=ROOT, capture_output=True, text=True)  # fmt: skip
-        log(f"{kind} A: reference")
-        a_reference = load(reference, f"/s/{survey}", reference_body)
-        with engine.connect() as db:
-            reference_stored = db.execute(text("SELECT count(*) FROM ref_response")).scalar()
+
+        def total(side: str, count: str) -> int:
+            return sum(run[count] for run in runs[side])
+
         results["A"] = {
-            "ours": a_ours["completed"] / LOAD_SECONDS,
-            "reference": a_reference["completed"] / LOAD_SECONDS,
-            "accepted": a_ours["accepted"], "stored": stored,
-            "reference_accepted": a_reference["accepted"], "reference_stored": reference_stored,
-            "failed": a_ours["failed"], "recount_ok": check.returncode == 0,
+            "ours": total("ours", "completed") / (LOAD_SECONDS * 2),
+            "reference": total("reference", "completed") / (LOAD_SECONDS * 2),
+            "ours_runs": [run["completed"] / LOAD_SECONDS for run in runs["ours"]],
+            "reference_runs": [run["completed"] / LOAD_SECONDS for run in runs["reference"]],
+            "accepted": total("ours", "accepted"), "stored": stored,
+            "reference_accepted": total("reference", "accepted"),
+            "reference_stored": reference_stored,
+            "failed": total("ours", "failed"), "recount_ok": check.returncode == 0,
         }  # fmt: skip
 
         # B, C, D on a second copy of the survey, grown to each size in turn.
@@ -292,6 +307,10 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}, Python {platform.python_version()}")  # fmt: skip
 
 
+def runs_of(figures: list[float]) -> str:
+    return ", ".join(f"{figure:.0f}" for figure in figures)
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
@@ -314,11 +333,12 @@ def report(runs: list[dict], sizes: list[int]) -> str:
             "",
             "| measure | ours | reference | ratio | target | |",
             "|---|---|---|---|---|---|",
-            f"| A. complete submissions/s, 8 clients, {LOAD_SECONDS} s | {a['ours']:.0f} | "
-            f"{a['reference']:.0f} | {ratio:.2f}× | ≥ 0.7× | {verdict(ratio >= 0.7)} |",
+            f"| A. complete submissions/s, 8 clients, 2 × {LOAD_SECONDS} s² | {a['ours']:.0f} "
+            f"({runs_of(a['ours_runs'])}) | {a['reference']:.0f} ({runs_of(a['reference_runs'])}) "
+            f"| {ratio:.2f}× | ≥ 0.7× | {verdict(ratio >= 0.7)} |",
             f"| A. accepted / stored / refused | {a['accepted']} / {a['stored']} / {a['failed']} | "
             f"{a['reference_accepted']} / {a['reference_stored']} | | nothing lost¹ | "
-            f"{verdict(a['accepted'] <= a['stored'] <= a['accepted'] + 8 and a['failed'] == 0)} |",
+            f"{verdict(a['accepted'] <= a['stored'] <= a['accepted'] + 16 and a['failed'] == 0)} |",
             f"| A. counters equal a recount afterwards | {'yes' if a['recount_ok'] else 'no'} | | | "
             f"yes | {verdict(a['recount_ok'])} |",
         ]
@@ -361,8 +381,10 @@ def report(runs: list[dict], sizes: list[int]) -> str:
                          f"| | ≤ 300 ms | {verdict(row['D_crosstab'] <= 300)} |")  # fmt: skip
         lines.append("")
     lines.append(
-        "¹ wrk counts a submission when its redirect arrives; the up to 8 in flight when the 20 s "
-        "end are stored but not counted, so stored may exceed accepted by at most 8."
+        "¹ wrk counts a submission when its redirect arrives; the up to 8 in flight when a 20 s "
+        "run ends are stored but not counted, so stored may exceed accepted by at most 8 a run.\n"
+        "² Each app is loaded twice, in the order ours, reference, reference, ours; the figure is "
+        "the mean of its two runs (each run's in brackets)."
     )
     return "\n".join(lines)
 

@@ -1,5 +1,6 @@
 -- One respondent per connection (run with as many threads as connections): GET the form with
--- its tokens, POST the answers, follow the redirect to the thank-you page; then again.
+-- its one-time token (also its CSRF token), POST the answers, follow the redirect to the
+-- thank-you page; then again.
 local threads = {}
 
 function setup(thread)
@@ -29,9 +30,7 @@ function response(status, headers, page)
   if set and set:match("respondent=") then cookie = set:match("(respondent=[^;]+)") end
   if state == "get" then
     body = answers
-    local csrf = page:match('name="csrf_token" value="([^"]+)"')
     local token = page:match('name="submission" value="([^"]+)"')
-    if csrf then body = body .. "&csrf_token=" .. csrf end
     if token then body = body .. "&submission=" .. token end
     state = "post"
   elseif state == "post" then
