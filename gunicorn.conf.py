@@ -1,5 +1,6 @@
 """gunicorn settings for one app server; override any of them with GUNICORN_CMD_ARGS."""
 
+import gc
 import multiprocessing
 import os
 
@@ -19,6 +20,13 @@ max_requests = 100_000
 max_requests_jitter = 10_000
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("SURVEY_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(_server: object) -> None:
+    """Put what the app allocated at import out of the garbage collector's reach before the
+    workers are forked: a worker's full collections then scan only what it allocated itself.
+    Scanning the whole imported app paused the request that set one off for about 0.1 s."""
+    gc.freeze()
 
 
 def post_fork(_server: object, _worker: object) -> None:

@@ -81,6 +81,9 @@ def rows(
             for q in survey.questions
             for position, o in enumerate(q.options, start=1)
         }
+    # What an answer without a text or a number (a chosen option, mostly) reads as is the same
+    # in every response: worked out once per option, not once per answer.
+    option_texts: dict[int, str] = {}
     connection = session.connection()
     statement = RESPONSES_WITH_ENTERPRISES if enterprises else RESPONSES
     after = 0
@@ -99,9 +102,14 @@ def rows(
             row = cells.get(response_id)
             if row is None:
                 row = cells[response_id] = [""] * width
-            option = options[option_id] if option_id is not None else None
-            question = questions[question_id]
-            part = get_type(question.type).export_text(question, option, value, number)
+            if value is None and number is None and option_id in option_texts:
+                part = option_texts[option_id]
+            else:
+                option = options[option_id] if option_id is not None else None
+                question = questions[question_id]
+                part = get_type(question.type).export_text(question, option, value, number)
+                if value is None and number is None and option_id is not None:
+                    option_texts[option_id] = part
             row[index] = f"{row[index]}{SEPARATOR}{part}" if row[index] else part
         empty = [""] * width
         for response_id, submitted_at, *enterprise in batch:
