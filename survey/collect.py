@@ -251,8 +251,8 @@ def _store(
     ``design_version``.
 
     The statements run on the pool's DBAPI connection itself: SQLAlchemy's connection, result
-    and transaction objects cost more per submission than the database takes to run them. Its
-    errors are raised as SQLAlchemy's, as they would be through a SQLAlchemy connection.
+    and transaction objects cost more per submission than the database takes to run them.
+    Their errors are raised as SQLAlchemy's, as they would be through a SQLAlchemy connection.
     """
     written = _Written.of(answers)
     connection = engine.raw_connection()
