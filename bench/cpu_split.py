@@ -11,11 +11,10 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import (  # the benchmark's own setup, servers and load
@@ -23,10 +22,10 @@ from run import (  # the benchmark's own setup, servers and load
     ROOT,
     answer_bodies,
     flask,
+    fresh_database,
     gunicorn,
     load,
     reset_reference,
-    running_postgres,
     survey_ids,
 )
 
@@ -94,16 +93,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="postgresql")
     args = parser.parse_args()
-    if args.database == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            split("sqlite", f"sqlite:///{folder}/split.sqlite")
-        return
-    with running_postgres() as server:
-        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as db:
-            db.execute(text("CREATE DATABASE split"))
-        admin.dispose()
-        split("postgresql", f"{server}/split")
+    with fresh_database(args.database, "split") as url:
+        split(args.database, url)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import os
 import pstats
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +26,7 @@ from werkzeug.datastructures import MultiDict
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from run import answer_bodies, flask, fresh_database, reset_reference, survey_ids  # noqa: E402
 
 Request = Callable[[], None]
 
@@ -66,7 +66,6 @@ def ours(url: str) -> tuple[Request, Request, Request]:
 
 def reference(url: str) -> tuple[Request, Request, Request]:
     """The bare reference app's three requests on the same survey."""
-    from run import answer_bodies, flask, reset_reference, survey_ids
     from sqlalchemy import create_engine
 
     os.environ["REFERENCE_DATABASE_URL"] = url
@@ -99,19 +98,8 @@ def main() -> None:
     parser.add_argument("--reference", action="store_true")
     parser.add_argument("--postgresql", action="store_true")
     args = parser.parse_args()
-    if not args.postgresql:
-        measure(args, f"sqlite:///{tempfile.mkdtemp()}/profile.sqlite")
-        return
-    from sqlalchemy import create_engine, text
-
-    from tests.pgserver import running_postgres
-
-    with running_postgres() as base:
-        server = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-        with server.connect() as connection:
-            connection.execute(text("CREATE DATABASE profile"))
-        server.dispose()
-        measure(args, f"{base}/profile")
+    with fresh_database("postgresql" if args.postgresql else "sqlite", "profile") as url:
+        measure(args, url)
 
 
 def measure(args: argparse.Namespace, url: str) -> None:

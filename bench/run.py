@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +53,22 @@ def flask(env: dict, *args: str, stdin: str | None = None) -> str:
         env=env, input=stdin, capture_output=True, text=True, check=True, cwd=ROOT,
     )  # fmt: skip
     return done.stdout.strip()
+
+
+@contextmanager
+def fresh_database(kind: str, name: str) -> Iterator[str]:
+    """The URL of an empty database ``name``: a SQLite file in a temporary folder, or a database
+    on a PostgreSQL server started for it; both are gone afterwards."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/{name}.sqlite"
+        return
+    with running_postgres() as server:
+        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as db:
+            db.execute(text(f"CREATE DATABASE {name}"))
+        admin.dispose()
+        yield f"{server}/{name}"
 
 
 @contextmanager
@@ -404,16 +421,8 @@ def main() -> None:
     args = parser.parse_args()
     runs = []
     for kind in args.databases:
-        if kind == "sqlite":
-            with tempfile.TemporaryDirectory() as folder:
-                runs.append(run(kind, f"sqlite:///{folder}/bench.sqlite", args.sizes))
-        else:
-            with running_postgres() as server:
-                admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-                with admin.connect() as db:
-                    db.execute(text("CREATE DATABASE bench"))
-                admin.dispose()
-                runs.append(run(kind, f"{server}/bench", args.sizes))
+        with fresh_database(kind, "bench") as url:
+            runs.append(run(kind, url, args.sizes))
     table = report(runs, args.sizes)
     print(table)
     args.output.write_text(table + "\n", encoding="utf-8")
