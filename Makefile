@@ -1,49 +1,72 @@
-# Two commands: `make run` serves the demo, `make test` runs every test.
+# Two commands: `make run` serves the demo, `make test` runs every test. Each installs what it
+# needs on a fresh machine, system packages included, and nothing more.
 VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app survey
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard survey/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test bench lint format install translations clean
+# Debian packages. The server prints PDF exports in headless Chromium (CJK fonts, or Chinese
+# prints as boxes); the tests also drive that browser, start a PostgreSQL server of their own
+# and read PDFs back with pdftotext.
+RUN_PACKAGES := chromium fonts-noto-cjk
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql poppler-utils
 
-run: install
+.PHONY: run test bench lint format install install-test run-packages test-packages translations clean
+
+run: run-packages install
 	$(FLASK) init-db
 	@echo "Demo survey: http://127.0.0.1:5000/s/$$($(FLASK) demo)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install
+# Checked first, so that a machine without them stops at once with one line.
+test: test-packages install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest --db sqlite
 	$(PY) -m pytest --db postgresql -m "not browser"
 
-# Benchmarks against the bare reference app (bench/); takes about 15 minutes, needs wrk.
-bench: install
-	command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
+# Benchmarks against the bare reference app (bench/); takes about 15 minutes.
+bench: install-test
+	@tools/system-packages --required "the benchmarks" postgresql wrk
 	$(PY) bench/run.py
 
-lint:
+lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format:
+format: install-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-install: $(STAMP) $(CATALOGS)
+run-packages:
+	@tools/system-packages --optional "PDF export" $(RUN_PACKAGES)
 
-$(STAMP): pyproject.toml
+test-packages:
+	@tools/system-packages --required "the tests" $(TEST_PACKAGES)
+
+# What serving needs; the test tools come on top of it.
+install: $(RUN_STAMP) $(CATALOGS)
+install-test: install $(TEST_STAMP)
+
+$(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-%.mo: %.po $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(RUN_STAMP)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+%.mo: %.po $(RUN_STAMP)
 	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@
 
 # Refresh the English catalogue after changing interface strings (then translate the new ones).
-translations: $(STAMP)
+translations: $(RUN_STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l --no-location -o survey/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i survey/translations/messages.pot -d survey/translations
 

@@ -11,7 +11,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _server_binaries() -> Path:
+    """The newest PostgreSQL server Debian installed (the version varies with the release)."""
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parts[-3]))
+    if not versions:
+        raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql")
+    return versions[-1].parent
 
 
 def free_port() -> int:
@@ -32,11 +38,12 @@ def running_postgres() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(data, "postgres", "postgres")
     port = free_port()
+    binaries = _server_binaries()
     quiet = {"check": True, "stdout": subprocess.DEVNULL}
-    initdb = [str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
+    initdb = [str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
     subprocess.run(_as_postgres([*initdb, "-E", "UTF8", "--locale=C.UTF-8"]), **quiet)
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off"
-    pg_ctl = [str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-t", "30"]
+    pg_ctl = [str(binaries / "pg_ctl"), "-D", str(data), "-w", "-t", "30"]
     subprocess.run(
         _as_postgres([*pg_ctl, "-l", str(data / "log"), "-o", options, "start"]), **quiet
     )
