@@ -14,7 +14,8 @@ from pathlib import Path
 
 def _server_binaries() -> Path:
     """The newest PostgreSQL server Debian installed (the version varies with the release)."""
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parts[-3]))
+    installed = Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")
+    versions = sorted(installed, key=lambda pg_ctl: int(pg_ctl.parts[-3]))
     if not versions:
         raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql")
     return versions[-1].parent
