@@ -1,4 +1,5 @@
-"""``flask --app survey <command>``: database, demo, import and export from the shell."""
+"""``flask --app survey <command>``: database, demo, import and export from the shell. Every
+command calls the same services as the workspace, audited as done from the shell."""
 
 from __future__ import annotations
 
@@ -7,26 +8,32 @@ import io
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask import Flask, current_app
 
-from survey import audit, db, lifecycle, snapshot, tally
-from survey.accounts import AccountError, create_user
-from survey.collect import load_survey
-from survey.definition import DefinitionError, create_survey, dump, export_definition
-from survey.models import Role, Survey, utcnow
-from survey.publish import json as json_export
-from survey.publish import tables
-from survey.publish import text as text_export
-from survey.publish.responses import CODINGS, csv_chunks, write_xlsx
-from survey.results import survey_results
-from survey.textimport import load_any
-from survey.timeutil import office_zone
+from survey import db
+from survey.accounts.roles import Role
+from survey.accounts.services import create_user
+from survey.config import office_zone
+from survey.core import audit
+from survey.core.errors import Refusal
+from survey.core.models import utcnow
+from survey.publishing.renderers import json as json_renderer
+from survey.publishing.renderers import pdf, tables, text
+from survey.surveys import counting, design, lifecycle, publication
+from survey.surveys.definition import DefinitionError, dump, export_definition
+from survey.surveys.exports import CODINGS, csv_chunks, write_xlsx
+from survey.surveys.models import Survey
+from survey.surveys.queries import load_survey
+from survey.surveys.results import survey_results
+from survey.surveys.textimport import load_any
 
 IMPORT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".txt": "txt"}
+Result = TypeVar("Result")
 
 
 def register(app: Flask) -> None:
@@ -45,6 +52,18 @@ def _survey(slug: str) -> Survey:
     return survey
 
 
+def _carry_out(action: Callable[[], Result]) -> Result:
+    """Run a service call and commit it; a refusal ends the command with its reason."""
+    session = db.get_session()
+    try:
+        result = action()
+    except Refusal as refusal:
+        session.rollback()
+        raise click.ClickException(refusal.message) from None
+    session.commit()
+    return result
+
+
 @click.command("init-db")
 def init_db() -> None:
     """Create or upgrade the database tables (Alembic migrations)."""
@@ -55,7 +74,7 @@ def init_db() -> None:
 @click.command("demo")
 def demo() -> None:
     """Load the foreign-trade demo survey with sample answers; print its slug."""
-    from survey.demo import load_demo
+    from survey.surveys.demo import load_demo
 
     db.upgrade(current_app)
     survey = load_demo(db.get_session(), office_zone(), utcnow(), current_app.secret_key)
@@ -71,11 +90,11 @@ def import_survey(path: Path, open_now: bool) -> None:
     if fmt is None:
         raise click.ClickException(f"不支持的文件类型 {path.suffix}：请用 .yaml、.json 或 .txt")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        content = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise click.ClickException("文件不是 UTF-8 编码") from None
     try:
-        loaded = load_any(text, office_zone(), fmt)
+        loaded = load_any(content, office_zone(), fmt)
     except DefinitionError as error:
         for problem in error.problems:
             click.echo(f"{path}: {problem}", err=True)
@@ -83,16 +102,14 @@ def import_survey(path: Path, open_now: bool) -> None:
     for warning in loaded.warnings:
         click.echo(f"{path}: 注意：{warning}", err=True)
     session = db.get_session()
-    survey = create_survey(session, loaded.definition)
-    audit.record(session, None, "survey.import", survey, format=fmt)
-    if open_now:
-        try:
-            survey.open(utcnow())
-        except ValueError as error:
-            raise click.ClickException(str(error)) from None
-        audit.record(session, None, "survey.open", survey)
-    session.commit()
-    click.echo(survey.slug)
+
+    def import_and_open() -> Survey:
+        survey = design.import_survey(session, None, loaded.definition, fmt)
+        if open_now:
+            lifecycle.open_survey(session, survey, None, utcnow())
+        return survey
+
+    click.echo(_carry_out(import_and_open).slug)
 
 
 @click.command("export-definition")
@@ -113,32 +130,36 @@ def export_definition_cmd(slug: str, fmt: str) -> None:
 )
 def export_results(slug: str, fmt: str, output: Path | None) -> None:
     """Write the result tables (text: the annual-report format; xlsx and pdf need --output)."""
+    from survey.publishing.html import printable_html
+
     session = db.get_session()
     survey = _survey(slug)
-    results = survey_results(session, survey)
-    audit.record(session, None, "results.export", survey, format=fmt)
-    session.commit()
     if fmt in ("xlsx", "pdf") and output is None:
         raise click.ClickException(f"{fmt.upper()} 需要用 --output 指定文件")
+    document = publication.document(session, survey_results(session, survey), office_zone())
+    audit.record(session, None, "results.export", survey, format=fmt)
+    session.commit()
+    if fmt == "xlsx" and output is not None:
+        tables.write_xlsx(document, output)
+        return
+    if fmt == "pdf" and output is not None:
+        try:
+            output.write_bytes(pdf.html_to_pdf(printable_html(document, utcnow())))
+        except Refusal as refusal:
+            raise click.ClickException(refusal.message) from None
+        return
     if fmt == "json":
-        text = json.dumps(json_export.render(results), ensure_ascii=False, indent=2) + "\n"
+        content = json.dumps(json_renderer.render(document, slug), ensure_ascii=False, indent=2)
+        content += "\n"
     elif fmt == "text":
-        text = text_export.render(results)
-    elif fmt == "csv":
-        text = tables.to_csv(snapshot.build(session, results))
-    elif fmt == "xlsx":
-        tables.write_xlsx(snapshot.build(session, results), output)  # type: ignore[arg-type]
-        return
+        content = text.render(document)
     else:
-        document = snapshot.build(session, results)
-        pdf = tables.html_to_pdf(tables.printable_html(document, utcnow()))
-        output.write_bytes(pdf)  # type: ignore[union-attr]
-        return
+        content = tables.to_csv(document)
     if output:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(content, encoding="utf-8")
         return
     with _stdout() as target:
-        target.write(text)
+        target.write(content)
 
 
 @click.command("open")
@@ -146,12 +167,7 @@ def export_results(slug: str, fmt: str, output: Path | None) -> None:
 def open_survey(slug: str) -> None:
     """Open a survey for answers (from now, or from its opening time)."""
     survey = _survey(slug)
-    try:
-        survey.open(utcnow())
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
-    audit.record(db.get_session(), None, "survey.open", survey)
-    db.get_session().commit()
+    _carry_out(lambda: lifecycle.open_survey(db.get_session(), survey, None, utcnow()))
 
 
 @click.command("close")
@@ -159,9 +175,7 @@ def open_survey(slug: str) -> None:
 def close_survey(slug: str) -> None:
     """Stop taking answers."""
     survey = _survey(slug)
-    survey.close()
-    audit.record(db.get_session(), None, "survey.close", survey)
-    db.get_session().commit()
+    _carry_out(lambda: lifecycle.close_survey(db.get_session(), survey, None))
 
 
 @click.command("publish-results")
@@ -170,15 +184,13 @@ def close_survey(slug: str) -> None:
 def publish_results(slug: str, withdraw: bool) -> None:
     """Publish the survey's 结果反馈 page (or withdraw it)."""
     session, survey = db.get_session(), _survey(slug)
-    try:
-        if withdraw:
-            lifecycle.unpublish_results(session, survey, None)
-        else:
-            publication = lifecycle.publish_results(session, survey, None, utcnow())
-            click.echo(f"已发布第 {publication.version} 版结果反馈", err=True)
-    except lifecycle.LifecycleError as error:
-        raise click.ClickException(str(error)) from None
-    session.commit()
+    if withdraw:
+        _carry_out(lambda: publication.withdraw(session, survey, None))
+        return
+    published = _carry_out(
+        lambda: publication.publish(session, survey, None, utcnow(), office_zone())
+    )
+    click.echo(f"已发布第 {published.version} 版结果反馈", err=True)
 
 
 @click.command("create-user")
@@ -191,12 +203,11 @@ def create_user_cmd(username: str, role: str, display_name: str) -> None:
         password = click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
     else:
         password = sys.stdin.readline().rstrip("\n")
-    session = db.get_session()
-    try:
-        create_user(session, username, password, Role(role), display_name=display_name)
-    except AccountError as error:
-        raise click.ClickException(str(error)) from None
-    session.commit()
+    _carry_out(
+        lambda: create_user(
+            db.get_session(), username, password, Role(role), display_name=display_name
+        )
+    )
     click.echo(f"已创建 {role} 账号 {username}", err=True)
 
 
@@ -206,7 +217,7 @@ def create_user_cmd(username: str, role: str, display_name: str) -> None:
 def recount_cmd(slug: str, check: bool) -> None:
     """Rebuild the result counters from the stored answers and report any difference."""
     session = db.get_session()
-    differences = tally.recount(session, _survey(slug))
+    differences = counting.recount(session, _survey(slug))
     for difference in differences:
         click.echo(str(difference))
     if check:
@@ -224,7 +235,7 @@ def recount_cmd(slug: str, check: bool) -> None:
 @click.option("--seed", type=int, help="Make the answers repeatable.")
 def generate_responses_cmd(slug: str, count: int, seed: int | None) -> None:
     """Add COUNT valid synthetic responses (for demos and load tests)."""
-    from survey.generate import generate_responses
+    from survey.surveys.generate import generate_responses
 
     started = time.perf_counter()
     survey = _survey(slug)

@@ -11,6 +11,9 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 DEFAULTS: dict[str, Any] = {
     # SQLite file in instance/ unless SURVEY_DATABASE_URL names another database.
@@ -79,3 +82,8 @@ def instance_secret_key(instance_path: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def office_zone() -> ZoneInfo:
+    """The office's time zone, in which 征集时间 is read and every moment is shown."""
+    return ZoneInfo(current_app.config["TIMEZONE"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app, g
@@ -39,11 +38,6 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def sqlite_datetime(moment: datetime) -> str:
-    """``moment`` as SQLAlchemy stores a DateTime in SQLite, for statements written directly."""
-    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
 def get_session() -> Session:
     """The session of the current request or CLI command."""
     if "db_session" not in g:
@@ -57,8 +51,9 @@ def close_session(_exc: BaseException | None = None) -> None:
         session.close()
 
 
-def upgrade(app: Flask) -> None:
-    """Apply every Alembic migration to the configured database."""
+def upgrade(app: Flask, revision: str = "head") -> None:
+    """Apply the Alembic migrations up to ``revision`` (all of them) to the configured
+    database."""
     from alembic import command
     from alembic.config import Config
 
@@ -66,4 +61,4 @@ def upgrade(app: Flask) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     with app.extensions["survey.engine"].begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)

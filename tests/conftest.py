@@ -16,9 +16,10 @@ from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
 from survey import create_app, db
-from survey.definition import create_survey, validate
-from survey.models import Survey, utcnow
-from survey.timeutil import office_zone
+from survey.config import office_zone
+from survey.core.models import utcnow
+from survey.surveys.definition import create_survey, validate
+from survey.surveys.models import Survey
 from tests.pgserver import running_postgres
 
 CHROMIUM_ARGS = [
@@ -145,7 +146,7 @@ def make_survey(session):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def demo_survey(app: Flask, session) -> Survey:  # type: ignore[no-untyped-def]
-    from survey.demo import load_demo
+    from survey.surveys.demo import load_demo
 
     return load_demo(session, office_zone(), utcnow(), app.secret_key)
 
@@ -176,8 +177,8 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def make_user(session):  # type: ignore[no-untyped-def]
-    from survey.accounts import create_user
-    from survey.models import Role
+    from survey.accounts.roles import Role
+    from survey.accounts.services import create_user
 
     def make(role: str = "editor", username: str | None = None):  # type: ignore[no-untyped-def]
         user = create_user(session, username or f"{role}-user", PASSWORD, Role(role))

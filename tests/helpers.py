@@ -11,7 +11,11 @@ from typing import Any
 import psycopg
 from sqlalchemy import Engine, event
 
-from survey.models import Question, Survey
+from survey.config import office_zone
+from survey.publishing.documents import ResultFeedback
+from survey.surveys import publication
+from survey.surveys.models import Question, Survey
+from survey.surveys.results import survey_results
 
 
 def hidden_fields(html: str) -> dict[str, str]:
@@ -91,3 +95,8 @@ def statements_run(engine: Engine) -> Iterator[list[str]]:
     finally:
         event.remove(engine, "connect", trace)
         engine.dispose()
+
+
+def staff_document(session: Any, survey: Survey) -> ResultFeedback:
+    """The survey's result document as the staff report draws it: every table, every count."""
+    return publication.document(session, survey_results(session, survey), office_zone())

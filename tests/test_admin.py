@@ -7,7 +7,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from survey.models import AuditEvent, Survey, SurveyStatus, User
+from survey.accounts.models import User
+from survey.core.audit import AuditEvent
+from survey.core.window import Status
+from survey.surveys.models import Survey
 from tests.conftest import csrf_of
 from tests.helpers import fresh_form, plain
 from tests.test_textimport import reference_block
@@ -78,7 +81,7 @@ def test_create_design_open_and_answer(client, session, editor):
     post(client, f"/admin/surveys/{survey_id}/lifecycle/open")
     session.expire_all()
     survey = session.get(Survey, survey_id)
-    assert survey.status == SurveyStatus.OPEN
+    assert survey.status == Status.OPEN
     answer = fresh_form(client, survey, {"q1": ["技工", "研发"]})
     assert client.post(f"/s/{survey.slug}", data=answer).status_code == 303
     overview = client.get(f"/admin/surveys/{survey_id}").get_data(as_text=True)
@@ -118,7 +121,7 @@ def test_import_problems_are_listed_and_the_text_kept(client, session, editor):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "questions[0].options: 至少需要两个选项（第 2 行）" in html
-    assert re.search(r"<textarea[^>]*>问卷\n1、性质 \[单选题\]\nA 国企\s*</textarea>", html)
+    assert re.search(r"<textarea[^>]*>\s*问卷\n1、性质 \[单选题\]\nA 国企\s*</textarea>", html)
     assert session.scalars(select(Survey)).all() == []
 
 

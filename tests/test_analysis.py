@@ -9,11 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
-from survey import collect, tally
-from survey.demo import answer_form
-from survey.models import Response, utcnow
-from survey.ratio import format_ratio
-from survey.results import Filter, crosstab, survey_results
+from survey.core.models import utcnow
+from survey.core.numbers import format_ratio
+from survey.surveys import answering, counting
+from survey.surveys.answering import tokens
+from survey.surveys.demo import answer_form
+from survey.surveys.models import Response
+from survey.surveys.results import Filter, crosstab, survey_results
 
 SIZES = ["小", "中", "大"]
 NEEDS = ["资金", "人才", "市场", "政策"]
@@ -32,8 +34,8 @@ def survey(make_survey):
 def submit(session, app, survey, answers, at=None) -> None:  # type: ignore[no-untyped-def]
     for answer in answers:
         form = answer_form(survey, answer)
-        form[collect.TOKEN_FIELD] = collect.issue_token(survey, app.secret_key)
-        assert collect.submit(session, survey, form, at or utcnow(), app.secret_key).accepted
+        form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
+        assert answering.submit(session, survey, form, at or utcnow(), app.secret_key).accepted
 
 
 def option(survey, key: str, label: str) -> int:  # type: ignore[no-untyped-def]
@@ -61,7 +63,7 @@ def test_filtered_report_and_crosstab_agree_with_brute_force(
     session, app, survey, answers, size, need
 ):
     session.execute(delete(Response))
-    tally.recount(session, survey)
+    counting.recount(session, survey)
     session.commit()
     submit(session, app, survey, answers)
     size_q, needs_q = survey.questions

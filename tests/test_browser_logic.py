@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from survey.models import Answer, Response
+from survey.surveys.models import Answer, Response
 from tests.helpers import question, shot
 from tests.logic_survey import PAGED_SURVEY
 

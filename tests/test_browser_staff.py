@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from survey.models import Response
+from survey.surveys.models import Response
 from tests.conftest import PASSWORD
 from tests.helpers import shot
 

@@ -8,8 +8,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from survey import snapshot
-from survey.models import utcnow
+from survey.config import office_zone
+from survey.core.models import utcnow
+from survey.surveys import publication
 from tests.helpers import shot
 
 pytestmark = pytest.mark.browser
@@ -90,7 +91,7 @@ def test_respondent_answers_new_types_and_reads_results(
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_role("heading", name="提交成功")).to_be_visible()
 
-    snapshot.publish(session, survey, None, utcnow())
+    publication.publish(session, survey, None, utcnow(), office_zone())
     session.commit()
     page.goto(f"{live_server}/s/{survey.slug}/results")
     expect(page.locator("#result-1 .summary-line")).to_have_text("本题平均分：4.00")
@@ -124,7 +125,7 @@ def test_ranking_and_matrix_work_without_javascript(browser: Browser, live_serve
 
 @pytest.mark.parametrize("path", ["/s/{slug}", "/s/{slug}/results"])
 def test_new_types_have_no_accessibility_violations(page: Page, live_server, survey, session, path):
-    snapshot.publish(session, survey, None, utcnow())
+    publication.publish(session, survey, None, utcnow(), office_zone())
     session.commit()
     page.goto(live_server + path.format(slug=survey.slug))
     violations = Axe().run(page).response["violations"]

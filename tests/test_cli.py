@@ -7,10 +7,11 @@ from pathlib import Path
 
 import yaml
 
-from survey.collect import load_survey
-from survey.models import Phase, utcnow
+from survey.core.models import utcnow
+from survey.core.window import Phase
+from survey.surveys.queries import load_survey
 
-DEMO = Path(__file__).parent.parent / "survey" / "demo" / "foreign-trade.yaml"
+DEMO = Path(__file__).parent.parent / "survey" / "surveys" / "demo" / "foreign-trade.yaml"
 
 
 def invoke(runner, *args: str):  # type: ignore[no-untyped-def]
@@ -111,8 +112,8 @@ def test_lifecycle_commands(runner, session):
 def test_create_user_reads_the_password_from_stdin_and_is_audited(runner, session):
     from sqlalchemy import select
 
-    from survey.accounts import authenticate
-    from survey.models import AuditEvent
+    from survey.accounts.services import authenticate
+    from survey.core.audit import AuditEvent
 
     result = runner.invoke(
         args=["create-user", "chen", "--role", "admin"], input="a long password\n"
@@ -132,7 +133,7 @@ def test_create_user_reads_the_password_from_stdin_and_is_audited(runner, sessio
 def test_shell_changes_are_in_the_audit_log(runner, session):
     from sqlalchemy import select
 
-    from survey.models import AuditEvent
+    from survey.core.audit import AuditEvent
 
     slug = invoke(runner, "import", str(DEMO), "--open").output.strip()
     invoke(runner, "close", slug)

@@ -8,10 +8,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from survey.definition import DefinitionError, create_survey, dump, export_definition, load_text
-from survey.timeutil import office_zone
+from survey.config import office_zone
+from survey.surveys.definition import (
+    DefinitionError,
+    create_survey,
+    dump,
+    export_definition,
+    load_text,
+)
 
-DEMO = Path(__file__).parent.parent / "survey" / "demo" / "foreign-trade.yaml"
+DEMO = Path(__file__).parent.parent / "survey" / "surveys" / "demo" / "foreign-trade.yaml"
 
 VALID = """\
 format: survey/v1

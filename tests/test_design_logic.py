@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from survey.definition import export_definition
-from survey.models import Question
-from survey.timeutil import office_zone
+from survey.config import office_zone
+from survey.surveys.definition import export_definition
+from survey.surveys.models import Question
 from tests.conftest import csrf_of
 from tests.helpers import option_id, plain, question
 from tests.logic_survey import PAGED_SURVEY

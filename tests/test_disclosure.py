@@ -7,7 +7,8 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey.disclosure import Bounds, Cell, mask_name, mask_personal, reader_range, suppress
+from survey.core.masking import mask_name, mask_personal
+from survey.publishing.disclosure import Bounds, Cell, reader_range, suppress
 
 
 def test_nothing_hidden_when_every_count_reaches_k():

@@ -10,11 +10,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from survey import tally
-from survey.generate import generate_responses
-from survey.models import Answer, Response, utcnow
-from survey.publish import responses as response_export
-from survey.results import Filter, survey_results
+from survey.core.models import utcnow
+from survey.surveys import counting
+from survey.surveys import exports as response_export
+from survey.surveys.generate import generate_responses
+from survey.surveys.models import Answer, Response
+from survey.surveys.results import Filter, survey_results
 
 HEADER = ["序号", "提交时间", "1、企业性质", "2、主要贸易方式", "3、产品主要出口、进口国家(地区)",
           "4、产品主要类型", "5、对明年订单的预期", "6、企业名称", "7、进出口情况"]  # fmt: skip
@@ -62,7 +63,7 @@ def test_batches_skip_responses_of_other_surveys(
         list(generate_responses(session, other, 2, utcnow(), seed=1))
         list(generate_responses(session, demo_survey, 3, utcnow(), seed=2))
     monkeypatch.setattr(response_export, "BATCH", 4)
-    from survey.timeutil import office_zone
+    from survey.config import office_zone
 
     rows = list(response_export.rows(session, demo_survey, office_zone()))
     expected = session.scalars(
@@ -108,7 +109,7 @@ def test_generated_responses_are_valid_and_counted(runner, session, make_survey)
     )  # fmt: skip
     result = runner.invoke(args=["generate-responses", survey.slug, "300", "--seed", "7"])
     assert result.exit_code == 0 and "已生成 300 份答卷" in result.output
-    assert tally.recount(session, survey) == []
+    assert counting.recount(session, survey) == []
     session.expire_all()
     a, b, c, d = survey.questions
     assert a.respondent_count == 300 and d.respondent_count == 300  # required: always answered
@@ -142,6 +143,6 @@ def test_generated_responses_are_valid_and_counted(runner, session, make_survey)
 def test_generation_in_batches_counts_right(session, demo_survey, count):
     totals = list(generate_responses(session, demo_survey, count, utcnow(), seed=3))
     assert totals[-1] == count
-    assert tally.recount(session, demo_survey) == []
+    assert counting.recount(session, demo_survey) == []
     session.expire_all()
     assert demo_survey.response_count == count + 4

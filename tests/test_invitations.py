@@ -16,9 +16,10 @@ import segno
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from survey import invitations
-from survey.invitations import ListError, read_list
-from survey.models import AuditEvent, Invitation, Response
+from survey.core.audit import AuditEvent
+from survey.surveys import distribution, invitations
+from survey.surveys.invitations import ListError, read_list
+from survey.surveys.models import Invitation, Response
 from tests.conftest import csrf_of
 from tests.helpers import form_for, hidden_fields, plain, statements_run
 
@@ -392,7 +393,7 @@ def test_qr_codes_of_the_public_link(app, client, login, survey):
     assert svg.mimetype == "image/svg+xml" and svg.headers["Content-Disposition"] == "inline"
     text = svg.get_data(as_text=True)
     assert f"<title>{link}</title>" in text and "<path" in text
-    assert svg.get_data() == invitations.qr_code(link, "svg")
+    assert svg.get_data() == distribution.qr_code(link, "svg")
     page = client.get(f"/admin/surveys/{survey.id}").get_data(as_text=True)
     assert "qr.svg?inline=1" in page and link in page
     assert client.get(f"/admin/surveys/{survey.id}/qr.gif").status_code == 404

@@ -8,9 +8,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from survey import collect, lifecycle
-from survey.demo import answer_form
-from survey.design import (
+from survey.config import office_zone
+from survey.core.audit import AuditEvent
+from survey.core.models import utcnow
+from survey.core.window import Phase, Status
+from survey.publishing.renderers import text as text_export
+from survey.surveys import answering, lifecycle, publication
+from survey.surveys.answering import tokens
+from survey.surveys.demo import answer_form
+from survey.surveys.design import (
     DesignError,
     OptionEdit,
     add_question,
@@ -20,9 +26,8 @@ from survey.design import (
     update_question,
     update_settings,
 )
-from survey.models import AuditEvent, Phase, Response, Survey, SurveyStatus, utcnow
-from survey.publish import text as text_export
-from survey.results import survey_results
+from survey.surveys.models import Response, Survey
+from tests.helpers import staff_document
 
 QUESTIONS = [
     {"id": "nature", "type": "single", "title": "企业性质", "options": ["国企", "民企", "外企"]},
@@ -41,14 +46,14 @@ def answered(app, session, make_survey) -> Survey:
     survey = make_survey(QUESTIONS)
     for choice in ["国企", "民企", "民企", "民企"]:
         form = answer_form(survey, {"nature": choice, "name": "某公司"})
-        form[collect.TOKEN_FIELD] = collect.issue_token(survey, app.secret_key)
-        assert collect.submit(session, survey, form, utcnow(), app.secret_key).accepted
+        form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
+        assert answering.submit(session, survey, form, utcnow(), app.secret_key).accepted
     return survey
 
 
 def report(session, survey: Survey) -> str:
     session.expire_all()
-    return text_export.render(survey_results(session, survey))
+    return text_export.render(staff_document(session, survey))
 
 
 def actions(session) -> list[str]:
@@ -131,20 +136,20 @@ def test_only_an_open_survey_can_be_closed(session, make_survey, editor):
 
 def test_publish_and_unpublish_are_a_separate_switch(session, answered, editor):
     now = utcnow()
-    lifecycle.publish_results(session, answered, editor, now)
+    publication.publish(session, answered, editor, now, office_zone())
     assert answered.results_published and answered.phase(now) == Phase.OPEN
-    lifecycle.unpublish_results(session, answered, editor)
+    publication.withdraw(session, answered, editor)
     assert not answered.results_published
-    with pytest.raises(lifecycle.LifecycleError):
+    with pytest.raises(publication.PublicationError):
         draft = answered
-        draft.status = SurveyStatus.DRAFT
-        lifecycle.publish_results(session, draft, editor, now)
+        draft.status = Status.DRAFT
+        publication.publish(session, draft, editor, now, office_zone())
 
 
 def test_copy_is_a_new_draft_without_responses(session, answered, editor):
     copy = lifecycle.copy_survey(session, answered, editor)
     session.commit()
-    assert copy.status == SurveyStatus.DRAFT and copy.title == "测试问卷（副本）"
+    assert copy.status == Status.DRAFT and copy.title == "测试问卷（副本）"
     assert copy.slug != answered.slug
     assert [o.label for o in copy.questions[0].options] == ["国企", "民企", "外企"]
     assert lifecycle.response_count(session, copy) == 0
@@ -160,17 +165,17 @@ def test_drafts_may_be_deleted_answered_surveys_archived(session, make_survey, a
         lifecycle.delete_draft(session, answered, editor)
     lifecycle.archive_survey(session, answered, editor)
     session.commit()
-    assert answered.status == SurveyStatus.ARCHIVED and answered.phase(utcnow()) == Phase.ENDED
+    assert answered.status == Status.ARCHIVED and answered.phase(utcnow()) == Phase.ENDED
     assert lifecycle.response_count(session, answered) == 4
 
 
 def test_deleting_responses_needs_the_title_and_is_audited(session, answered, editor):
     with pytest.raises(lifecycle.LifecycleError, match="请输入完整的问卷标题"):
         lifecycle.delete_responses(session, answered, editor, "测试")
-    lifecycle.publish_results(session, answered, editor, utcnow())
+    publication.publish(session, answered, editor, utcnow(), office_zone())
     with pytest.raises(lifecycle.LifecycleError, match="请先撤回结果"):
         lifecycle.delete_responses(session, answered, editor, "测试问卷")
-    lifecycle.unpublish_results(session, answered, editor)
+    publication.withdraw(session, answered, editor)
     assert lifecycle.delete_responses(session, answered, editor, "测试问卷") == 4
     session.commit()
     assert session.scalar(select(func.count()).select_from(Response)) == 0

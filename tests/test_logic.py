@@ -11,13 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from survey import logic, tally
-from survey.definition import DefinitionError, create_survey, dump, export_definition, load_text
-from survey.generate import generate_responses
-from survey.logic import Condition, Jump, Rule, Step
-from survey.models import Answer, Question, utcnow
-from survey.textimport import parse_text
-from survey.timeutil import office_zone
+from survey.config import office_zone
+from survey.core.models import utcnow
+from survey.surveys import counting, logic
+from survey.surveys.definition import (
+    DefinitionError,
+    create_survey,
+    dump,
+    export_definition,
+    load_text,
+)
+from survey.surveys.generate import generate_responses
+from survey.surveys.logic import Condition, Jump, Rule, Step
+from survey.surveys.models import Answer, Question
+from survey.surveys.textimport import parse_text
 from tests.helpers import fresh_form, hidden_fields, question
 from tests.logic_survey import PAGED_SURVEY
 
@@ -185,7 +192,7 @@ def test_answers_to_hidden_questions_are_discarded_and_not_counted(client, make_
     assert counts["markets"] == 1
     assert counts["share"] == 0
     assert question(survey, "markets").options[1].answer_count == 1
-    assert tally.recount(session, survey) == []
+    assert counting.recount(session, survey) == []
 
 
 def test_fields_of_hidden_questions_are_still_known_fields(client, make_survey):
@@ -389,4 +396,4 @@ def test_generated_responses_answer_only_what_logic_shows(session, make_survey):
     # Both branches of each rule were taken, and the counters agree with the rows.
     assert 0 < len({r for r, o in chose if o == private}) < len(responses)
     assert 0 < len({r for r, o in chose if o == no_exports}) < len(responses)
-    assert not tally.recount(session, survey)
+    assert not counting.recount(session, survey)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, text
 
-from survey import lifecycle
-from survey.design import OptionEdit, add_question, update_question
-from survey.models import Response
+from survey.surveys import lifecycle
+from survey.surveys.design import OptionEdit, add_question, update_question
+from survey.surveys.models import Response
 from tests.helpers import fresh_form, plain, question
 
 QUESTIONS = [

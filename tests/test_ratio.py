@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from survey.ratio import format_ratio, percent
+from survey.core.numbers import format_ratio, percent
 
 
 @pytest.mark.parametrize(

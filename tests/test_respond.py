@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from survey import lifecycle
-from survey.design import add_question, delete_question, move_question, update_settings
-from survey.models import Answer, Response, utcnow
+from survey.config import office_zone
+from survey.core.models import utcnow
+from survey.surveys import lifecycle, publication
+from survey.surveys.design import add_question, delete_question, move_question, update_settings
+from survey.surveys.models import Answer, Response
 from tests.helpers import form_for, fresh_form, hidden_fields, option_id, plain, question
 
 QUESTIONS = [
@@ -441,7 +443,7 @@ def test_the_form_speaks_the_language_each_respondent_chose(client, survey):
 
 def test_the_thank_you_page_follows_publication(client, session, survey, make_user):
     assert "查看结果反馈" not in client.get(f"/s/{survey.slug}/thanks").get_data(as_text=True)
-    lifecycle.publish_results(session, survey, make_user("editor"), utcnow())
+    publication.publish(session, survey, make_user("editor"), utcnow(), office_zone())
     session.commit()
     assert "查看结果反馈" in client.get(f"/s/{survey.slug}/thanks").get_data(as_text=True)
 

@@ -9,12 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, event, text
 
-from survey import collect, lifecycle, tally
-from survey.demo import answer_form
-from survey.models import Response, utcnow
-from survey.publish import text as text_export
-from survey.results import survey_results
-from tests.helpers import fresh_form
+from survey.config import office_zone
+from survey.core.models import utcnow
+from survey.publishing.renderers import text as text_export
+from survey.surveys import answering, counting, publication
+from survey.surveys.answering import tokens
+from survey.surveys.demo import answer_form
+from survey.surveys.models import Response
+from survey.surveys.results import survey_results
+from tests.helpers import fresh_form, staff_document
 
 REFERENCE_BLOCKS = [
     "1 企业性质 [单选题]\n选项\t小计\t比例\n国企\t1\t25%\n民企\t3\t75%\n外企\t0\t0%\n"
@@ -25,7 +28,7 @@ REFERENCE_BLOCKS = [
 
 
 def test_demo_reproduces_the_reference_report(session, demo_survey):
-    text = text_export.render(survey_results(session, demo_survey))
+    text = text_export.render(staff_document(session, demo_survey))
     blocks = text.split("\n\n")
     assert blocks[0] == "招远市商务局外贸企业调查问卷"
     assert blocks[1:3] == REFERENCE_BLOCKS
@@ -73,7 +76,7 @@ def test_the_page_is_frozen_until_published_again(client, session, demo_survey, 
     assert '<span class="ratio-text">75%</span>' in html and "20%" not in html
     first = html
 
-    lifecycle.publish_results(session, demo_survey, make_user("editor"), utcnow())
+    publication.publish(session, demo_survey, make_user("editor"), utcnow(), office_zone())
     session.commit()
     html = client.get(f"/s/{demo_survey.slug}/results").get_data(as_text=True)
     assert '<span class="ratio-text">20%</span>' in html  # 外企 1 of 5
@@ -115,8 +118,8 @@ def test_respondents_who_skipped_a_question_are_not_in_its_denominator(session, 
 def submit_all(session, app, survey, answers) -> None:
     for answer in answers:
         form = answer_form(survey, answer)
-        form[collect.TOKEN_FIELD] = collect.issue_token(survey, app.secret_key)
-        assert collect.submit(session, survey, form, utcnow(), app.secret_key).accepted
+        form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
+        assert answering.submit(session, survey, form, utcnow(), app.secret_key).accepted
 
 
 OPTIONS = ["甲", "乙", "丙", "丁"]
@@ -136,7 +139,7 @@ OPTIONS = ["甲", "乙", "丙", "丁"]
 )
 def test_tables_agree_with_a_brute_force_count(session, app, aggregation_survey, answer_sets):
     session.execute(delete(Response))
-    tally.recount(session, aggregation_survey)
+    counting.recount(session, aggregation_survey)
     session.commit()
     answers = []
     for single, multiple in answer_sets:
@@ -210,7 +213,7 @@ def test_export_batches_read_responses_in_index_order(session, app, demo_survey)
     remaining responses per batch, which made a 1,000,000-response export quadratic."""
     if not app.config["DATABASE_URL"].startswith("sqlite"):
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
-    from survey.publish.responses import RESPONSES
+    from survey.surveys.exports import RESPONSES
 
     plan = session.execute(
         text(f"EXPLAIN QUERY PLAN {RESPONSES.text}"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from survey import review, tally
-from survey.models import AuditEvent, Response, utcnow
-from survey.results import Filter, crosstab, survey_results
+from survey.core.audit import AuditEvent
+from survey.core.models import utcnow
+from survey.surveys import counting, invalidation
+from survey.surveys.models import Response
+from survey.surveys.results import Filter, crosstab, survey_results
 from tests.helpers import question
 
 
@@ -30,7 +32,7 @@ def _nature_counts(session, survey, only=None):  # type: ignore[no-untyped-def]
 def test_invalid_response_leaves_every_count_and_recount_agrees(session, demo_survey, make_user):
     editor = make_user("editor")
     response = _private_response(session, demo_survey)
-    review.mark_invalid(session, demo_survey, response, editor, "重复提交", utcnow())
+    invalidation.mark_invalid(session, demo_survey, response, editor, "重复提交", utcnow())
     session.commit()
     session.expire_all()
     assert not response.is_valid and response.invalid_reason == "重复提交"
@@ -42,7 +44,7 @@ def test_invalid_response_leaves_every_count_and_recount_agrees(session, demo_su
     nature, outlook = question(demo_survey, "nature"), question(demo_survey, "outlook")
     table = crosstab(session, demo_survey, nature, outlook)
     assert sum(row.total for row in table.rows) == 3
-    assert tally.recount(session, demo_survey) == []
+    assert counting.recount(session, demo_survey) == []
     events = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert events[-1] == "response.invalidate"
 
@@ -50,20 +52,22 @@ def test_invalid_response_leaves_every_count_and_recount_agrees(session, demo_su
 def test_restoring_counts_it_again(session, demo_survey, make_user):
     editor = make_user("editor")
     response = _private_response(session, demo_survey)
-    review.mark_invalid(session, demo_survey, response, editor, "测试", utcnow())
-    with pytest.raises(review.ReviewError):
-        review.mark_invalid(session, demo_survey, response, editor, "again", utcnow())
-    review.restore(session, demo_survey, response, editor)
+    invalidation.mark_invalid(session, demo_survey, response, editor, "测试", utcnow())
+    with pytest.raises(invalidation.InvalidationError):
+        invalidation.mark_invalid(session, demo_survey, response, editor, "again", utcnow())
+    invalidation.restore(session, demo_survey, response, editor)
     session.commit()
     session.expire_all()
     assert response.is_valid and demo_survey.response_count == 4
     assert _nature_counts(session, demo_survey)[0][0] == (1, "25%")
-    assert tally.recount(session, demo_survey) == []
-    with pytest.raises(review.ReviewError):
-        review.restore(session, demo_survey, response, editor)
+    assert counting.recount(session, demo_survey) == []
+    with pytest.raises(invalidation.InvalidationError):
+        invalidation.restore(session, demo_survey, response, editor)
 
 
 def test_a_reason_is_required(session, demo_survey, make_user):
     response = _private_response(session, demo_survey)
-    with pytest.raises(review.ReviewError):
-        review.mark_invalid(session, demo_survey, response, make_user("editor"), "  ", utcnow())
+    with pytest.raises(invalidation.InvalidationError):
+        invalidation.mark_invalid(
+            session, demo_survey, response, make_user("editor"), "  ", utcnow()
+        )

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
-from survey import tally
-from survey.models import Option, Response
+from survey.surveys import counting
+from survey.surveys.models import Option, Response
 from tests.helpers import form_for, hidden_fields
 
 
@@ -20,7 +20,7 @@ def test_counters_follow_each_response(session, demo_survey):
     assert [o.answer_count for o in nature.options] == [1, 3, 0]
     assert nature.respondent_count == 4
     assert demo_survey.questions[6].respondent_count == 2  # 进出口情况, answered twice
-    assert tally.recount(session, demo_survey) == []
+    assert counting.recount(session, demo_survey) == []
 
 
 def test_recount_finds_and_mends_a_wrong_counter(session, demo_survey, runner):
@@ -36,10 +36,11 @@ def test_recount_finds_and_mends_a_wrong_counter(session, demo_survey, runner):
 
 
 def test_deleting_responses_resets_the_counters(session, demo_survey, make_user):
-    from survey.lifecycle import delete_responses, unpublish_results
+    from survey.surveys.lifecycle import delete_responses
+    from survey.surveys.publication import withdraw
 
     editor = make_user("editor")
-    unpublish_results(session, demo_survey, editor)
+    withdraw(session, demo_survey, editor)
     delete_responses(session, demo_survey, editor, demo_survey.title)
     session.commit()
     session.expire_all()
@@ -77,7 +78,7 @@ def test_concurrent_submissions_lose_nothing(live_server, session, demo_survey):
         select(func.count()).select_from(Response).where(Response.survey_id == demo_survey.id)
     )
     assert stored == 4 + len(accepted) == 44
-    assert tally.recount(session, demo_survey) == []
+    assert counting.recount(session, demo_survey) == []
     session.expire_all()
     assert [o.answer_count for o in demo_survey.questions[0].options] == [1, 3, 40]
 

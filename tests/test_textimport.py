@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from survey.definition import DefinitionError
-from survey.textimport import parse_text
-from survey.timeutil import office_zone
+from survey.config import office_zone
+from survey.surveys.definition import DefinitionError
+from survey.surveys.textimport import parse_text
 
 # The 公告内容 block of the bureau's published annual report (shared/reference), verbatim,
 # trailing spaces and Markdown included.

@@ -14,17 +14,19 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
-from survey import collect, snapshot, tally
-from survey.definition import create_survey, dump, export_definition, load_text
-from survey.models import Answer, Response, utcnow
-from survey.publish import json as json_export
-from survey.publish.text import render_table
-from survey.questions.formatted import uscc_check_character
-from survey.ratio import format_ratio
-from survey.results import Filter, survey_results
-from survey.textimport import parse_text
-from survey.timeutil import office_zone
-from tests.helpers import fresh_form, hidden_fields, question
+from survey.config import office_zone
+from survey.core.identifiers import credit_code_check_character as uscc_check_character
+from survey.core.models import utcnow
+from survey.core.numbers import format_ratio
+from survey.publishing.renderers import json as json_renderer
+from survey.publishing.renderers.text import render_table
+from survey.surveys import answering, counting, publication
+from survey.surveys.answering import tokens
+from survey.surveys.definition import create_survey, dump, export_definition, load_text
+from survey.surveys.models import Answer, Response
+from survey.surveys.results import Filter, survey_results
+from survey.surveys.textimport import parse_text
+from tests.helpers import fresh_form, hidden_fields, question, staff_document
 
 ROWS = ["政策宣传", "办事效率", "服务态度"]
 COLUMNS = ["差", "中", "好"]
@@ -311,27 +313,27 @@ def actual_tables(results) -> dict[str, dict]:  # type: ignore[no-untyped-def]
 @given(answers=answer_sets)
 def test_tables_agree_with_brute_force(session, app, survey, answers):
     session.execute(delete(Response))
-    tally.recount(session, survey)
+    counting.recount(session, survey)
     session.commit()
     now = utcnow()
     for answer in answers:
         form = answer_form(survey, answer)
-        form[collect.TOKEN_FIELD] = collect.issue_token(survey, app.secret_key)
-        outcome = collect.submit(session, survey, form, now, app.secret_key)
+        form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
+        outcome = answering.submit(session, survey, form, now, app.secret_key)
         assert outcome.accepted, outcome.errors
     expected = expected_tables(answers)
     assert actual_tables(survey_results(session, survey)) == expected
     # Filtered by a window holding every response: counted from the rows, the same figures.
     window = Filter(since=now - timedelta(hours=1))
     assert actual_tables(survey_results(session, survey, window)) == expected
-    assert tally.recount(session, survey) == []
+    assert counting.recount(session, survey) == []
 
 
 def submit_all(session, app, survey, answers: list[dict]) -> None:  # type: ignore[no-untyped-def]
     for answer in answers:
         form = answer_form(survey, answer)
-        form[collect.TOKEN_FIELD] = collect.issue_token(survey, app.secret_key)
-        assert collect.submit(session, survey, form, utcnow(), app.secret_key).accepted
+        form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
+        assert answering.submit(session, survey, form, utcnow(), app.secret_key).accepted
 
 
 SAMPLE = [
@@ -346,7 +348,7 @@ SAMPLE = [
 
 def test_text_export_blocks(session, app, survey):
     submit_all(session, app, survey, SAMPLE)
-    blocks = {t.question.key: render_table(t) for t in survey_results(session, survey).tables}
+    blocks = {item.key: render_table(item) for item in staff_document(session, survey).tables}
     assert set(blocks) == {"overall", "nps", "grid", "rate", "ways", "needs", "order"}
     assert blocks["overall"] == "\n".join([
         "1 总体满意度 [量表题]", "选项\t小计\t比例",
@@ -380,7 +382,7 @@ def test_text_export_blocks(session, app, survey):
         "人才\t3.67\t2(66.67%)\t1(33.33%)", "政策\t1.33\t1(33.33%)\t0(0%)",
         "资金\t1.00\t0(0%)\t1(33.33%)", "市场\t1.00\t0(0%)\t1(33.33%)", "本题有效填写人次\t3",
     ])  # fmt: skip
-    data = json_export.render(survey_results(session, survey))
+    data = json_renderer.render(staff_document(session, survey), survey.slug)
     rate = next(q for q in data["questions"] if q["id"] == "rate")
     assert rate["grid"]["columns"] == ["差", "中", "好", "平均分"]
     assert rate["grid"]["rows"][0] == {
@@ -394,7 +396,7 @@ def test_text_export_blocks(session, app, survey):
 
 def test_public_results_page_shows_averages_nps_and_matrix(client, session, app, survey):
     submit_all(session, app, survey, SAMPLE)
-    snapshot.publish(session, survey, None, utcnow())
+    publication.publish(session, survey, None, utcnow(), office_zone())
     session.commit()
     html = client.get(f"/s/{survey.slug}/results").get_data(as_text=True)
     assert "本题平均分：<strong>3.25</strong>" in html
@@ -442,7 +444,7 @@ def test_every_type_round_trips_through_the_definition_format(session):
     ],
 )
 def test_definition_problems_of_the_new_types(app, question, problem):
-    from survey.definition import DefinitionError, validate
+    from survey.surveys.definition import DefinitionError, validate
 
     with pytest.raises(DefinitionError) as error:
         validate({"format": "survey/v1", "title": "t", "questions": [question]}, office_zone())
@@ -500,8 +502,8 @@ def test_fresh_form_helper_still_fits(client, survey):
 
 
 def test_designer_offers_every_type_and_edits_matrix_rows_and_columns(client, session, login):
-    from survey.models import Survey
-    from survey.questions import REGISTRY
+    from survey.surveys.models import Survey
+    from survey.surveys.questions import REGISTRY
     from tests.conftest import csrf_of
 
     login("editor")
@@ -560,10 +562,10 @@ def test_designer_offers_every_type_and_edits_matrix_rows_and_columns(client, se
 
 
 def test_generated_responses_answer_every_type_validly(session, survey):
-    from survey.generate import generate_responses
+    from survey.surveys.generate import generate_responses
 
     list(generate_responses(session, survey, 40, utcnow(), seed=4))
-    assert tally.recount(session, survey) == []
+    assert counting.recount(session, survey) == []
     tables = {t.question.key: t for t in survey_results(session, survey).tables}
     grid = tables["grid"]  # required, one column per row: every row's cells add up to all
     assert grid.respondents == 40
@@ -577,7 +579,7 @@ def test_generated_responses_answer_every_type_validly(session, survey):
 
 
 def test_answered_matrix_keeps_its_columns_and_retires_rows(session, app, survey, make_user):
-    from survey.design import DesignError, OptionEdit, update_question
+    from survey.surveys.design import DesignError, OptionEdit, update_question
 
     submit_all(session, app, survey, SAMPLE[:2])
     editor = make_user("editor")
@@ -611,7 +613,7 @@ def test_answered_matrix_keeps_its_columns_and_retires_rows(session, app, survey
 def test_a_minimum_cell_size_withholds_two_way_tables(client, session, app, survey):
     submit_all(session, app, survey, SAMPLE)
     survey.min_cell_size = 2
-    snapshot.publish(session, survey, None, utcnow())
+    publication.publish(session, survey, None, utcnow(), office_zone())
     session.commit()
     html = client.get(f"/s/{survey.slug}/results").get_data(as_text=True)
     # A matrix's cells have no suppression of their own: the table is not published at all.
@@ -621,10 +623,10 @@ def test_a_minimum_cell_size_withholds_two_way_tables(client, session, app, surv
 def test_result_exports_carry_two_way_tables_and_summary_lines(session, app, survey, tmp_path):
     from openpyxl import load_workbook
 
-    from survey.publish.tables import to_csv, write_xlsx
+    from survey.publishing.renderers.tables import to_csv, write_xlsx
 
     submit_all(session, app, survey, SAMPLE)
-    document = snapshot.build(session, survey_results(session, survey))
+    document = staff_document(session, survey)
     write_xlsx(document, tmp_path / "results.xlsx")
     cells = {
         str(cell.value)

@@ -14,9 +14,13 @@ from datetime import timedelta
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from survey import analysis, collect
-from survey.models import AuditEvent, Response, utcnow
-from survey.timeutil import office_zone, to_local
+from survey.config import office_zone
+from survey.core.audit import AuditEvent
+from survey.core.models import utcnow
+from survey.core.timeutil import to_local
+from survey.surveys import analysis, answering
+from survey.surveys.answering import tokens
+from survey.surveys.models import Response
 from tests.conftest import csrf_of
 from tests.helpers import form_for, question
 
@@ -30,8 +34,8 @@ def test_timeline_counts_days_in_office_time(session, make_survey, app):
     moments = [start + timedelta(minutes=rng.randrange(6 * 24 * 60)) for _ in range(60)]
     for moment in moments:
         form = form_for(survey, {"a": rng.choice(["甲", "乙"])})
-        form[collect.TOKEN_FIELD] = collect.issue_token(survey, app.secret_key)
-        assert collect.submit(session, survey, _multidict(form), moment, app.secret_key).accepted
+        form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
+        assert answering.submit(session, survey, _multidict(form), moment, app.secret_key).accepted
     zone = office_zone()
     expected = Counter(to_local(moment, zone).date() for moment in moments)
     assert analysis.timeline(session, survey, zone) == sorted(expected.items())

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
-from survey.models import Base
+import survey.accounts.models
+import survey.core.audit
+import survey.surveys.models  # noqa: F401 - every table is on Base.metadata once imported
+from survey.core.models import Base
 
 connection = context.config.attributes["connection"]
 context.configure(

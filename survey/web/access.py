@@ -1,5 +1,5 @@
-"""Who may see which staff page. Every view of the admin blueprint declares the least role it
-needs; a view without a declaration is refused to everyone (fail closed)."""
+"""Who may see which staff page. Every view of a staff blueprint declares the permission it
+needs (``requires``); a view without a declaration is refused to everyone (fail closed)."""
 
 from __future__ import annotations
 
@@ -7,27 +7,29 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import abort, current_app, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from survey.models import Role
+from survey.core.permissions import Permission
 
-View = TypeVar("View", bound=Callable)
+View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+REQUIRED_PERMISSION = "required_permission"
 
 
-def requires(role: Role) -> Callable[[View], View]:
+def requires(permission: Permission) -> Callable[[View], View]:
     def decorate(view: View) -> View:
-        view.required_role = role  # type: ignore[attr-defined]
+        setattr(view, REQUIRED_PERMISSION, permission)
         return view
 
     return decorate
 
 
-def check_access():  # type: ignore[no-untyped-def]
-    """Run before every admin request: logged in, active, and of the view's role."""
+def check_access() -> ResponseReturnValue | None:
+    """Run before every staff request: logged in, active, and holding the view's permission."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     view = current_app.view_functions.get(request.endpoint or "")
-    role = getattr(view, "required_role", None)
-    if role is None or not current_user.can(role):
+    permission = getattr(view, REQUIRED_PERMISSION, None)
+    if permission is None or not current_user.can(permission):
         abort(403)
     return None

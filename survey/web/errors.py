@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from survey.questions import MalformedAnswer
+from survey.core.errors import MalformedPost, Refusal
 
 
 def messages() -> dict[int, str]:
@@ -33,8 +33,13 @@ def register(app: Flask) -> None:
     def csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]
         return render_error(400, _("页面已过期，请刷新页面后重试。"))
 
-    @app.errorhandler(MalformedAnswer)
-    def malformed(_error: MalformedAnswer):  # type: ignore[no-untyped-def]
+    @app.errorhandler(Refusal)
+    def refusal(error: Refusal):  # type: ignore[no-untyped-def]
+        # Views turn refusals into messages; one that gets this far is shown on its own page.
+        return render_error(409, error.message)
+
+    @app.errorhandler(MalformedPost)
+    def malformed(_error: MalformedPost):  # type: ignore[no-untyped-def]
         return render_error(400)
 
     @app.errorhandler(DBAPIError)

@@ -1,0 +1,6 @@
+"""Staff accounts: who may log in, their roles and what those roles permit."""
+
+from survey.core import audit
+from survey.core.i18n import _l
+
+audit.register_actions({"user.create": _l("创建账号"), "user.edit": _l("修改账号")})

@@ -1,0 +1,45 @@
+"""The forms of staff accounts (Flask-WTF): logging in, creating an account, changing one."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from survey.accounts.roles import ROLE_NAMES, Role
+from survey.core.i18n import _l
+
+USERNAME_MAX_LENGTH = 64
+PASSWORD_MAX_LENGTH = 200
+ROLE_CHOICES = [SelectChoice(role.value, ROLE_NAMES[role]) for role in Role]
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("用户名"), validators=[InputRequired(_l("请填写用户名"))])
+    password = PasswordField(_l("密码"), validators=[InputRequired(_l("请填写密码"))])
+
+    def credentials(self) -> tuple[str, str]:
+        """What was typed, cut to the longest a real account has."""
+        return (
+            (self.username.data or "")[:USERNAME_MAX_LENGTH],
+            (self.password.data or "")[:PASSWORD_MAX_LENGTH],
+        )
+
+
+class NewAccountForm(FlaskForm):
+    username = StringField(
+        _l("用户名"),
+        validators=[InputRequired(_l("请填写用户名")), Length(max=USERNAME_MAX_LENGTH)],
+    )
+    display_name = StringField(_l("姓名"), validators=[Length(max=100)])
+    role = SelectField(_l("角色"), choices=ROLE_CHOICES, default=Role.EDITOR.value)
+    password = PasswordField(_l("初始密码（至少 10 位）"))
+
+
+class AccountForm(FlaskForm):
+    """One account's role, whether it may log in, and a new password (blank: unchanged)."""
+
+    role = SelectField(_l("角色"), choices=ROLE_CHOICES)
+    is_active = BooleanField(_l("启用"))
+    password = PasswordField(_l("新密码"))

@@ -1,0 +1,107 @@
+"""Staff accounts: creation, password checks, role changes. Passwords are stored hashed only."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from survey.accounts.models import User
+from survey.accounts.roles import Role
+from survey.core import audit
+from survey.core.errors import Refusal
+from survey.core.i18n import _
+from survey.core.models import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+# Checked against when the username is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(Refusal):
+    """A request about an account that cannot be carried out; the message says why."""
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(_("密码至少 %(n)s 位", n=MIN_PASSWORD_LENGTH))
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    actor: User | None = None,
+    display_name: str = "",
+) -> User:
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise AccountError(_("用户名应为 1 到 64 个字符"))
+    if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        raise AccountError(_("用户名 %(name)s 已存在", name=username))
+    check_password_rules(password)
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        password_hash=generate_password_hash(password),
+        role=role,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", target=username, role=str(role))
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active account with this username and password, or None."""
+    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def update_user(
+    session: Session,
+    user: User,
+    actor: User,
+    *,
+    role: Role | None = None,
+    is_active: bool | None = None,
+    password: str | None = None,
+) -> None:
+    """Change an account; an admin cannot demote or deactivate themselves (nobody would be left)."""
+    changes: dict[str, object] = {}
+    if user.id == actor.id and (role not in (None, Role.ADMIN) or is_active is False):
+        raise AccountError(_("不能降低或停用自己的管理员账号"))
+    if role is not None and role != user.role:
+        changes["role"] = [user.role, str(role)]
+        user.role = role
+    if is_active is not None and is_active != user.is_active:
+        changes["is_active"] = is_active
+        user.is_active = is_active
+    if password:
+        check_password_rules(password)
+        user.password_hash = generate_password_hash(password)
+        changes["password"] = "changed"
+    if changes:
+        audit.record(session, actor, "user.edit", target=user.username, **changes)
+
+
+def accounts(session: Session) -> list[User]:
+    """Every staff account, by username."""
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def account(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def active_account(session: Session, user_id: str) -> User | None:
+    """The account a staff session names, if it may still log in."""
+    user = session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user and user.is_active else None

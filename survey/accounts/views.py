@@ -1,0 +1,162 @@
+"""Staff log in and out (attempts rate-limited; ``next`` only ever leads within the site), and
+the admin's pages: accounts and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+
+from survey.accounts import services
+from survey.accounts.forms import AccountForm, LoginForm, NewAccountForm
+from survey.accounts.models import User
+from survey.accounts.roles import Role
+from survey.core import audit
+from survey.core.i18n import _
+from survey.core.permissions import Permission
+from survey.db import get_session
+from survey.extensions import login_manager
+from survey.surveys import queries
+from survey.web.access import check_access, requires
+from survey.web.actions import attempt, flash_errors
+from survey.web.ratelimit import limit_posts
+from survey.web.safety import local_path
+
+AUDIT_PAGE_SIZE = 100
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return services.active_account(get_session(), user_id)
+
+
+def safe_next(target: str | None) -> str:
+    """A path on this site, or the dashboard: never another host."""
+    return local_path(target, url_for("surveys_admin.dashboard"))
+
+
+@limit_posts("LOGIN_RATE_LIMIT")
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        page = render_template("accounts/login.html", form=form)
+        return (page, 422) if form.is_submitted() else page
+    session = get_session()
+    username, password = form.credentials()
+    user = services.authenticate(session, username, password)
+    if user is None:
+        audit.record(session, None, "auth.login_failed", by=username or "-")
+        session.commit()
+        flash(_("用户名或密码不正确"), "error")
+        return render_template("accounts/login.html", form=form), 401
+    login_user(user)
+    audit.record(session, user, "auth.login")
+    session.commit()
+    return redirect(safe_next(request.args.get("next")))
+
+
+def logout() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        session = get_session()
+        audit.record(session, current_user, "auth.logout")
+        session.commit()
+    logout_user()
+    return redirect(url_for("accounts.login"))
+
+
+def _users_page(new: NewAccountForm | None = None, status: int = 200) -> ResponseReturnValue:
+    """The accounts, each with its editor, and the form for a new one (``new``: bound to what
+    was posted, showing its errors)."""
+    accounts = services.accounts(get_session())
+    page = render_template(
+        "accounts/users.html",
+        accounts=accounts,
+        editors={
+            account.id: AccountForm(formdata=None, role=account.role, is_active=account.is_active)
+            for account in accounts
+        },
+        new=new or NewAccountForm(formdata=None),
+    )
+    return page, status
+
+
+@requires(Permission.MANAGE_ACCOUNTS)
+def users() -> ResponseReturnValue:
+    return _users_page()
+
+
+@requires(Permission.MANAGE_ACCOUNTS)
+def add_user() -> ResponseReturnValue:
+    form = NewAccountForm()
+    if not form.validate():
+        return _users_page(form, 422)
+    attempt(
+        lambda: services.create_user(
+            get_session(),
+            form.username.data or "",
+            form.password.data or "",
+            Role(form.role.data),
+            current_user,
+            form.display_name.data or "",
+        ),
+        _("账号已创建"),
+    )
+    return redirect(url_for("accounts_admin.users"))
+
+
+@requires(Permission.MANAGE_ACCOUNTS)
+def edit_user(user_id: int) -> ResponseReturnValue:
+    session = get_session()
+    account = services.account(session, user_id) or abort(404)
+    form = AccountForm()
+    if form.validate():
+        attempt(
+            lambda: services.update_user(
+                session,
+                account,
+                current_user,
+                role=Role(form.role.data),
+                is_active=form.is_active.data,
+                password=form.password.data or None,
+            ),
+            _("账号已更新"),
+        )
+    else:
+        flash_errors(form)
+    return redirect(url_for("accounts_admin.users"))
+
+
+@requires(Permission.READ_AUDIT)
+def audit_log() -> ResponseReturnValue:
+    session = get_session()
+    survey_id = request.args.get("survey", type=int)
+    user_id = request.args.get("user", type=int)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    events, has_more = audit.events(
+        session, subject_id=survey_id, user_id=user_id, page=page, per_page=AUDIT_PAGE_SIZE
+    )
+    return render_template(
+        "accounts/audit.html",
+        events=events,
+        has_more=has_more,
+        page=page,
+        actions=audit.ACTIONS,
+        surveys=queries.titles(session),
+        accounts=[(account.id, account.username) for account in services.accounts(session)],
+        survey_id=survey_id,
+        user_id=user_id,
+    )
+
+
+bp = Blueprint("accounts", __name__, url_prefix="/admin")
+bp.add_url_rule("/login", view_func=login, methods=["GET", "POST"])
+bp.add_url_rule("/logout", view_func=logout, methods=["POST"])
+
+staff = Blueprint("accounts_admin", __name__, url_prefix="/admin")
+staff.before_request(check_access)
+staff.add_url_rule("/users", view_func=users, methods=["GET"])
+staff.add_url_rule("/users", view_func=add_user, methods=["POST"])
+staff.add_url_rule("/users/<int:user_id>", view_func=edit_user, methods=["POST"])
+staff.add_url_rule("/audit", view_func=audit_log, methods=["GET"])

@@ -1,0 +1,127 @@
+"""The audit log: one row per staff action, added to the session of the change it records.
+
+Each feature registers the actions it records, with the words the log page shows
+(``register_actions``); recording an unknown action is a programming error. Where an action came
+from (the client's address, or "cli") is set by whoever takes the request (``set_origin``), so
+services record it without knowing about requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextvars import ContextVar, Token
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from survey.core.i18n import _l
+from survey.core.models import Base, utcnow
+
+if TYPE_CHECKING:
+    from flask_babel import LazyString
+
+# The name the log gives to changes made from the shell, where nobody is logged in.
+SHELL = "命令行"
+
+ACTIONS: dict[str, LazyString] = {
+    "auth.login": _l("登录"),
+    "auth.login_failed": _l("登录失败"),
+    "auth.logout": _l("退出"),
+}
+
+_origin: ContextVar[str] = ContextVar("audit_origin", default="cli")
+
+
+class AuditEvent(Base):
+    """Who did what, and when. Written in the same transaction as the change it records."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_survey_at", "survey_id", "at"),
+        Index("ix_audit_event_user_at", "user_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(64))  # kept if the account goes
+    action: Mapped[str] = mapped_column(String(40))  # "survey.open", "user.create" ...
+    # The survey acted on, if any (kept as a title in ``detail`` if the survey goes).
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    address: Mapped[str] = mapped_column(String(64), default="")  # client address, or "cli"
+
+
+class Actor(Protocol):
+    """Whoever acts: a staff account."""
+
+    id: int
+    username: str
+
+
+class Subject(Protocol):
+    """What an action is about: an item with an id and a title."""
+
+    id: int
+    title: str
+
+
+def register_actions(labels: Mapping[str, LazyString]) -> None:
+    """Declare a feature's actions and how the log page names them."""
+    ACTIONS.update(labels)
+
+
+def set_origin(address: str) -> Token[str]:
+    """Where the actions of the current request come from, until ``reset_origin``."""
+    return _origin.set(address)
+
+
+def reset_origin(token: Token[str]) -> None:
+    _origin.reset(token)
+
+
+def record(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    subject: Subject | None = None,
+    *,
+    by: str = SHELL,
+    **detail: Any,
+) -> AuditEvent:
+    """Add an audit event for ``action`` (a registered action); the caller commits. ``by``
+    names who acted when there is no ``actor`` (the shell, or a failed login's name)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action}")
+    event = AuditEvent(
+        at=utcnow(),
+        user_id=actor.id if actor else None,
+        username=actor.username if actor else by,
+        action=action,
+        survey_id=subject.id if subject else None,
+        detail={"survey": subject.title, **detail} if subject else detail,
+        address=_origin.get(),
+    )
+    session.add(event)
+    return event
+
+
+def events(
+    session: Session,
+    *,
+    subject_id: int | None = None,
+    user_id: int | None = None,
+    page: int = 1,
+    per_page: int = 100,
+) -> tuple[list[AuditEvent], bool]:
+    """A page of the log, newest first, of one subject and/or one person; and whether more
+    follow."""
+    statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if subject_id:
+        statement = statement.where(AuditEvent.survey_id == subject_id)
+    if user_id:
+        statement = statement.where(AuditEvent.user_id == user_id)
+    rows = session.scalars(statement.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return list(rows[:per_page]), len(rows) > per_page

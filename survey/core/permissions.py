@@ -1,0 +1,18 @@
+"""What a staff account may do, as named permissions. Roles grant sets of them
+(``survey.accounts.roles``); every staff page and command declares the one it needs."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Permission(enum.StrEnum):
+    VIEW = "surveys.view"  # the dashboard, reports, responses, invitation lists, QR codes
+    DESIGN = "surveys.design"  # create, import and edit questionnaires
+    RUN = "surveys.run"  # open, close, copy, archive, delete; delete all responses
+    INVITE = "surveys.invite"  # upload invitation lists, restrict a survey to them
+    INVALIDATE = "responses.invalidate"  # mark single responses invalid and restore them
+    EXPORT = "data.export"  # export responses, result tables, invitation links
+    PUBLISH = "results.publish"  # publish and withdraw 结果反馈
+    MANAGE_ACCOUNTS = "accounts.manage"
+    READ_AUDIT = "audit.read"

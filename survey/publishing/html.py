@@ -1,0 +1,27 @@
+"""A published document as one self-contained HTML page (styles, Plotly and the chart script
+inline), from the app's templates, for Chromium to print without a server."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app, render_template
+
+from survey.publishing import charts
+from survey.publishing.documents import ResultFeedback
+
+
+def printable_html(document: ResultFeedback, published_at: datetime) -> str:
+    static = Path(current_app.static_folder or "")
+    return render_template(
+        "publishing/print.html",
+        document=document,
+        published_at=published_at,
+        figures={item.number: charts.figure(item) for item in document.tables},
+        styles=[(static / "css" / name).read_text("utf-8") for name in ("site.css", "print.css")],
+        scripts=[
+            charts.PLOTLY_JS.read_text("utf-8"),
+            (static / "js" / "charts.js").read_text("utf-8"),
+        ],
+    )

@@ -1,0 +1,144 @@
+"""Result documents as files: CSV (with a BOM for Excel), XLSX in the annual-report layout, and
+the open-data package (CSV + datapackage.json in a zip)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+
+from survey.publishing.documents import ResultFeedback
+
+CSV_HEADER = ["题号", "题目", "题型", "选项", "小计", "比例", "本题有效填写人次"]
+LICENCE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+SCHEMA_FIELDS = [
+    {"name": "题号", "type": "integer"},
+    {"name": "题目", "type": "string"},
+    {"name": "题型", "type": "string"},
+    {"name": "选项", "type": "string"},
+    {
+        "name": "小计",
+        "type": "string",
+        "description": "人次；少于最小单元数 k 的显示为 <k，为防推算而隐去的显示为 —",
+    },
+    {"name": "比例", "type": "string", "description": "小计 / 本题有效填写人次"},
+    {"name": "本题有效填写人次", "type": "integer"},
+]
+
+
+def _rows(document: ResultFeedback) -> list[list[Any]]:
+    """One row per option of every table (fill-in answers are not aggregates); a two-way table
+    gives one row per cell, 选项 naming its row and column, 小计 the cell as printed."""
+    rows: list[list[Any]] = []
+    for item in document.tables:
+        head = [item.number, item.title, item.label]
+        for grid_row in item.grid.rows if item.grid else []:
+            for column, cell in zip(item.grid.columns, grid_row.cells, strict=False):
+                rows.append([*head, f"{grid_row.label}｜{column}", cell, "", item.respondents])
+        for row in item.rows or ():
+            count = row.count if row.count is not None else row.shown
+            rows.append([*head, row.label, count, row.ratio, item.respondents])
+    return rows
+
+
+def to_csv(document: ResultFeedback) -> str:
+    """The tables as one long CSV, starting with a BOM so that Excel reads the Chinese."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(_rows(document))
+    return buffer.getvalue()
+
+
+def write_xlsx(document: ResultFeedback, path: Path) -> None:
+    """The tables as the annual report prints them: a heading per question, 选项 | 小计 | 比例,
+    and 本题有效填写人次, one under another."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "统计结果"
+    thin = Side(style="thin")
+    ruled = Border(left=thin, right=thin, top=thin, bottom=thin)
+    sheet.append([document.title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(["有效答卷", document.responses])
+    for item in document.tables:
+        sheet.append([])
+        sheet.append([f"{item.number} {item.title} {item.label}"])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        start = sheet.max_row + 1
+        grid = item.grid
+        if grid:
+            sheet.append([grid.corner, *grid.columns])
+            for grid_row in grid.rows:
+                sheet.append([grid_row.label, *grid_row.cells])
+            sheet.append(["本题有效填写人次", item.respondents])
+        else:
+            sheet.append(["选项", "小计", "比例"])
+            for row in item.rows or ():
+                count = row.count if row.count is not None else row.shown
+                sheet.append([row.label, count, row.ratio])
+            sheet.append(["本题有效填写人次", item.respondents, None])
+        width = 1 + len(grid.columns) if grid else 3
+        for line in sheet.iter_rows(min_row=start, max_row=sheet.max_row, max_col=width):
+            for cell in line:
+                cell.border = ruled
+                if cell.column > 1:
+                    cell.alignment = Alignment(horizontal="right")
+        for cell in sheet[start]:
+            cell.font = Font(bold=True)
+        for line in item.summary:
+            sheet.append([str(line)])
+    sheet.column_dimensions["A"].width = 40
+    sheet.column_dimensions["B"].width = 10
+    sheet.column_dimensions["C"].width = 10
+    workbook.save(path)
+
+
+def open_data_zip(
+    document: ResultFeedback, slug: str, version: int, published_at: datetime, published: str
+) -> bytes:
+    """A Frictionless Data Package of the published aggregates: results.csv described by
+    datapackage.json (title, 发布单位, dates, number of responses, licence, field schema)."""
+    package = {
+        "profile": "tabular-data-package",
+        "name": f"{slug}-results-v{version}".lower(),
+        "title": document.feedback_title,
+        "description": document.title,
+        "version": str(version),
+        "created": published_at.replace(microsecond=0).isoformat() + "Z",
+        "contributors": [{"title": document.issuer, "role": "publisher"}],
+        "issuer": document.issuer,
+        "published": published,
+        "collection_period": document.window,
+        "responses": document.responses,
+        "min_cell_size": document.min_cell_size,
+        "licenses": [LICENCE],
+        "resources": [
+            {
+                "name": "results",
+                "path": "results.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "schema": {"fields": SCHEMA_FIELDS},
+            }
+        ],
+    }  # fmt: skip
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
+        archive.writestr("results.csv", to_csv(document).encode("utf-8"))
+    return buffer.getvalue()

@@ -1,0 +1,117 @@
+"""Staff analysis beyond the result tables: responses per day, the typed answers of a question
+(详细作答情况), and pages of single responses. Counted and paged in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from survey.core.models import utcnow
+from survey.core.numbers import plain_number
+from survey.surveys.models import Answer, Option, Question, Response, Survey
+
+PAGE_SIZE = 50
+
+
+def _local_date(session: Session, column: Any, zone: ZoneInfo) -> ColumnElement[Any]:
+    """The office-time date of a naive-UTC timestamp, computed by the database.
+
+    PostgreSQL converts with its own zone database; SQLite has none, so the zone's current UTC
+    offset is applied (exact for Asia/Shanghai, which keeps no daylight saving time)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone(zone.key, func.timezone("UTC", column)))
+    offset = zone.utcoffset(utcnow())
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    return func.date(column, f"{minutes:+d} minutes")
+
+
+def timeline(session: Session, survey: Survey, zone: ZoneInfo) -> list[tuple[date, int]]:
+    """Valid responses per day (office time), the days that have any, in order: one GROUP BY."""
+    day = _local_date(session, Response.submitted_at, zone)
+    rows = session.execute(
+        select(day, func.count())
+        .where(Response.survey_id == survey.id, Response.invalid_at.is_(None))
+        .group_by(day)
+        .order_by(day)
+    ).all()
+    # SQLite hands the date back as text.
+    return [(d if isinstance(d, date) else date.fromisoformat(d), n) for d, n in rows]
+
+
+@dataclass
+class TypedAnswer:
+    response_id: int
+    submitted_at: datetime
+    text: str  # the typed text, number, or the 其他 fill-in with its option
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    page: int
+    has_more: bool
+
+
+def typed_answers(session: Session, question: Question, search: str = "", page: int = 1) -> Page:
+    """详细作答情况: what respondents typed for ``question`` (texts, numbers, 其他 fill-ins),
+    newest first, optionally only those containing ``search``."""
+    statement = (
+        select(Answer.response_id, Response.submitted_at, Answer.text, Answer.number, Option.label)
+        .join(Response, Response.id == Answer.response_id)
+        .outerjoin(Option, Option.id == Answer.option_id)
+        .where(
+            Answer.question_id == question.id,
+            or_(Answer.text.is_not(None), Answer.number.is_not(None)),
+            Response.invalid_at.is_(None),
+        )
+        .order_by(Answer.response_id.desc(), Answer.id)
+    )
+    if search:
+        statement = statement.where(Answer.text.contains(search, autoescape=True))
+    rows = session.execute(statement.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    items = [
+        TypedAnswer(response_id, submitted_at, _typed(text, number, label))
+        for response_id, submitted_at, text, number, label in rows[:PAGE_SIZE]
+    ]
+    return Page(items, page, len(rows) > PAGE_SIZE)
+
+
+def _typed(text: str | None, number: float | None, option: str | None) -> str:
+    if number is not None:
+        return plain_number(number)
+    return f"{option}：{text}" if option else text or ""
+
+
+def responses_page(session: Session, survey: Survey, status: str = "", page: int = 1) -> Page:
+    """A page of the survey's responses, newest first; ``status`` "valid" or "invalid" filters."""
+    statement = select(Response).where(Response.survey_id == survey.id)
+    if status == "valid":
+        statement = statement.where(Response.invalid_at.is_(None))
+    elif status == "invalid":
+        statement = statement.where(Response.invalid_at.is_not(None))
+    rows = session.scalars(
+        statement.order_by(Response.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return Page(list(rows[:PAGE_SIZE]), page, len(rows) > PAGE_SIZE)
+
+
+def response_answers(
+    session: Session, survey: Survey, response: Response
+) -> list[tuple[Question, str]]:
+    """Each question of the survey with what this response answered ("" when skipped)."""
+    labels = {o.id: o.label for q in survey.questions for o in q.options}
+    given: dict[int, list[str]] = {}
+    for answer in session.scalars(
+        select(Answer).where(Answer.response_id == response.id).order_by(Answer.id)
+    ):
+        if answer.option_id is not None:
+            part = labels[answer.option_id] + (f"（{answer.text}）" if answer.text else "")
+        else:
+            part = _typed(answer.text, answer.number, None)
+        given.setdefault(answer.question_id, []).append(part)
+    return [(q, "；".join(given.get(q.id, []))) for q in survey.questions]

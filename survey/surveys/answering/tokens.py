@@ -1,0 +1,46 @@
+"""The one-time token of a rendering of the answer form: the response it produces is stored
+once, and it is the form's CSRF token (it names the browser it was given to)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from survey.core.errors import MalformedPost
+from survey.surveys.models import Survey
+
+TOKEN_FIELD = "submission"
+
+
+@cache
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt="survey.submission")
+
+
+def issue_token(survey: Survey, secret_key: str, respondent: str = "") -> str:
+    """A one-time token for one rendering of the form: the response it produces is stored once.
+    It is also the form's CSRF token: it holds the ``respondent`` id the browser was given in
+    a cookie, and a post is taken only from the browser that has that cookie."""
+    return _serializer(secret_key).dumps([survey.id, secrets.token_urlsafe(16), respondent])
+
+
+class StaleForm(Exception):
+    """The form's token is genuine but was issued to another browser, or before this browser
+    lost its respondent cookie: a cross-site post, or a page kept too long."""
+
+
+def submission_key(survey: Survey, token: str, secret_key: str, respondent: str) -> str:
+    """The key a response from this form is stored under (unique: a form stores once). Raises
+    ``MalformedPost`` for a token we did not issue for this survey, ``StaleForm`` for one
+    issued to another browser."""
+    try:
+        survey_id, key, *issued_to = _serializer(secret_key).loads(token)
+    except (BadSignature, ValueError, TypeError):
+        raise MalformedPost("submission token invalid") from None
+    if survey_id != survey.id or not isinstance(key, str):
+        raise MalformedPost("submission token belongs to another survey")
+    if issued_to != [respondent]:
+        raise StaleForm(survey.slug)
+    return key

@@ -1,0 +1,546 @@
+"""The questionnaire definition format ``survey/v1`` (YAML or JSON) and its mapping to models.
+
+Import checks everything and reports every problem with its place and, for YAML, its line::
+
+    questions[3].options: 至少需要两个选项（第 14 行）
+
+Export writes the same structure back, so export followed by import gives the same questionnaire.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from sqlalchemy.orm import Session
+
+from survey.core.errors import Refusal
+from survey.core.i18n import _, _l
+from survey.core.timeutil import parse_local, to_local
+from survey.core.window import unused_slug
+from survey.surveys.models import Option, Question, Survey
+from survey.surveys.questions import REGISTRY
+
+FORMAT = "survey/v1"
+SURVEY_KEYS = {
+    "format",
+    "title",
+    "issuer",
+    "description",
+    "thank_you",
+    "opens",
+    "closes",
+    "requires_invitation",
+    "questions",
+}
+QUESTION_KEYS = {"id", "type", "title", "required", "help", "options", "show_if", "skip"}
+OPTION_KEYS = {"label", "fill_in"}
+CONDITION_TESTS = ("chosen", "not_chosen")
+END = "end"  # a skip target: the end of the questionnaire
+KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+LIMITS = {"title": 200, "issuer": 100, "label": 500}
+KIND_NAMES = {int: _l("整数"), float: _l("数字"), bool: _l("true 或 false"), str: _l("文字")}
+
+
+@dataclass
+class Problem:
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = _("（第 %(n)s 行）", n=self.line) if self.line else ""
+        return f"{self.path}: {self.message}{where}" if self.path else f"{self.message}{where}"
+
+
+class DefinitionError(Refusal):
+    """The definition has problems; ``problems`` lists every one of them."""
+
+    problems: list[Problem]
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems=problems)
+
+
+def load_text(text: str, zone: ZoneInfo, fmt: str = "yaml") -> dict[str, Any]:
+    """Parse and validate a definition (dates in ``zone``); return it normalised or raise."""
+    if "\x00" in text:
+        raise DefinitionError([Problem("", _("文件含有空字符（NUL），请确认它是文本文件"))])
+    try:
+        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise DefinitionError(
+            [Problem("", _("JSON 格式错误：%(reason)s", reason=exc.msg), exc.lineno)]
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(exc, "problem", None) or _("无法解析")
+        raise DefinitionError(
+            [Problem("", _("YAML 格式错误：%(reason)s", reason=reason), line)]
+        ) from None
+    except ValueError as exc:
+        # PyYAML reads 2026-13-01 as a date and fails on the impossible month.
+        raise DefinitionError([Problem("", _("日期无效：%(reason)s", reason=exc))]) from None
+    lines = _yaml_lines(text)
+    try:
+        return validate(data, zone)
+    except DefinitionError as error:
+        for problem in error.problems:
+            problem.line = _line_of(problem.path, lines)
+        raise
+
+
+def validate(data: Any, zone: ZoneInfo) -> dict[str, Any]:
+    """Check a parsed definition; return it normalised (defaults filled in, dates in UTC)."""
+    checker = _Checker(zone)
+    result = checker.survey(data)
+    if checker.problems:
+        raise DefinitionError(checker.problems)
+    return result
+
+
+class _Checker:
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def text(self, data: dict, key: str, path: str, *, required: bool = False) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.add(path + key, _("必须填写"))
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.add(path + key, _("应为文字"))
+            return ""
+        value = str(value).strip()
+        if required and not value:
+            self.add(path + key, _("不能为空"))
+        limit = LIMITS.get(key)
+        if limit and len(value) > limit:
+            self.add(path + key, _("最多 %(n)s 个字", n=limit))
+        return value
+
+    def unknown_keys(self, data: dict, allowed: set[str], path: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.add(
+                    f"{path}{key}",
+                    _("未知的字段，可用的字段：%(keys)s", keys="、".join(sorted(allowed))),
+                )
+
+    def survey(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.add("", _("定义应为一个映射（title、questions ...）"))
+            return {}
+        if data.get("format") != FORMAT:
+            self.add("format", _("应为 %(format)s", format=FORMAT))
+        self.unknown_keys(data, SURVEY_KEYS, "")
+        result: dict[str, Any] = {
+            key: self.text(data, key, "", required=key == "title")
+            for key in ("title", "issuer", "description", "thank_you")
+        }
+        result.update(self.window(data))
+        result["requires_invitation"] = data.get("requires_invitation", False)
+        if not isinstance(result["requires_invitation"], bool):
+            self.add("requires_invitation", _("应为 true 或 false"))
+        questions = data.get("questions")
+        if not isinstance(questions, list) or not questions:
+            self.add("questions", _("至少需要一个问题"))
+            questions = []
+        result["questions"] = [self.question(q, i) for i, q in enumerate(questions)]
+        keys = [q["id"] for q in result["questions"] if q]
+        for index, question in enumerate(result["questions"]):
+            if question and keys.count(question["id"]) > 1:
+                self.add(f"questions[{index}].id", _("“%(key)s”重复", key=question["id"]))
+        self.references(result["questions"])
+        return result
+
+    def references(self, questions: list[dict[str, Any]]) -> None:
+        """Logic may name only earlier choice questions and their options, and jump forwards."""
+        position = {q["id"]: i for i, q in enumerate(questions) if q}
+        for index, question in enumerate(questions):
+            if not question:
+                continue
+            path = f"questions[{index}]."
+            for mode, conditions in (question["show_if"] or {}).items():
+                for n, condition in enumerate(conditions):
+                    where = f"{path}show_if.{mode}[{n}]."
+                    source = position.get(condition["question"])
+                    if source is None:
+                        self.add(
+                            where + "question", _("没有题目“%(key)s”", key=condition["question"])
+                        )
+                    elif source >= index:
+                        self.add(where + "question", _("只能引用前面的题目"))
+                    else:
+                        test = next(t for t in CONDITION_TESTS if t in condition)
+                        self.chosen_option(questions[source], condition[test], where + test)
+            for n, jump in enumerate(question["skip"]):
+                where = f"{path}skip[{n}]."
+                self.chosen_option(question, jump["option"], where + "option")
+                target = position.get(jump["to"])
+                if jump["to"] != END and target is None:
+                    self.add(
+                        where + "to",
+                        _("没有题目“%(key)s”，跳到结尾请写 %(end)s", key=jump["to"], end=END),
+                    )
+                elif target is not None and target <= index:
+                    self.add(where + "to", _("只能跳到后面的题目"))
+
+    def chosen_option(self, question: dict[str, Any], label: str, path: str) -> None:
+        if not REGISTRY[question["type"]].chooses_options:
+            self.add(path, _("“%(key)s”不是选择题", key=question["id"]))
+        elif label not in [option["label"] for option in question["options"]]:
+            self.add(path, _("“%(key)s”没有选项“%(label)s”", key=question["id"], label=label))
+
+    def show_if(self, data: Any, path: str) -> dict[str, list[dict[str, str]]] | None:
+        """``{all|any: [{question: key, chosen|not_chosen: label}, ...]}``."""
+        if data is None:
+            return None
+        if not isinstance(data, dict) or len(data) != 1 or next(iter(data)) not in ("all", "any"):
+            self.add(path, _("应为 all（全部满足）或 any（任一满足）下的条件列表"))
+            return None
+        mode, items = next(iter(data.items()))
+        if not isinstance(items, list) or not items:
+            self.add(f"{path}.{mode}", _("至少需要一个条件"))
+            return None
+        conditions = []
+        for n, item in enumerate(items):
+            where = f"{path}.{mode}[{n}]"
+            tests = [t for t in CONDITION_TESTS if isinstance(item, dict) and t in item]
+            if not isinstance(item, dict) or len(tests) != 1:
+                self.add(where, _("条件应含 question 和 chosen 或 not_chosen 之一"))
+                continue
+            self.unknown_keys(item, {"question", *CONDITION_TESTS}, where + ".")
+            question = self.text(item, "question", where + ".", required=True)
+            label = self.text(item, tests[0], where + ".", required=True)
+            conditions.append({"question": question, tests[0]: label})
+        return {mode: conditions}
+
+    def skip(self, data: Any, path: str) -> list[dict[str, str]]:
+        """``[{option: label, to: key | end}, ...]`` (one rule may be written without the list)."""
+        if data is None:
+            return []
+        items = [data] if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            self.add(path, _("应为跳转规则的列表（option、to）"))
+            return []
+        jumps = []
+        for n, item in enumerate(items):
+            where = f"{path}[{n}]" if isinstance(data, list) else path
+            if not isinstance(item, dict):
+                self.add(where, _("跳转规则应含 option 和 to"))
+                continue
+            self.unknown_keys(item, {"option", "to"}, where + ".")
+            jump = {
+                "option": self.text(item, "option", where + ".", required=True),
+                "to": self.text(item, "to", where + ".", required=True),
+            }
+            if jump["option"] in [j["option"] for j in jumps]:
+                self.add(where + ".option", _("选项“%(label)s”已有跳转规则", label=jump["option"]))
+            jumps.append(jump)
+        return jumps
+
+    def window(self, data: dict) -> dict[str, Any]:
+        window: dict[str, Any] = {"opens": None, "closes": None}
+        for key in window:
+            if data.get(key) is None:
+                continue
+            try:
+                window[key] = parse_local(data[key], self.zone, end_of_day=key == "closes")
+            except (ValueError, TypeError):
+                self.add(key, _("日期格式应为 2023-11-01 或 2023-11-01 08:00"))
+        if window["opens"] and window["closes"] and window["opens"] >= window["closes"]:
+            self.add("closes", _("截止时间应晚于开始时间"))
+        return window
+
+    def question(self, data: Any, index: int) -> dict[str, Any]:
+        path = f"questions[{index}]."
+        if not isinstance(data, dict):
+            self.add(path[:-1], _("问题应为一个映射（id、type、title ...）"))
+            return {}
+        kind = REGISTRY.get(data.get("type"))  # type: ignore[arg-type]
+        if kind is None:
+            self.add(
+                path + "type", _("未知的题型，可用的题型：%(types)s", types="、".join(REGISTRY))
+            )
+            return {}
+        settings_keys = {setting.key for setting in kind.settings}
+        self.unknown_keys(data, QUESTION_KEYS | settings_keys, path)
+        key = data.get("id", f"q{index + 1}")
+        if not isinstance(key, str) or not KEY_PATTERN.match(key):
+            self.add(path + "id", _("应以字母开头，只含字母、数字、- 和 _"))
+        required = data.get("required", False)
+        if not isinstance(required, bool):
+            self.add(path + "required", _("应为 true 或 false"))
+        result = {
+            "id": key,
+            "type": kind.name,
+            "title": self.text(data, "title", path, required=kind.title_required),
+            "required": required,
+            "help": self.text(data, "help", path),
+            "settings": self.settings(data, kind, path),
+            "options": [],
+            "show_if": self.show_if(data.get("show_if"), path + "show_if"),
+            "skip": self.skip(data.get("skip"), path + "skip"),
+        }
+        if kind.has_options:
+            result["options"] = self.options(data.get("options"), path + "options")
+        elif "options" in data:
+            self.add(path + "options", _("%(type)s没有选项", type=kind.display_name))
+        if not kind.answerable and required:
+            self.add(path + "required", _("%(type)s不用回答，不能必答", type=kind.display_name))
+        problems = kind.check_settings(result["settings"], len(result["options"]))
+        for key, message in problems:
+            self.add(path + key, message)
+        generated = kind.generated_options(result["settings"])
+        if generated is not None and not problems:
+            result["options"] = [{"label": label, "fill_in": False} for label in generated]
+        return result
+
+    def settings(self, data: dict, kind: Any, path: str) -> dict[str, Any]:
+        settings = {}
+        for setting in kind.settings:
+            if setting.key not in data:
+                continue
+            value = data[setting.key]
+            if setting.kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if setting.kind is list:
+                value = self.labels(value, path + setting.key)
+                if value is None:
+                    continue
+            if type(value) is not setting.kind:
+                self.add(path + setting.key, _("应为%(kind)s", kind=KIND_NAMES[setting.kind]))
+                continue
+            settings[setting.key] = value
+        return settings
+
+    def labels(self, data: Any, path: str) -> list[str] | None:
+        """A list setting (matrix columns): two or more distinct labels."""
+        if not isinstance(data, list) or len(data) < 2:
+            self.add(path, _("应为至少两项的列表"))
+            return None
+        labels = []
+        for index, item in enumerate(data):
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self.add(f"{path}[{index}]", _("应为文字"))
+                return None
+            label = str(item).strip()
+            if not label or len(label) > LIMITS["label"]:
+                self.add(f"{path}[{index}]", _("不能为空，最多 %(n)s 个字", n=LIMITS["label"]))
+                return None
+            labels.append(label)
+        if len(set(labels)) != len(labels):
+            self.add(path, _("不能有重复的项"))
+            return None
+        return labels
+
+    def options(self, data: Any, path: str) -> list[dict[str, Any]]:
+        if not isinstance(data, list) or len(data) < 2:
+            self.add(path, _("至少需要两个选项"))
+            return []
+        options = []
+        for index, item in enumerate(data):
+            where = f"{path}[{index}]"
+            if isinstance(item, dict):
+                self.unknown_keys(item, OPTION_KEYS, where + ".")
+                label = self.text(item, "label", where + ".", required=True)
+                fill_in = item.get("fill_in", False)
+                if not isinstance(fill_in, bool):
+                    self.add(where + ".fill_in", _("应为 true 或 false"))
+            elif isinstance(item, str | int | float) and not isinstance(item, bool):
+                label, fill_in = str(item).strip(), False
+                if not label:
+                    self.add(where, _("选项不能为空"))
+                elif len(label) > LIMITS["label"]:
+                    self.add(where, _("最多 %(n)s 个字", n=LIMITS["label"]))
+            else:
+                self.add(where, _("选项应为文字，或含 label 的映射"))
+                continue
+            options.append({"label": label, "fill_in": fill_in})
+        labels = [option["label"] for option in options]
+        for index, label in enumerate(labels):
+            if label and labels.index(label) != index:
+                self.add(f"{path}[{index}]", _("选项“%(label)s”重复", label=label))
+        return options
+
+
+def _yaml_lines(text: str) -> dict[str, int]:
+    """Map each path (``questions[3].options``) to the line where its value starts."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, int] = {}
+
+    def walk(node: yaml.Node, path: str) -> None:
+        lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                child = f"{path}.{key_node.value}" if path else str(key_node.value)
+                lines[child] = key_node.start_mark.line + 1
+                walk(value_node, child)
+                lines[child] = key_node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, f"{path}[{index}]")
+
+    if root is not None:
+        walk(root, "")
+    return lines
+
+
+def _line_of(path: str, lines: dict[str, int]) -> int | None:
+    """The line of ``path``, or of its nearest enclosing element that has one."""
+    while path:
+        if path in lines:
+            return lines[path]
+        parent = re.sub(r"(\.?[^.\[]+|\[\d+\])$", "", path)
+        if parent == path:
+            break
+        path = parent
+    return lines.get("")
+
+
+def create_survey(session: Session, definition: dict[str, Any]) -> Survey:
+    """Add a draft survey built from a validated definition."""
+    survey = Survey(
+        slug=unused_slug(session, Survey.slug),
+        title=definition["title"],
+        issuer=definition["issuer"],
+        description=definition["description"],
+        thank_you=definition["thank_you"],
+        opens_at=definition["opens"],
+        closes_at=definition["closes"],
+        # Staff's own drafts (new_draft, copies) are built without the key.
+        requires_invitation=definition.get("requires_invitation", False),
+    )
+    for position, spec in enumerate(definition["questions"]):
+        question = Question(
+            position=position,
+            key=spec["id"],
+            type=spec["type"],
+            title=spec["title"],
+            help=spec["help"],
+            required=spec["required"],
+            settings=spec["settings"],
+        )
+        question.options = [
+            Option(position=i, label=o["label"], fill_in=o["fill_in"])
+            for i, o in enumerate(spec["options"])
+        ]
+        survey.questions.append(question)
+    session.add(survey)
+    session.flush()
+    # Logic names options by id, which exist from the flush on.
+    by_key = {question.key: question for question in survey.questions}
+    for question, spec in zip(survey.questions, definition["questions"], strict=True):
+        question.logic = _stored_logic(spec, by_key)
+    session.flush()
+    return survey
+
+
+def _option_id(question: Question, label: str) -> int:
+    return next(o.id for o in question.options if o.label == label)
+
+
+def _stored_logic(spec: dict[str, Any], by_key: dict[str, Question]) -> dict[str, Any]:
+    logic: dict[str, Any] = {}
+    for mode, conditions in (spec.get("show_if") or {}).items():
+        logic["show_if"] = {
+            mode: [
+                {
+                    "option": _option_id(
+                        by_key[c["question"]], c.get("chosen", c.get("not_chosen"))
+                    ),
+                    "chosen": "chosen" in c,
+                }
+                for c in conditions
+            ]
+        }
+    if spec.get("skip"):
+        logic["skip"] = [
+            {
+                "option": _option_id(by_key[spec["id"]], jump["option"]),
+                "to": None if jump["to"] == END else jump["to"],
+            }
+            for jump in spec["skip"]
+        ]
+    return logic
+
+
+def export_definition(survey: Survey, zone: ZoneInfo) -> dict[str, Any]:
+    """The survey as a ``survey/v1`` definition (dates in ``zone``)."""
+    data: dict[str, Any] = {"format": FORMAT, "title": survey.title}
+    for key in ("issuer", "description", "thank_you"):
+        if getattr(survey, key):
+            data[key] = getattr(survey, key)
+    if survey.opens_at:
+        data["opens"] = _export_moment(survey.opens_at, zone)
+    if survey.closes_at:
+        data["closes"] = _export_moment(survey.closes_at, zone, end=True)
+    if survey.requires_invitation:
+        data["requires_invitation"] = True
+    options = {o.id: o for q in survey.questions for o in q.options}
+    data["questions"] = [_export_question(q, options) for q in survey.questions]
+    return data
+
+
+def _export_moment(moment: datetime, zone: ZoneInfo, *, end: bool = False) -> str:
+    """As people write it: a window closing at midnight ends on the day before, which import
+    reads back as that whole day."""
+    local = to_local(moment, zone)
+    if local.time() != time():
+        return local.strftime("%Y-%m-%d %H:%M:%S")
+    return (local.date() - timedelta(days=1) if end else local.date()).isoformat()
+
+
+def _plain_number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _export_question(question: Question, options: dict[int, Option]) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": question.key, "type": question.type, "title": question.title}
+    if REGISTRY[question.type].answerable:
+        data["required"] = question.required
+    if question.help:
+        data["help"] = question.help
+    data.update({key: _plain_number(value) for key, value in question.settings.items()})
+    if REGISTRY[question.type].has_options:
+        data["options"] = [
+            {"label": o.label, "fill_in": True} if o.fill_in else o.label
+            for o in question.active_options
+        ]
+    for mode, conditions in (question.logic or {}).get("show_if", {}).items():
+        data["show_if"] = {
+            mode: [
+                {
+                    "question": options[c["option"]].question.key,
+                    "chosen" if c["chosen"] else "not_chosen": options[c["option"]].label,
+                }
+                for c in conditions
+            ]
+        }
+    if (question.logic or {}).get("skip"):
+        data["skip"] = [
+            {"option": options[j["option"]].label, "to": j["to"] or END}
+            for j in question.logic["skip"]
+        ]
+    return data
+
+
+def dump(data: dict[str, Any], fmt: str = "yaml") -> str:
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -1,0 +1,117 @@
+"""A survey's life: draft -> open (now or scheduled) -> closed -> archived, copies, deletion of
+drafts, and the confirmed deletion of responses (publishing its results is
+``survey.surveys.publication``'s). Every change is audited in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from survey.accounts.models import User
+from survey.core import audit
+from survey.core.errors import Refusal
+from survey.core.i18n import _
+from survey.core.window import Status
+from survey.surveys import counting
+from survey.surveys.definition import create_survey
+from survey.surveys.models import Response, Survey
+
+
+class LifecycleError(Refusal):
+    """A transition that is not allowed now; the message says why, in the staff's words."""
+
+
+def response_count(session: Session, survey: Survey) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Response).where(Response.survey_id == survey.id)
+        )
+        or 0
+    )
+
+
+def open_survey(
+    session: Session, survey: Survey, actor: User | None, now: datetime, at: datetime | None = None
+) -> None:
+    """Take answers from now, or from ``at`` when given (a scheduled start)."""
+    if survey.status == Status.ARCHIVED:
+        raise LifecycleError(_("已归档的问卷不能再开始收集"))
+    if not survey.questions:
+        raise LifecycleError(_("问卷还没有题目"))
+    start = at if at and at > now else None
+    if survey.closes_at and (start or now) >= survey.closes_at:
+        raise LifecycleError(_("开始时间应早于截止时间，请先修改征集时间"))
+    if start:
+        survey.opens_at = start
+    elif survey.opens_at and survey.opens_at > now:
+        survey.opens_at = now
+    survey.open(now)
+    audit.record(session, actor, "survey.schedule" if start else "survey.open", survey)
+
+
+def close_survey(session: Session, survey: Survey, actor: User | None) -> None:
+    if survey.status != Status.OPEN:
+        raise LifecycleError(_("只有收集中的问卷可以结束"))
+    survey.close()
+    audit.record(session, actor, "survey.close", survey)
+
+
+def copy_survey(session: Session, survey: Survey, actor: User | None) -> Survey:
+    """A new draft with the same questionnaire (options on offer only) and no responses."""
+    copy = create_survey(
+        session,
+        {
+            "title": _("%(title)s（副本）", title=survey.title)[:200],
+            "issuer": survey.issuer,
+            "description": survey.description,
+            "thank_you": survey.thank_you,
+            "opens": survey.opens_at,
+            "closes": survey.closes_at,
+            "requires_invitation": survey.requires_invitation,
+            "questions": [
+                {
+                    "id": q.key,
+                    "type": q.type,
+                    "title": q.title,
+                    "help": q.help,
+                    "required": q.required,
+                    "settings": dict(q.settings),
+                    "options": [{"label": o.label, "fill_in": o.fill_in} for o in q.active_options],
+                }
+                for q in survey.questions
+            ],
+        },
+    )
+    audit.record(session, actor, "survey.copy", copy, source=survey.title)
+    return copy
+
+
+def delete_draft(session: Session, survey: Survey, actor: User | None) -> None:
+    if survey.status != Status.DRAFT or response_count(session, survey):
+        raise LifecycleError(_("只能删除没有答卷的草稿；有答卷的问卷请归档"))
+    audit.record(session, actor, "survey.delete", title=survey.title)
+    session.delete(survey)
+
+
+def archive_survey(session: Session, survey: Survey, actor: User | None) -> None:
+    if survey.status == Status.DRAFT:
+        raise LifecycleError(_("草稿不需要归档，可以直接删除"))
+    survey.status = Status.ARCHIVED
+    audit.record(session, actor, "survey.archive", survey)
+
+
+def delete_responses(
+    session: Session, survey: Survey, actor: User | None, confirmation: str
+) -> int:
+    """Delete every response, once the staff member has typed the survey's title to confirm."""
+    if confirmation.strip() != survey.title:
+        raise LifecycleError(_("请输入完整的问卷标题以确认删除"))
+    if survey.results_published:
+        raise LifecycleError(_("结果已发布，请先撤回结果再删除答卷"))
+    count = response_count(session, survey)
+    session.execute(delete(Response).where(Response.survey_id == survey.id))
+    counting.recount(session, survey)
+    audit.record(session, actor, "responses.delete", survey, count=count)
+    return count

@@ -1,0 +1,213 @@
+"""A survey's 结果反馈: its result tables as a ``ResultFeedback`` document, live for the staff
+(every table, every count) or frozen for the public as a new ``ResultPublication`` version (the
+chosen questions, small counts hidden, personal data masked, the staff's summary rendered)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.accounts.models import User
+from survey.core import audit
+from survey.core.errors import Refusal
+from survey.core.i18n import _
+from survey.core.masking import mask_personal
+from survey.core.numbers import plain_number
+from survey.core.window import Status
+from survey.publishing import documents, versions
+from survey.publishing.building import freeze_question
+from survey.publishing.disclosure import Bounds
+from survey.publishing.documents import QuestionResult, ResultFeedback
+from survey.publishing.summary import render_summary
+from survey.surveys.models import Answer, Question, Response, ResultPublication, Survey
+from survey.surveys.questions import ResultTable, get_type
+from survey.surveys.results import SurveyResults, survey_results
+
+# Fill-in answers published per question, at most (a page, not a data dump).
+PUBLISHED_ANSWERS_LIMIT = 500
+MIN_CELL_SIZE_RANGE = (1, 100)
+THEME_SUFFIXES = ("在线调查问卷", "调查问卷", "问卷调查", "征求意见", "问卷", "调查")
+
+
+class PublicationError(Refusal):
+    """A publication that is refused; the message says why."""
+
+
+def feedback_title(title: str) -> str:
+    """{主题}调查结果反馈: 外贸企业调查问卷 -> 外贸企业调查结果反馈."""
+    for suffix in THEME_SUFFIXES:
+        if title.endswith(suffix) and len(title) > len(suffix):
+            return title[: -len(suffix)] + "调查结果反馈"
+    return title + "调查结果反馈"
+
+
+def _bounds(table: ResultTable) -> Bounds:
+    """What a reader knows of a table's counts besides the cells (see ``Bounds``)."""
+    if table.question.type == "multiple":
+        settings = table.question.settings
+        fewest = settings.get("min_choices") or 1
+        most = settings.get("max_choices") or len(table.rows)
+        return Bounds.multiple(table.respondents, fewest, most)
+    return Bounds.single(table.respondents)
+
+
+def _answers(session: Session, question: Question) -> list[str]:
+    """The fill-in answers of valid responses, oldest first, masked."""
+    values = session.execute(
+        select(Answer.text, Answer.number)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Answer.question_id == question.id, Response.invalid_at.is_(None))
+        .order_by(Answer.response_id)
+        .limit(PUBLISHED_ANSWERS_LIMIT)
+    )
+    return [
+        mask_personal(text if text is not None else plain_number(number or 0))
+        for text, number in values
+    ]
+
+
+def document(
+    session: Session,
+    results: SurveyResults,
+    zone: ZoneInfo,
+    *,
+    questions: Collection[int] | None = None,
+    k: int = 1,
+    summary: str = "",
+    public: bool = False,
+) -> ResultFeedback:
+    """The document of ``results``: the given questions (default: every table), counts below
+    ``k`` hidden; ``public`` masks personal data and adds the chosen fill-in answers."""
+    survey = results.survey
+    tables = {table.question.id: table for table in results.tables}
+    chosen = set(tables) if questions is None else set(questions)
+    items: list[QuestionResult] = []
+    for question in survey.questions:
+        if question.id not in chosen:
+            continue
+        kind = get_type(question.type)
+        table = tables.get(question.id)
+        if table is not None:
+            items.append(
+                freeze_question(
+                    number=question.number,
+                    key=question.key,
+                    title=question.title,
+                    type=question.type,
+                    label=kind.report_label,
+                    chart=kind.chart,
+                    rows=table.rows,
+                    grid=table.grid,
+                    summary=table.summary,
+                    respondents=table.respondents,
+                    bounds=_bounds(table),
+                    k=k,
+                    masked=public,
+                )
+            )
+        elif public:
+            items.append(
+                QuestionResult(
+                    number=question.number,
+                    key=question.key,
+                    title=mask_personal(question.title),
+                    type=question.type,
+                    label=kind.report_label,
+                    chart=kind.chart,
+                    answers=_answers(session, question),
+                )
+            )
+    return ResultFeedback(
+        title=survey.title,
+        feedback_title=feedback_title(survey.title),
+        issuer=survey.issuer,
+        window=survey.window_text(zone),
+        question_count=sum(get_type(q.type).answerable for q in survey.questions),
+        responses=results.responses,
+        min_cell_size=k,
+        summary_html=render_summary(summary),
+        questions=items,
+    )
+
+
+def publications(session: Session, survey: Survey) -> list[ResultPublication]:
+    """Every published version, newest first."""
+    return versions.versions(session, ResultPublication, ResultPublication.survey_id == survey.id)
+
+
+def latest_publication(session: Session, survey: Survey) -> ResultPublication | None:
+    return versions.latest(session, ResultPublication, ResultPublication.survey_id == survey.id)
+
+
+def published(publication: ResultPublication) -> ResultFeedback:
+    """The document a version froze."""
+    return documents.load(publication.content)
+
+
+def default_questions(session: Session, survey: Survey) -> set[int]:
+    """The questions published unless staff choose: those of the latest version, else every
+    question with a result table (fill-in answers never by default)."""
+    latest = latest_publication(session, survey)
+    if latest is not None:
+        keys = {item.key for item in published(latest).questions}
+        return {q.id for q in survey.questions if q.key in keys}
+    return {table.question.id for table in survey_results(session, survey).tables}
+
+
+def publish(
+    session: Session,
+    survey: Survey,
+    actor: User | None,
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    questions: Collection[int] | None = None,
+    summary: str | None = None,
+    min_cell_size: int | None = None,
+) -> ResultPublication:
+    """Freeze the current results as the next published version (audited). ``questions``,
+    ``summary`` and ``min_cell_size`` default to those of the previous version (choice
+    questions and the survey's minimum cell size the first time)."""
+    if survey.status == Status.DRAFT:
+        raise PublicationError(_("草稿没有结果可发布"))
+    low, high = MIN_CELL_SIZE_RANGE
+    if min_cell_size is not None and not low <= min_cell_size <= high:
+        raise PublicationError(_("最小单元数应在 %(low)s 到 %(high)s 之间", low=low, high=high))
+    latest = latest_publication(session, survey)
+    if questions is None:
+        questions = default_questions(session, survey)
+    if summary is None:
+        summary = latest.summary if latest else ""
+    if min_cell_size is not None:
+        survey.min_cell_size = min_cell_size
+    frozen = document(
+        session,
+        survey_results(session, survey),
+        zone,
+        questions=questions,
+        k=survey.min_cell_size,
+        summary=summary,
+        public=True,
+    )
+    publication = ResultPublication(
+        survey_id=survey.id,
+        version=versions.next_number(latest),
+        published_at=now,
+        published_by=actor.username if actor else audit.SHELL,
+        summary=summary,
+        content=documents.dump(frozen),
+    )
+    session.add(publication)
+    survey.publish_results(now)
+    audit.record(session, actor, "survey.publish", survey, version=publication.version)
+    return publication
+
+
+def withdraw(session: Session, survey: Survey, actor: User | None) -> None:
+    """Take the 结果反馈 page down (its versions are kept; publishing again makes the next)."""
+    survey.unpublish_results()
+    audit.record(session, actor, "survey.unpublish", survey)

@@ -1,0 +1,252 @@
+"""Result tables: from the counters kept by ``survey.tally`` for the whole survey, or counted
+from the answer rows (through their indexes) for a filtered report and a cross-tabulation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, Subquery, distinct, exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from survey.core.numbers import format_ratio
+from survey.surveys import counting
+from survey.surveys.models import Answer, Option, Question, Response, Survey
+from survey.surveys.questions import Counts, ResultTable, get_type
+
+MAX_CONDITIONS = 3  # 分类统计 on up to three questions
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    responses: int  # 有效答卷
+    tables: list[ResultTable]  # questions that have a publication table, in questionnaire order
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which valid responses a report counts: submitted within a window, and having chosen (any
+    of) the given options of each of up to three questions."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    chose: tuple[tuple[int, tuple[int, ...]], ...] = ()  # (question id, option ids)
+
+    def __bool__(self) -> bool:
+        return bool(self.since or self.until or self.chose)
+
+    def responses(self, survey: Survey) -> Subquery:
+        """The ids (column ``id``) of the responses this filter keeps, each once.
+
+        The first chosen-option condition drives (an index range of the answers), the others
+        are probes of the per-response index; without one, the survey's responses drive.
+        """
+        if self.chose:
+            (question_id, option_ids), *others = self.chose
+            first = aliased(Answer)
+            kept = first.response_id
+            statement = select(kept.label("id")).where(
+                first.question_id == question_id,
+                first.option_id.in_(option_ids),
+                kept.not_in(invalid_responses(survey)),
+            )
+            if len(option_ids) > 1:
+                statement = statement.distinct()  # one option is chosen once per response
+            if self.since or self.until:
+                statement = statement.join(Response, Response.id == kept)
+        else:
+            others, kept = [], Response.id
+            statement = select(kept.label("id")).where(
+                Response.survey_id == survey.id, Response.invalid_at.is_(None)
+            )
+        if self.since:
+            statement = statement.where(Response.submitted_at >= self.since)
+        if self.until:
+            statement = statement.where(Response.submitted_at < self.until)
+        for question_id, option_ids in others:
+            other = aliased(Answer)
+            statement = statement.where(
+                exists().where(
+                    other.response_id == kept,
+                    other.question_id == question_id,
+                    other.option_id.in_(option_ids),
+                )
+            )
+        return statement.subquery("kept")
+
+
+def invalid_responses(survey: Survey) -> Select[tuple[int]]:
+    """The ids of the survey's responses marked invalid: few, read from their partial index,
+    and left out of every count as an anti-join on that small set."""
+    return select(Response.id).where(
+        Response.survey_id == survey.id, Response.invalid_at.is_not(None)
+    )
+
+
+def _tables(
+    survey: Survey,
+    respondents: Mapping[int, int],
+    option_counts: Mapping[int, int],
+    cells: Cells,
+) -> list[ResultTable]:
+    tables = []
+    for question in survey.questions:
+        counts = Counts(
+            respondents=respondents.get(question.id, 0),
+            options={o.id: option_counts.get(o.id, 0) for o in question.options},
+            cells=cells.pairs,
+            option_respondents=cells.respondents,
+        )
+        table = get_type(question.type).tabulate(question, counts)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+@dataclass
+class Cells:
+    """Answers per (option, number) and respondents per option, for the questions that store a
+    number beside the option (a matrix row's column, a ranked option's position)."""
+
+    pairs: dict[tuple[int, int], int] = field(default_factory=dict)
+    respondents: dict[int, int] = field(default_factory=dict)
+
+
+def count_cells(session: Session, survey: Survey, kept: Subquery | None = None) -> Cells:
+    """Two GROUP BYs over the answers of those questions (of the responses ``kept``, if given);
+    none at all when the survey has no such question."""
+    ids = [q.id for q in survey.questions if get_type(q.type).counts_cells]
+    if not ids:
+        return Cells()
+    answers = select().select_from(Answer).where(Answer.question_id.in_(ids))
+    if kept is not None:
+        answers = answers.join(kept, kept.c.id == Answer.response_id)
+    pairs = answers.add_columns(Answer.option_id, Answer.number, func.count()).where(
+        Answer.number.is_not(None)
+    )
+    per_option = answers.add_columns(Answer.option_id, func.count(distinct(Answer.response_id)))
+    return Cells(
+        pairs={
+            (option, int(number)): n
+            for option, number, n in session.execute(
+                pairs.group_by(Answer.option_id, Answer.number)
+            )
+        },
+        respondents=dict(session.execute(per_option.group_by(Answer.option_id)).all()),
+    )
+
+
+def survey_results(session: Session, survey: Survey, only: Filter | None = None) -> SurveyResults:
+    """Every question's table. Unfiltered, from the counters: three small queries whatever the
+    number of responses (two more for matrix and ranking questions). Filtered, counted from the
+    answer rows of the responses kept."""
+    if only:
+        kept = only.responses(survey)
+        responses, respondents, option_counts = _counted(session, kept)
+        cells = count_cells(session, survey, kept)
+    else:
+        responses, respondents, option_counts = counting.kept(session, survey)
+        cells = count_cells(session, survey)
+    return SurveyResults(
+        survey=survey,
+        responses=responses,
+        tables=_tables(survey, respondents, option_counts, cells),
+    )
+
+
+def _counted(session: Session, kept: Subquery) -> tuple[int, Counter[int], Counter[int]]:
+    """Responses, respondents per question and answers per option of the responses ``kept``:
+    one pass over their answers (and a count of the responses)."""
+    respondents: Counter[int] = Counter()
+    options: Counter[int] = Counter()
+    for question_id, option_id, answers, first in session.execute(
+        select(
+            Answer.question_id,
+            Answer.option_id,
+            func.count(),
+            func.count().filter(Answer.counts_respondent),
+        )
+        .select_from(kept)
+        .join(Answer, Answer.response_id == kept.c.id)
+        .group_by(Answer.question_id, Answer.option_id)
+    ):
+        respondents[question_id] += first
+        if option_id is not None:
+            options[option_id] += answers
+    return session.scalar(select(func.count()).select_from(kept)) or 0, respondents, options
+
+
+@dataclass
+class CrossRow:
+    option: Option
+    cells: list[tuple[int, str]]  # (count, row percentage) per column option
+    total: int  # 小计: respondents who chose this row's option and answered the column question
+
+
+@dataclass
+class CrossTab:
+    """交叉分析: rows are the options of one choice question, columns those of another; each cell
+    is count(row%), the share of the row's respondents who chose that column."""
+
+    rows_question: Question
+    columns_question: Question
+    columns: list[Option]
+    rows: list[CrossRow] = field(default_factory=list)
+
+
+def crosstab(
+    session: Session,
+    survey: Survey,
+    rows_question: Question,
+    columns_question: Question,
+    only: Filter | None = None,
+) -> CrossTab:
+    """One GROUP BY over a self-join of the answers on the response (both sides indexed)."""
+    row, column = aliased(Answer), aliased(Answer)
+    # Every answer to a choice question names an option. (No "option_id IS NOT NULL" on the
+    # column side: it would tempt SQLite to range-scan the other index once per row.)
+    pairs = select(
+        row.option_id,
+        column.option_id,
+        func.count(),
+        # A row answer pairs with exactly one flagged answer of each response that answered the
+        # column question: these add up to the row's respondents (小计).
+        func.count().filter(column.counts_respondent),
+    ).where(
+        row.question_id == rows_question.id,
+        column.response_id == row.response_id,
+        column.question_id == columns_question.id,
+    )
+    if only:
+        kept = only.responses(survey)
+        pairs = pairs.join(kept, kept.c.id == row.response_id)
+    else:
+        pairs = pairs.where(row.response_id.not_in(invalid_responses(survey)))
+    counts: dict[tuple[int, int], int] = {}
+    row_totals: Counter[int] = Counter()
+    for r, c, n, respondents in session.execute(pairs.group_by(row.option_id, column.option_id)):
+        counts[(r, c)] = n
+        row_totals[r] += respondents
+
+    def shown(option: Option, used: bool) -> bool:
+        return option.is_active or used  # retired options stay while they hold answers
+
+    columns = [
+        o
+        for o in columns_question.options
+        if shown(o, any(counts.get((r.id, o.id)) for r in rows_question.options))
+    ]
+    table = CrossTab(rows_question, columns_question, columns)
+    for option in rows_question.options:
+        total = row_totals.get(option.id, 0)
+        if shown(option, bool(total)):
+            cells = [counts.get((option.id, c.id), 0) for c in columns]
+            table.rows.append(CrossRow(option, [(n, format_ratio(n, total)) for n in cells], total))
+    return table
+
+
+def question_label(question: Question) -> str:
+    return get_type(question.type).report_label

@@ -1,0 +1,269 @@
+"""The public's pages of a survey: the answer form at /s/<slug>, its POST, the thank-you page,
+and the 结果反馈 page of each published version."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from survey.core.errors import MalformedPost
+from survey.core.i18n import _
+from survey.core.models import utcnow
+from survey.core.window import Phase, Status
+from survey.db import get_session
+from survey.extensions import select_locale
+from survey.publishing import charts
+from survey.surveys import answering, invitations, publication
+from survey.surveys.answering import tokens
+from survey.surveys.answering.copies import Questionnaire
+from survey.surveys.models import Survey
+from survey.surveys.queries import load_survey
+from survey.web.templating import localtime
+
+
+def public_survey_or_404(slug: str) -> Survey:
+    """The survey at /s/<slug>, unless it is a draft: drafts are seen by staff only."""
+    survey = load_survey(get_session(), slug)
+    if survey is None or survey.status == Status.DRAFT:
+        abort(404)
+    return survey
+
+
+def questionnaire_or_404(slug: str, recheck_after: float | None = None) -> Questionnaire:
+    """Like ``public_survey_or_404``, from this process's copy of the questionnaire, which may
+    be up to ``recheck_after`` seconds old (by default the configured age for pages)."""
+    if recheck_after is None:
+        recheck_after = current_app.config["QUESTIONNAIRE_RECHECK_SECONDS"]
+    copy = current_app.extensions["survey.questionnaires"].get(get_session, slug, recheck_after)
+    if copy is None or copy.survey.status == Status.DRAFT:
+        abort(404)
+    return copy
+
+
+def answer(slug: str) -> ResponseReturnValue:
+    if request.method == "POST":
+        return take_response(slug)
+    questionnaire = questionnaire_or_404(slug)
+    survey = questionnaire.survey
+    phase = survey.phase(utcnow())
+    if phase != Phase.OPEN:
+        return render_template("surveys/answer/unavailable.html", survey=survey, phase=phase)
+    if "t" in request.args or survey.requires_invitation:
+        invitation = invitation_or_refuse(survey)
+        if invitation.answered_at:
+            return _used(survey, invitation, 200)
+        return render_form(questionnaire, MultiDict(), invitation=invitation)
+    answered_at = request.cookies.get(_answered_cookie(survey))
+    if answered_at and "again" not in request.args:
+        return render_template(
+            "surveys/answer/already.html", survey=survey, answered_at=answered_at
+        )
+    return render_form(questionnaire, MultiDict())
+
+
+def take_response(slug: str) -> ResponseReturnValue:
+    """Judge a submission by this process's copy of the questionnaire; if the copy turns out to
+    be old (the write found another design version) or finds anything wrong, judge it again by
+    the current design before answering."""
+    now = utcnow()
+    page_age = current_app.config["QUESTIONNAIRE_RECHECK_SECONDS"]
+    for recheck_after in (page_age, 0):
+        questionnaire = questionnaire_or_404(slug, recheck_after)
+        survey = questionnaire.survey
+        phase = survey.phase(now)
+        if phase != Phase.OPEN:
+            if recheck_after:
+                continue
+            page = render_template("surveys/answer/unavailable.html", survey=survey, phase=phase)
+            return page, 409
+        # Only a post that carries an invitation, or must, costs a lookup.
+        invitation = None
+        if "t" in request.args or survey.requires_invitation:
+            invitation = invitation_or_refuse(survey)
+        try:
+            outcome = answering.submit(
+                get_session(), survey, request.form, now, current_app.secret_key,
+                questionnaire.version, invitation.id if invitation else None, respondent_id(),
+            )  # fmt: skip
+        except tokens.StaleForm:
+            # A page kept too long, or a post from another site: what was typed is not lost.
+            # The form comes back filled in, with a token for this browser, asking to submit
+            # once more.
+            notice = _("页面已过期，您填写的内容都已保留，请检查后再次点击“提交”。")
+            kept = request.form.copy()
+            kept.pop(tokens.TOKEN_FIELD, None)
+            return render_form(
+                questionnaire, kept, notice=notice, status=400, invitation=invitation
+            )
+        except (answering.DesignChanged, MalformedPost):
+            if recheck_after:
+                continue
+            raise
+        except answering.InvitationUsed:
+            return _used(survey, invitation_or_refuse(survey), 409)
+        if outcome.accepted:
+            return _thank(survey, now)
+        if not recheck_after:
+            return render_form(
+                questionnaire, request.form, outcome.errors, status=422, invitation=invitation
+            )
+    # Staff changed the questionnaire between the check and the write, twice in a row.
+    notice = _("问卷刚刚更新，您填写的内容都已保留，请检查后再次点击“提交”。")
+    return render_form(
+        questionnaire, request.form, notice=notice, status=409, invitation=invitation
+    )
+
+
+def invitation_or_refuse(survey: Survey) -> invitations.Found:
+    """The invitation of the link's ``t`` token; without one, or with a token that is not of
+    this survey, the request ends with a page that says so (403)."""
+    token = request.args.get("t", "")
+    found = invitations.find(get_session(), survey.id, token) if token else None
+    if found is None:
+        page = render_template(
+            "surveys/answer/invitation.html",
+            survey=survey,
+            reason="invalid" if token else "required",
+        )
+        abort(make_response(page, 403))
+    return found
+
+
+def _used(survey: Survey, invitation: invitations.Found, status: int) -> tuple[str, int]:
+    page = render_template(
+        "surveys/answer/invitation.html", survey=survey, reason="used", invitation=invitation
+    )
+    return page, status
+
+
+def _thank(survey: Survey, now: datetime) -> Response:
+    response = redirect(url_for("surveys.thanks", slug=survey.slug), code=303)
+    # Remembered so that Back then 提交 does not quietly add a second response.
+    response.set_cookie(
+        _answered_cookie(survey),
+        localtime(now),
+        max_age=180 * 24 * 3600,
+        path=f"/s/{survey.slug}",
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+def _answered_cookie(survey: Survey) -> str:
+    return f"answered-{survey.slug}"
+
+
+# Stand-in for the per-respondent token in a page kept for every respondent. Autoescaping
+# turns "<" into "&lt;" everywhere else, so only the slot itself can match.
+TOKEN_SLOT = Markup("<token-slot>")
+TOKEN_SLOT_BYTES = TOKEN_SLOT.encode()
+# The queries under which a page is kept: no other query string can grow the copies.
+KEPT_QUERIES = (b"", b"again=1")
+# A random id per browser, which the form's token must carry (see ``tokens.issue_token``).
+RESPONDENT_COOKIE = "respondent"
+_RESPONDENT_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
+def respondent_id() -> str:
+    """The id in this browser's respondent cookie; empty if it has none."""
+    value = request.cookies.get(RESPONDENT_COOKIE, "")
+    return value if _RESPONDENT_ID.match(value) else ""
+
+
+def render_form(
+    questionnaire: Questionnaire,
+    submitted: MultiDict[str, str],
+    errors: dict[int, str] | None = None,
+    notice: str = "",
+    status: int = 200,
+    invitation: invitations.Found | None = None,
+) -> Response:
+    """The answer page, with what was submitted kept in every field and messages beside them;
+    an invitation's page names the enterprise and posts back to its link. A browser without a
+    respondent cookie is given one."""
+    survey = questionnaire.survey
+    respondent = respondent_id() or secrets.token_urlsafe(16)
+    # (An empty form has no token to keep: a missed MultiDict lookup raises and catches.)
+    kept_token = submitted.get(tokens.TOKEN_FIELD) if submitted else None
+    token = kept_token or tokens.issue_token(survey, current_app.secret_key, respondent)
+    personal = submitted or errors or notice or invitation or questionnaire.personalised
+    page: str | bytes
+    if personal or request.query_string not in KEPT_QUERIES:
+        page = form_page(
+            survey, submitted, errors or {}, notice, token,
+            invitation=invitation, invitation_token=request.args.get("t") if invitation else None,
+        )  # fmt: skip
+    else:
+        # Every respondent's empty form is the same page but for its token: render it once.
+        page = questionnaire.page(
+            ("form", select_locale(), request.full_path),
+            lambda: form_page(survey, submitted, {}, "", TOKEN_SLOT),
+        ).replace(TOKEN_SLOT_BYTES, token.encode(), 1)
+    response = make_response(page, status)
+    if respondent != request.cookies.get(RESPONDENT_COOKIE):
+        response.set_cookie(
+            RESPONDENT_COOKIE, respondent, max_age=30 * 24 * 3600, path="/s/",
+            httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )  # fmt: skip
+    return response
+
+
+def form_page(
+    survey: Survey,
+    submitted: MultiDict[str, str],
+    errors: dict[int, str],
+    notice: str,
+    token: str,
+    **context: object,
+) -> str:
+    return render_template(
+        "surveys/answer/form.html",
+        survey=survey,
+        submitted=submitted,
+        errors=errors,
+        notice=notice,
+        token=token,
+        token_field=tokens.TOKEN_FIELD,
+        **context,
+    )
+
+
+def thanks(slug: str) -> ResponseReturnValue:
+    questionnaire = questionnaire_or_404(slug)
+
+    def render() -> str:
+        return render_template("surveys/answer/thanks.html", survey=questionnaire.survey)
+
+    if request.query_string:
+        return render()
+    return questionnaire.page(("thanks", select_locale(), request.full_path), render)
+
+
+def results(slug: str, version: int | None = None) -> ResponseReturnValue:
+    """The 结果反馈 page as frozen when published: the latest version, or an earlier one."""
+    survey = public_survey_or_404(slug)
+    session = get_session()
+    versions = publication.publications(session, survey) if survey.results_published else []
+    if not versions:
+        return render_template("surveys/results_pending.html", survey=survey), 404
+    shown = next((v for v in versions if v.version == version), None) if version else versions[0]
+    if shown is None:
+        abort(404)
+    document = publication.published(shown)
+    return render_template(
+        "publishing/results.html",
+        survey=survey,
+        publication=shown,
+        document=document,
+        versions=versions,
+        figures={item.number: charts.figure(item) for item in document.tables},
+    )

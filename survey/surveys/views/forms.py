@@ -1,0 +1,376 @@
+"""The staff's forms for surveys (Flask-WTF): what each form posts, how it is read and checked,
+and the messages shown beside its fields. Domain rules (options of a live survey, logic that
+must fit) stay in the services; these only read what was typed.
+
+The question editor keeps the field names the page has always posted: option and condition rows
+as parallel lists (``option_key`` / ``option_label``, ``cond_option`` / ``cond_test``), so rows
+can be added, left blank or reordered without JavaScript; type settings as
+``setting-<type>-<key>``; skip targets as ``skip-<option id>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    BooleanField,
+    Field,
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from survey.config import office_zone
+from survey.core.i18n import _, _l
+from survey.core.timeutil import format_local, parse_local
+from survey.publishing.summary import SUMMARY_MAX_LENGTH
+from survey.surveys.definition import END, LIMITS
+from survey.surveys.design import OptionEdit
+from survey.surveys.models import Question, Survey
+from survey.surveys.publication import MIN_CELL_SIZE_RANGE
+from survey.surveys.questions import REGISTRY, Setting, get_type
+
+IMPORT_FORMATS = {"txt": _l("文本（从 Word 或公告粘贴）"), "yaml": _l("YAML（survey/v1）"),
+                  "json": _l("JSON（survey/v1）")}  # fmt: skip
+IMPORT_MAX_BYTES = 512 * 1024
+
+
+class OfficeTimeField(StringField):
+    """A moment typed in office time ("2024-03-01 08:00", or a datetime-local value); its data
+    is UTC. With ``end_of_day``, a bare date means the end of that day."""
+
+    def __init__(self, *args: Any, end_of_day: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.end_of_day = end_of_day
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if text:
+            try:
+                self.data = parse_local(text, office_zone(), end_of_day=self.end_of_day)
+            except ValueError:
+                raise ValueError(_("时间格式应为 2024-03-01 08:00")) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return format_local(self.data, office_zone(), "%Y-%m-%dT%H:%M") if self.data else ""
+
+
+class LinesField(TextAreaField):
+    """One label a line (a matrix's columns); blank lines are gaps left by the editor."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = valuelist[0] if valuelist else ""
+        self.data = [line.strip() for line in text.splitlines() if line.strip()]
+
+    def _value(self) -> str:
+        return "\n".join(self.data or [])
+
+
+class RowsField(Field):
+    """Rows posted as parallel lists, one input of each list per row, in the page's order."""
+
+    columns: tuple[str, ...] = ()
+
+    def process(
+        self,
+        formdata: MultiDict[str, Any] | None,
+        data: Any = unset_value,
+        extra_filters: Any = None,
+    ) -> None:
+        self.process_errors = []
+        self.data = []
+        if formdata is None:
+            return
+        lists = [formdata.getlist(name) for name in self.columns]
+        if len({len(values) for values in lists}) > 1:
+            self.process_errors.append(_("表单内容不完整，请刷新页面后重试"))
+            return
+        try:
+            self.data = self.rows(formdata, list(zip(*lists, strict=True)))
+        except ValueError as error:
+            self.process_errors.append(str(error))
+
+    def rows(self, formdata: MultiDict[str, Any], rows: list[tuple[str, ...]]) -> list[Any]:
+        raise NotImplementedError
+
+
+class OptionRowsField(RowsField):
+    """The option editor: each row an existing option's id or a "new-..." key, its label, and
+    whether it takes a fill-in; rows left blank add nothing."""
+
+    columns = ("option_key", "option_label")
+
+    def rows(self, formdata: MultiDict[str, Any], rows: list[tuple[str, ...]]) -> list[OptionEdit]:
+        fill_ins = set(formdata.getlist("option_fill_in"))
+        return [
+            OptionEdit(int(key) if key.isdigit() else None, label, key in fill_ins)
+            for key, label in rows
+        ]
+
+
+class ConditionRowsField(RowsField):
+    """The logic editor's display conditions: (option id, chosen); rows left blank are dropped."""
+
+    columns = ("cond_option", "cond_test")
+
+    def rows(self, formdata: MultiDict[str, Any], rows: list[tuple[str, ...]]) -> list[Any]:
+        if not all(option.isdigit() for option, _test in rows if option):
+            raise ValueError(_("表单内容不完整，请刷新页面后重试"))
+        return [(int(option), test != "not_chosen") for option, test in rows if option]
+
+
+class NewSurveyForm(FlaskForm):
+    title = StringField(
+        _l("问卷标题"),
+        validators=[
+            InputRequired(_l("请填写问卷标题")),
+            Length(max=LIMITS["title"], message=_l("最多 %(max)d 个字")),
+        ],
+    )
+    issuer = StringField(
+        _l("发布单位"), validators=[Length(max=LIMITS["issuer"], message=_l("最多 %(max)d 个字"))]
+    )
+
+
+class SettingsForm(NewSurveyForm):
+    description = TextAreaField(_l("说明（显示在题目前）"))
+    opens_at = OfficeTimeField(_l("征集开始"))
+    closes_at = OfficeTimeField(_l("征集截止"), end_of_day=True)
+    thank_you = TextAreaField(_l("提交成功后显示"))
+
+    @classmethod
+    def of(cls, survey: Survey) -> SettingsForm:
+        return cls(
+            formdata=None,
+            title=survey.title,
+            issuer=survey.issuer,
+            description=survey.description,
+            opens_at=survey.opens_at,
+            closes_at=survey.closes_at,
+            thank_you=survey.thank_you,
+        )
+
+
+class ImportForm(FlaskForm):
+    format = RadioField(
+        _l("格式"),
+        choices=[SelectChoice(key, label) for key, label in IMPORT_FORMATS.items()],
+        default="txt",
+    )
+    text = TextAreaField(_l("粘贴问卷内容"))
+    file = FileField(_l("或上传文件（UTF-8）"))
+
+    def content(self) -> str:
+        """The uploaded file's text, else the pasted text. Raises ValueError for a file that
+        is not UTF-8 or too big."""
+        upload = self.file.data
+        if not upload or not upload.filename:
+            return self.text.data or ""
+        data = upload.read(IMPORT_MAX_BYTES + 1)
+        if len(data) > IMPORT_MAX_BYTES:
+            raise ValueError(_("文件过大，最多 %(n)s KB", n=IMPORT_MAX_BYTES // 1024))
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError(_("文件不是 UTF-8 编码")) from None
+
+
+def _setting_field(setting: Setting, name: str) -> Any:
+    """The form field of one type setting, under its posted name; blank means unset."""
+    kinds = {int: _l("整数"), float: _l("数字")}
+    if setting.kind is bool:
+        return BooleanField(setting.label, name=name)
+    if setting.kind is list:
+        return LinesField(setting.label, name=name)
+    if setting.kind in kinds:
+        field = IntegerField if setting.kind is int else FloatField
+        message = _l("“%(label)s”应为%(kind)s", label=setting.label, kind=kinds[setting.kind])
+        return field(setting.label, [Optional()], name=name, invalid_value_message=message)
+    return StringField(setting.label, [Optional()], name=name)
+
+
+def _setting_attribute(type_name: str, key: str) -> str:
+    return f"setting__{type_name}__{key}"
+
+
+class QuestionForm(FlaskForm):
+    """One question in the designer: its text, type, the type's settings, options and logic.
+    Built per question (``for_question``): the skip targets depend on its options."""
+
+    type = SelectField(
+        _l("题型"),
+        choices=[SelectChoice(name, kind.display_name) for name, kind in REGISTRY.items()],
+    )
+    required = BooleanField(_l("必答"))
+    title = TextAreaField(_l("题目"))
+    help = StringField(_l("说明（可选）"))
+    options = OptionRowsField()
+    show_mode = SelectField(
+        _l("条件的组合方式"),
+        choices=[
+            SelectChoice("all", _l("满足全部条件（并且）")),
+            SelectChoice("any", _l("满足任一条件（或者）")),
+        ],
+        default="all",
+    )
+    conditions = ConditionRowsField()
+
+    question: Question
+
+    @classmethod
+    def for_question(cls, question: Question, formdata: Any = None) -> QuestionForm:
+        """The editor of ``question``: bound to ``formdata`` (a post), or showing it as stored
+        (``formdata`` None)."""
+        fields: dict[str, Any] = {}
+        for kind in REGISTRY.values():
+            for setting in kind.settings:
+                name = f"setting-{kind.name}-{setting.key}"
+                fields[_setting_attribute(kind.name, setting.key)] = _setting_field(setting, name)
+        for option in question.active_options:
+            fields[f"skip__{option.id}"] = SelectField(
+                option.label, name=f"skip-{option.id}", validate_choice=False
+            )
+        form_class = type("QuestionEditor", (cls,), fields)
+        if formdata is not None:
+            form = form_class(formdata=formdata)
+        else:
+            form = form_class(formdata=None, data=_stored(question))
+            form.options.data = [
+                OptionEdit(o.id, o.label, o.fill_in) for o in question.active_options
+            ]
+            show_if = (question.logic or {}).get("show_if", {})
+            form.conditions.data = [
+                (c["option"], c["chosen"]) for conditions in show_if.values() for c in conditions
+            ]
+        form.question = question
+        return form
+
+    def validate_title(self, field: Field) -> None:
+        kind = REGISTRY.get(self.type.data or "")
+        if not (field.data or "").strip() and (kind is None or kind.title_required):
+            raise ValidationError(_("请填写题目"))
+
+    @property
+    def chosen_type(self) -> str:
+        """The type posted, or (for a post without a known one) the question's own."""
+        return self.type.data if self.type.data in REGISTRY else self.question.type
+
+    def settings_of(self, type_name: str) -> list[tuple[Setting, Field]]:
+        """A type's settings with their fields."""
+        return [
+            (setting, self[_setting_attribute(type_name, setting.key)])
+            for setting in get_type(type_name).settings
+        ]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Only the chosen type's settings count; the other types' hidden groups are ignored."""
+        super().validate(extra_validators)
+        for name in REGISTRY:
+            if name != self.chosen_type:
+                for _setting, field in self.settings_of(name):
+                    field.errors = []
+        return not self.errors
+
+    def settings(self) -> dict[str, Any]:
+        """The chosen type's settings as typed values; blank ones are left out."""
+        values = {}
+        for setting, field in self.settings_of(self.chosen_type):
+            value = field.data.strip() if isinstance(field.data, str) else field.data
+            # Blank means unset (an unticked box too); 0 is a value.
+            if value is not None and value is not False and value not in ("", []):
+                values[setting.key] = value
+        return values
+
+    def jump_target(self, option_id: int) -> str:
+        return self[f"skip__{option_id}"].data or ""
+
+    def jumps(self) -> dict[int, str]:
+        """Skip targets: option id -> a later question's key, or "end"."""
+        jumps = {}
+        for option in self.question.active_options:
+            target = self.jump_target(option.id)
+            if target:
+                jumps[option.id] = target
+        return jumps
+
+
+def _stored(question: Question) -> dict[str, Any]:
+    """The editor's values for a question as stored."""
+    data: dict[str, Any] = {
+        "type": question.type,
+        "required": question.required,
+        "title": question.title,
+        "help": question.help,
+    }
+    for kind in REGISTRY.values():
+        for setting in kind.settings:
+            value = question.settings.get(setting.key) if kind.name == question.type else None
+            if value is None and kind.name != question.type:
+                value = kind.default_settings.get(setting.key)
+            data[_setting_attribute(kind.name, setting.key)] = value
+    logic = question.logic or {}
+    show_if = logic.get("show_if", {})
+    data["show_mode"] = "any" if "any" in show_if else "all"
+    for jump in logic.get("skip", []):
+        data[f"skip__{jump['option']}"] = jump["to"] or END
+    return data
+
+
+class OpenForm(FlaskForm):
+    at = OfficeTimeField(_l("开始时间（留空为立即）"))
+
+
+class DeleteResponsesForm(FlaskForm):
+    confirm_title = StringField(_l("问卷标题"))
+
+
+class InvalidateForm(FlaskForm):
+    reason = StringField(_l("作废原因"))
+
+
+class PublishForm(FlaskForm):
+    question = SelectMultipleField(_l("公开哪些题目"), coerce=int, validate_choice=False)
+    min_cell_size = IntegerField(
+        _l("最小单元数 k"),
+        validators=[
+            InputRequired(_l("请填写最小单元数")),
+            NumberRange(*MIN_CELL_SIZE_RANGE, message=_l("最小单元数应在 %(min)s 到 %(max)s 之间")),
+        ],
+        invalid_value_message=_l("最小单元数应为整数"),
+    )
+    summary = TextAreaField(
+        _l("调查结论（支持 Markdown）"),
+        validators=[Length(max=SUMMARY_MAX_LENGTH, message=_l("最多 %(max)d 个字"))],
+    )
+
+    def chosen(self, survey: Survey) -> set[int]:
+        """The ticked questions of this survey (ids of others are ignored)."""
+        ids = {q.id for q in survey.questions}
+        return {value for value in self.question.data or () if value in ids}
+
+
+class InvitationListForm(FlaskForm):
+    file = FileField(_l("名单文件（CSV 或 Excel）"))
+
+
+class RequireInvitationForm(FlaskForm):
+    required = BooleanField(_l("仅限受邀企业填写"))
+
+
+def first_errors(forms: Sequence[FlaskForm]) -> list[str]:
+    """Every field error of the given forms, for a summary at the top of the page."""
+    return [str(message) for form in forms for errors in form.errors.values() for message in errors]

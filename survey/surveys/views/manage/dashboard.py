@@ -1,0 +1,36 @@
+"""The staff's home: every survey with its status, 征集时间 and responses, searchable."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
+
+from survey.core.i18n import _l
+from survey.core.models import utcnow
+from survey.core.permissions import Permission
+from survey.db import get_session
+from survey.surveys import queries
+from survey.web.access import requires
+
+STATUS_FILTERS = {
+    "draft": _l("草稿"),
+    "not_started": _l("未开始"),
+    "open": _l("进行中"),
+    "ended": _l("已结束"),
+    "archived": _l("已归档"),
+}
+
+
+@requires(Permission.VIEW)
+def dashboard() -> ResponseReturnValue:
+    search = request.args.get("q", "").strip()[: queries.SEARCH_MAX_LENGTH]
+    status = request.args.get("status", "")
+    now = utcnow()
+    return render_template(
+        "surveys/manage/dashboard.html",
+        surveys=queries.dashboard(get_session(), now, search, status),
+        query=search,
+        status=status,
+        filters=STATUS_FILTERS,
+        now=now,
+    )

@@ -1,0 +1,120 @@
+"""Handing a survey out: the QR code of its public link, and invitations (the uploaded list of
+enterprises, who has answered, the restriction to invited enterprises, the link exports)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from survey.config import office_zone
+from survey.core import audit
+from survey.core.errors import Refusal
+from survey.core.i18n import _, _l
+from survey.core.permissions import Permission
+from survey.db import get_session
+from survey.surveys import distribution, invitations
+from survey.surveys.models import Survey
+from survey.surveys.views.forms import InvitationListForm, RequireInvitationForm
+from survey.surveys.views.manage.common import download, survey_or_404
+from survey.surveys.views.manage.exports import XLSX
+from survey.surveys.views.templating import public_url
+from survey.web.access import requires
+from survey.web.actions import attempt
+
+INVITATION_STATUSES = {"answered": _l("已填写"), "pending": _l("未填写")}
+
+
+@requires(Permission.VIEW)
+def qr_code(survey_id: int, fmt: str) -> ResponseReturnValue:
+    """The QR code of the survey's public link, for posters (PNG) and print shops (SVG)."""
+    survey = survey_or_404(survey_id)
+    if fmt not in distribution.QR_KINDS:
+        abort(404)
+    body = distribution.qr_code(public_url(survey.slug), fmt)
+    response = download(body, distribution.QR_KINDS[fmt], f"{survey.title}-二维码.{fmt}",
+                        f"qr-{survey.slug}.{fmt}")  # fmt: skip
+    if "inline" in request.args:  # shown on the survey page
+        response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+def _invitation_page(
+    survey: Survey, problems: list[object] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    session = get_session()
+    shown = request.args.get("status", "")
+    page = render_template(
+        "surveys/manage/invitations.html",
+        survey=survey,
+        entries=invitations.entries(session, survey, shown),
+        rate=invitations.rate(session, survey),
+        status=shown,
+        statuses=INVITATION_STATUSES,
+        base_url=public_url(survey.slug),
+        problems=problems or [],
+        upload=InvitationListForm(formdata=None),
+        scope=RequireInvitationForm(formdata=None, required=survey.requires_invitation),
+    )
+    return page, status
+
+
+@requires(Permission.VIEW)
+def invitation_list(survey_id: int) -> ResponseReturnValue:
+    """Invited enterprises with their links, who has answered, and the 回收率."""
+    return _invitation_page(survey_or_404(survey_id))
+
+
+@requires(Permission.INVITE)
+def upload_invitations(survey_id: int) -> ResponseReturnValue:
+    """Import an enterprise list: all of it, or nothing and every bad row named."""
+    survey = survey_or_404(survey_id)
+    upload = InvitationListForm().file.data
+    if upload is None or not upload.filename:
+        problem = invitations.RowProblem(None, _("请选择名单文件（CSV 或 Excel）"))
+        return _invitation_page(survey, [problem], 422)
+    try:
+        rows = invitations.read_list(upload.filename, upload.read())
+    except invitations.ListError as error:
+        return _invitation_page(survey, error.problems, 422)
+    result = attempt(lambda: invitations.import_list(get_session(), survey, current_user, rows))
+    if not isinstance(result, Refusal):
+        flash(_("已邀请 %(n)s 家企业", n=result.added), "success")
+        if result.skipped:
+            flash("；".join(str(problem) for problem in result.skipped), "warning")
+    return redirect(url_for("surveys_admin.invitation_list", survey_id=survey.id))
+
+
+@requires(Permission.INVITE)
+def require_invitation(survey_id: int) -> ResponseReturnValue:
+    survey = survey_or_404(survey_id)
+    required = RequireInvitationForm().required.data
+    attempt(
+        lambda: invitations.set_required(get_session(), survey, current_user, required),
+        _("已设为仅限受邀企业填写") if required else _("已设为任何人可填写"),
+    )
+    return redirect(url_for("surveys_admin.invitation_list", survey_id=survey.id))
+
+
+@requires(Permission.EXPORT)
+def export_invitations(survey_id: int, fmt: str) -> ResponseReturnValue:
+    """Every enterprise's link (or the not-yet-answered ones, for reminders) as CSV or XLSX."""
+    survey = survey_or_404(survey_id)
+    status = request.args.get("status", "")
+    if fmt not in ("csv", "xlsx") or status not in ("", "pending"):
+        abort(404)
+    session = get_session()
+    audit.record(session, current_user, "invitations.export", survey, format=fmt, status=status)
+    session.commit()
+    rows = invitations.link_rows(session, survey, public_url(survey.slug), office_zone(), status)
+    which = "未填写企业" if status else "邀请链接"
+    name, ascii_name = f"{survey.title}-{which}.{fmt}", f"invitations.{fmt}"
+    if fmt == "csv":
+        body = invitations.links_csv(rows).encode("utf-8")
+        return download(body, "text/csv; charset=utf-8", name, ascii_name)
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as spool:
+        invitations.write_links_xlsx(rows, Path(spool.name))
+        return download(Path(spool.name).read_bytes(), XLSX, name, ascii_name)

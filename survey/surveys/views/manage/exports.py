@@ -1,0 +1,111 @@
+"""Files for the staff: every response (CSV streamed, or XLSX), the current result tables in
+each format, and the published version as an open-data package. Every export is audited."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from flask import abort, request, send_file, stream_with_context
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from survey.config import office_zone
+from survey.core import audit
+from survey.core.models import utcnow
+from survey.core.permissions import Permission
+from survey.core.timeutil import format_local
+from survey.db import get_session
+from survey.publishing.documents import ResultFeedback
+from survey.publishing.html import printable_html
+from survey.publishing.renderers import json as json_renderer
+from survey.publishing.renderers import pdf, tables, text
+from survey.surveys import publication
+from survey.surveys.exports import CODINGS, csv_chunks, write_xlsx
+from survey.surveys.results import survey_results
+from survey.surveys.views.manage.common import download, survey_or_404
+from survey.web.access import requires
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RESULT_FORMATS = {
+    "txt": "text/plain; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": XLSX,
+    "pdf": "application/pdf",
+}
+
+
+@requires(Permission.EXPORT)
+def export_responses(survey_id: int, fmt: str) -> ResponseReturnValue:
+    """Every response as CSV (streamed) or XLSX; audited."""
+    survey = survey_or_404(survey_id)
+    coding = request.args.get("coding", "text")
+    if fmt not in ("csv", "xlsx") or coding not in CODINGS:
+        abort(404)
+    session = get_session()
+    audit.record(session, current_user, "responses.export", survey, format=fmt, coding=coding)
+    session.commit()
+    name, ascii_name = f"{survey.title}-答卷.{fmt}", f"responses.{fmt}"
+    if fmt == "csv":
+        chunks = stream_with_context(csv_chunks(session, survey, office_zone(), coding))
+        return download(chunks, "text/csv", name, ascii_name)
+    spool = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
+    write_xlsx(session, survey, office_zone(), Path(spool.name), coding)
+    sent = send_file(spool.name, mimetype=XLSX, as_attachment=True, download_name=name)
+    sent.call_on_close(spool.close)
+    return sent
+
+
+def render_results(document: ResultFeedback, slug: str, fmt: str) -> bytes:
+    """A result document as a file of ``fmt`` (one of ``RESULT_FORMATS``)."""
+    if fmt == "txt":
+        return text.render(document).encode("utf-8")
+    if fmt == "json":
+        data = json_renderer.render(document, slug)
+        return json.dumps(data, ensure_ascii=False, indent=2).encode()
+    if fmt == "csv":
+        return tables.to_csv(document).encode("utf-8")
+    if fmt == "pdf":
+        return pdf.html_to_pdf(printable_html(document, utcnow()))
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as spool:
+        tables.write_xlsx(document, Path(spool.name))
+        return Path(spool.name).read_bytes()
+
+
+@requires(Permission.EXPORT)
+def export_results(survey_id: int, fmt: str) -> ResponseReturnValue:
+    """The current result tables (all questions, every count) in one format; audited."""
+    survey = survey_or_404(survey_id)
+    if fmt not in RESULT_FORMATS:
+        abort(404)
+    session = get_session()
+    document = publication.document(session, survey_results(session, survey), office_zone())
+    audit.record(session, current_user, "results.export", survey, format=fmt)
+    session.commit()
+    body = render_results(document, survey.slug, fmt)
+    return download(body, RESULT_FORMATS[fmt], f"{survey.title}-结果.{fmt}", f"results.{fmt}")
+
+
+@requires(Permission.EXPORT)
+def export_open_data(survey_id: int) -> ResponseReturnValue:
+    """The latest published version as an open-data package; audited."""
+    survey = survey_or_404(survey_id)
+    session = get_session()
+    latest = publication.latest_publication(session, survey) if survey.results_published else None
+    if latest is None:
+        abort(404)
+    audit.record(
+        session, current_user, "results.export", survey, format="open-data", version=latest.version
+    )
+    session.commit()
+    body = tables.open_data_zip(
+        publication.published(latest),
+        survey.slug,
+        latest.version,
+        latest.published_at,
+        format_local(latest.published_at, office_zone(), "%Y-%m-%d"),
+    )
+    name = f"{survey.slug}-open-data-v{latest.version}.zip"
+    return download(body, "application/zip", name, name)

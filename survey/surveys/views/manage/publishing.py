@@ -1,0 +1,72 @@
+"""Publishing a survey's 结果反馈 from the staff's side: choose the questions, the minimum cell
+size and the summary, publish a new version; or withdraw the page."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from survey.config import office_zone
+from survey.core.errors import Refusal
+from survey.core.i18n import _
+from survey.core.models import utcnow
+from survey.core.permissions import Permission
+from survey.db import get_session
+from survey.surveys import publication
+from survey.surveys.models import Survey
+from survey.surveys.views.forms import PublishForm
+from survey.surveys.views.manage.common import survey_or_404
+from survey.web.access import requires
+from survey.web.actions import attempt
+
+
+def _publish_page(survey: Survey, form: PublishForm, status: int = 200) -> ResponseReturnValue:
+    page = render_template(
+        "surveys/manage/publish.html",
+        survey=survey,
+        form=form,
+        versions=publication.publications(get_session(), survey),
+    )
+    return page, status
+
+
+@requires(Permission.PUBLISH)
+def publish(survey_id: int) -> ResponseReturnValue:
+    """Choose the questions, write the summary, set the minimum cell size, and publish."""
+    survey = survey_or_404(survey_id)
+    session = get_session()
+    form = PublishForm()
+    if not form.is_submitted():
+        latest = publication.latest_publication(session, survey)
+        form = PublishForm(
+            formdata=None,
+            question=sorted(publication.default_questions(session, survey)),
+            min_cell_size=survey.min_cell_size,
+            summary=latest.summary if latest else "",
+        )
+        return _publish_page(survey, form)
+    if not form.validate():
+        return _publish_page(survey, form, 422)
+    published = attempt(
+        lambda: publication.publish(
+            session,
+            survey,
+            current_user,
+            utcnow(),
+            office_zone(),
+            questions=form.chosen(survey),
+            summary=form.summary.data or "",
+            min_cell_size=form.min_cell_size.data,
+        )
+    )
+    if not isinstance(published, Refusal):
+        flash(_("结果已发布（第 %(n)s 版）", n=published.version), "success")
+    return redirect(url_for("surveys_admin.survey_overview", survey_id=survey.id))
+
+
+@requires(Permission.PUBLISH)
+def withdraw_results(survey_id: int) -> ResponseReturnValue:
+    survey = survey_or_404(survey_id)
+    attempt(lambda: publication.withdraw(get_session(), survey, current_user), _("结果已撤回"))
+    return redirect(url_for("surveys_admin.survey_overview", survey_id=survey.id))

@@ -1,0 +1,111 @@
+"""The staff's analysis of a survey: the report of every question (filtered by dates and by
+answers, with a chart-type switch per question) and the cross-tabulation of two questions."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import abort, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+
+from survey.config import office_zone
+from survey.core.models import utcnow
+from survey.core.permissions import Permission
+from survey.core.timeutil import parse_local
+from survey.db import get_session
+from survey.publishing import charts
+from survey.surveys import publication
+from survey.surveys.charts import crosstab_data
+from survey.surveys.models import Question, Survey
+from survey.surveys.questions import get_type
+from survey.surveys.results import MAX_CONDITIONS, Filter, crosstab, survey_results
+from survey.surveys.views.manage.common import survey_or_404
+from survey.web.access import requires
+
+
+def _choice_questions(survey: Survey) -> list[Question]:
+    """The questions a report can be filtered or cross-tabulated by: one option per answer."""
+    return [q for q in survey.questions if get_type(q.type).filterable]
+
+
+def _filter_from(args: MultiDict[str, str], survey: Survey) -> Filter:
+    """The report filter in the query string: since/until dates and chose=question:option."""
+    zone = office_zone()
+    try:
+        since = parse_local(args["since"], zone) if args.get("since") else None
+        until = parse_local(args["until"], zone, end_of_day=True) if args.get("until") else None
+    except ValueError:
+        abort(400)
+    options = {o.id: q.id for q in _choice_questions(survey) for o in q.options}
+    chosen: dict[int, list[int]] = {}
+    for value in args.getlist("chose"):
+        option_id = int(value) if value.isdigit() else None
+        if option_id not in options:
+            continue  # an empty "any" choice, or an option not of this survey
+        chosen.setdefault(options[option_id], []).append(option_id)
+    if len(chosen) > MAX_CONDITIONS:
+        abort(400)
+    return Filter(since, until, tuple((q, tuple(o)) for q, o in chosen.items()))
+
+
+def _query_with(name: str, value: str) -> str:
+    """This page's query string with one parameter set: switches that keep the filter."""
+    args = request.args.copy()
+    args[name] = value
+    return "?" + urlencode(list(args.items(multi=True)))
+
+
+@requires(Permission.VIEW)
+def survey_overview(survey_id: int) -> ResponseReturnValue:
+    survey = survey_or_404(survey_id)
+    only = _filter_from(request.args, survey)
+    session = get_session()
+    results = survey_results(session, survey, only)
+    document = publication.document(session, results, office_zone())
+    questions = {q.key: q for q in survey.questions}
+    # The chart-type switch: chart-<question id>=<kind> in the query string, beside the filter.
+    kinds = {
+        item.key: charts.resolve_kind(item, request.args.get(f"chart-{questions[item.key].id}"))
+        for item in document.tables
+    }
+    return render_template(
+        "surveys/manage/survey.html",
+        survey=survey,
+        document=document,
+        questions=questions,
+        figures={item.key: charts.figure(item, kinds[item.key]) for item in document.tables},
+        kinds=kinds,
+        chart_kinds=charts.CHART_KINDS,
+        offered_kinds=charts.chart_kinds,
+        query_with=_query_with,
+        only=only,
+        choice_questions=_choice_questions(survey),
+        typed_questions=[
+            q
+            for q in survey.questions
+            if not get_type(q.type).has_options or any(o.fill_in for o in q.options)
+        ],
+        phase=survey.phase(utcnow()),
+    )
+
+
+@requires(Permission.VIEW)
+def cross_tabulation(survey_id: int) -> ResponseReturnValue:
+    survey = survey_or_404(survey_id)
+    questions = {q.id: q for q in _choice_questions(survey)}
+    rows_id = request.args.get("rows", type=int)
+    columns_id = request.args.get("columns", type=int)
+    only = _filter_from(request.args, survey)
+    table = None
+    if rows_id in questions and columns_id in questions and rows_id != columns_id:
+        table = crosstab(get_session(), survey, questions[rows_id], questions[columns_id], only)
+    return render_template(
+        "surveys/manage/crosstab.html",
+        survey=survey,
+        questions=list(questions.values()),
+        table=table,
+        figure=crosstab_data(table) if table else None,
+        only=only,
+        choice_questions=list(questions.values()),
+    )

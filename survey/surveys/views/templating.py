@@ -1,0 +1,49 @@
+"""What the survey templates use besides the shared helpers: question types, pages and logic
+for the answer form, where the browser keeps unsent answers, and the public address."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, current_app, url_for
+
+from survey.surveys import logic
+from survey.surveys.models import Survey
+from survey.surveys.questions import REGISTRY, get_type
+
+
+def type_scripts(survey: Survey) -> list[str]:
+    """The scripts (under static/) that the survey's question types enhance their fields with."""
+    return sorted({get_type(q.type).script for q in survey.questions} - {""})
+
+
+def public_url(slug: str) -> str:
+    """The absolute address of /s/<slug> that respondents are given: under the configured
+    public base URL (staff may work on an intranet host), else the host of this request."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if base:
+        return base.rstrip("/") + url_for("surveys.answer", slug=slug)
+    return url_for("surveys.answer", slug=slug, _external=True)
+
+
+def autosave_key(survey: Survey) -> str:
+    """Where the browser keeps a respondent's unsent answers: per survey, and per set of fields
+    (question and option ids), so that answers saved for another design are not put back."""
+    fields = ",".join(f"{q.id}:{'.'.join(str(o.id) for o in q.options)}" for q in survey.questions)
+    return f"survey:{survey.slug}:{hashlib.sha256(fields.encode()).hexdigest()[:12]}"
+
+
+def register(app: Flask) -> None:
+    app.add_template_global(get_type, "question_type")
+    app.add_template_global(type_scripts)
+    app.add_template_global(logic.pages, "survey_pages")
+    app.add_template_global(logic.client_rules, "logic_rules")
+    app.add_template_global(logic.option_order)
+    app.add_template_global(
+        [n for n, kind in REGISTRY.items() if kind.chooses_options], "choice_types"
+    )
+    app.add_template_global(autosave_key)
+    app.add_template_global(
+        [n for n, kind in REGISTRY.items() if kind.answerable], "answerable_types"
+    )
+    app.add_template_global(public_url)

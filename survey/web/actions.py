@@ -1,0 +1,45 @@
+"""Carrying out a staff action from a view: the one place where a refusal becomes a message.
+
+``attempt`` runs a service call in the request's database session; done, it commits and says
+so and returns the call's result; refused (any ``Refusal``), it rolls back, shows the reason
+and returns the refusal. Views then redirect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import flash
+from flask_wtf import FlaskForm
+
+from survey.core.errors import Refusal
+from survey.db import get_session
+
+Result = TypeVar("Result")
+
+
+def attempt(action: Callable[[], Result], done: str | None = None) -> Result | Refusal:
+    session = get_session()
+    try:
+        result = action()
+    except Refusal as refusal:
+        session.rollback()
+        refused(refusal)
+        return refusal
+    session.commit()
+    if done:
+        flash(str(done), "success")
+    return result
+
+
+def refused(refusal: Refusal) -> None:
+    """Show why an action was refused: its reason, or each of its problems."""
+    for problem in refusal.problems or [refusal.message]:
+        flash(str(problem), "error")
+
+
+def flash_errors(form: FlaskForm) -> None:
+    """Show a form's field errors as messages, for a form whose page redirects."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")
