@@ -21,9 +21,7 @@ run: run-packages install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # Checked first, so that a machine without them stops at once with one line.
-test: test-packages install-test
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+test: test-packages lint
 	$(PY) -m pytest --db sqlite
 	$(PY) -m pytest --db postgresql -m "not browser"
 
@@ -32,9 +30,12 @@ bench: install-test
 	@tools/system-packages --required "the benchmarks" postgresql wrk
 	$(PY) bench/run.py
 
+# Style, types (mypy) and the house plan's import rules (import-linter, see pyproject.toml).
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: install-test
 	$(VENV)/bin/ruff format .

@@ -72,7 +72,7 @@ def fresh_database(kind: str, name: str) -> Iterator[str]:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict, folder: Path = ROOT):  # type: ignore[no-untyped-def]
+def gunicorn(app: str, env: dict, folder: Path = ROOT):
     """``app`` served by 2 sync workers, with the settings of ``folder``'s gunicorn.conf.py
     if it has one: the platform's own for ours, gunicorn's defaults for the reference."""
     port = free_port()
@@ -125,7 +125,7 @@ REFERENCE_INDEXES = [
 ]
 
 
-def reset_reference(engine, kind: str) -> None:  # type: ignore[no-untyped-def]
+def reset_reference(engine, kind: str) -> None:
     with engine.begin() as db:
         db.execute(text("DROP TABLE IF EXISTS ref_answer"))
         db.execute(text("DROP TABLE IF EXISTS ref_response"))
@@ -133,7 +133,7 @@ def reset_reference(engine, kind: str) -> None:  # type: ignore[no-untyped-def]
             db.execute(text(statement))
 
 
-def copy_to_reference(engine, survey_id: int) -> None:  # type: ignore[no-untyped-def]
+def copy_to_reference(engine, survey_id: int) -> None:
     """Give the reference the same rows as ours (those it does not have yet)."""
     with engine.begin() as db:
         after = db.execute(text("SELECT coalesce(max(id), 0) FROM ref_response")).scalar()
@@ -155,7 +155,7 @@ def copy_to_reference(engine, survey_id: int) -> None:  # type: ignore[no-untype
             )
 
 
-def survey_ids(engine, slug: str) -> tuple[int, dict[str, int], dict[int, list[int]]]:  # type: ignore[no-untyped-def]
+def survey_ids(engine, slug: str) -> tuple[int, dict[str, int], dict[int, list[int]]]:
     with engine.connect() as db:
         survey = db.execute(text("SELECT id FROM survey WHERE slug = :s"), {"s": slug}).scalar()
         questions = dict(db.execute(text(

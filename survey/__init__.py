@@ -35,12 +35,13 @@ def configure_web(app: Flask) -> None:
 
 
 def configure_features(app: Flask) -> None:
+    from survey import portal
     from survey.accounts import views as accounts
     from survey.surveys import views as surveys
 
-    app.register_blueprint(accounts.bp)
-    app.register_blueprint(accounts.staff)
+    accounts.init_app(app)
     surveys.init_app(app)
+    app.register_blueprint(portal.bp)
 
 
 def configure_cli(app: Flask) -> None:

@@ -77,7 +77,7 @@ def demo() -> None:
     from survey.surveys.demo import load_demo
 
     db.upgrade(current_app)
-    survey = load_demo(db.get_session(), office_zone(), utcnow(), current_app.secret_key)
+    survey = load_demo(db.get_session(), office_zone(), utcnow(), current_app.config["SECRET_KEY"])
     click.echo(survey.slug)
 
 

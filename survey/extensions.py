@@ -20,10 +20,9 @@ def select_locale() -> str:
     """The request's language: its ``lang`` cookie if that names one of ours. (Also the key of
     the pages kept per language, cheaper than Flask-Babel's parsed locale.)"""
     # The shell (CLI commands) speaks the default language.
-    choice = request.cookies.get("lang") if has_request_context() else None
-    if choice in current_app.config["LANGUAGES"]:
-        return choice
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    choice = request.cookies.get("lang", "") if has_request_context() else ""
+    languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    return choice if choice in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def init_app(app: Flask) -> None:
@@ -32,4 +31,4 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     if app.config.get("TRUSTED_PROXIES"):
         count = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

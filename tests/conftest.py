@@ -110,22 +110,22 @@ def app(app_settings: dict, tmp_path: Path, compiled_templates: BytecodeCache) -
 
 
 @pytest.fixture
-def client(app: Flask):  # type: ignore[no-untyped-def]
+def client(app: Flask):
     return app.test_client()
 
 
 @pytest.fixture
-def runner(app: Flask):  # type: ignore[no-untyped-def]
+def runner(app: Flask):
     return app.test_cli_runner()
 
 
 @pytest.fixture
-def session(app: Flask):  # type: ignore[no-untyped-def]
+def session(app: Flask):
     return db.get_session()
 
 
 @pytest.fixture
-def make_survey(session):  # type: ignore[no-untyped-def]
+def make_survey(session):
     """Create a survey from definition keys; open unless ``status`` says otherwise."""
 
     def make(questions: list[dict], *, status: str = "open", **fields: object) -> Survey:
@@ -145,7 +145,7 @@ def make_survey(session):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def demo_survey(app: Flask, session) -> Survey:  # type: ignore[no-untyped-def]
+def demo_survey(app: Flask, session) -> Survey:
     from survey.surveys.demo import load_demo
 
     return load_demo(session, office_zone(), utcnow(), app.secret_key)
@@ -176,11 +176,11 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def make_user(session):  # type: ignore[no-untyped-def]
+def make_user(session):
     from survey.accounts.roles import Role
     from survey.accounts.services import create_user
 
-    def make(role: str = "editor", username: str | None = None):  # type: ignore[no-untyped-def]
+    def make(role: str = "editor", username: str | None = None):
         user = create_user(session, username or f"{role}-user", PASSWORD, Role(role))
         session.commit()
         return user
@@ -189,10 +189,10 @@ def make_user(session):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def login(client, make_user):  # type: ignore[no-untyped-def]
+def login(client, make_user):
     """Log the test client in as a new account of the given role; returns the account."""
 
-    def log_in(role: str = "editor"):  # type: ignore[no-untyped-def]
+    def log_in(role: str = "editor"):
         user = make_user(role)
         page = client.get("/admin/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -206,7 +206,7 @@ def login(client, make_user):  # type: ignore[no-untyped-def]
     return log_in
 
 
-def csrf_of(client, url: str = "/admin/login") -> str:  # type: ignore[no-untyped-def]
+def csrf_of(client, url: str = "/admin/login") -> str:
     """A CSRF token for the client's session, read from a page as a browser would."""
     page = client.get(url).get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

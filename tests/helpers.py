@@ -50,7 +50,7 @@ def form_for(survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def fresh_form(client, survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def fresh_form(client, survey: Survey, answers: dict[str, Any]) -> dict[str, Any]:
     """Open the answer page as a respondent and fill it in: the tokens come from the page."""
     page = client.get(f"/s/{survey.slug}?again=1")
     assert page.status_code == 200
@@ -65,7 +65,7 @@ def plain(html: str) -> str:
 SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shot(page, name: str) -> None:
     """Keep a full-page screenshot of what the browser test saw, to look at after a change."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
@@ -77,12 +77,12 @@ def statements_run(engine: Engine) -> Iterator[list[str]]:
     DBAPI connection directly included (SQLAlchemy's events do not see them)."""
     statements: list[str] = []
 
-    class RecordingCursor(psycopg.Cursor):  # type: ignore[type-arg]
-        def execute(self, query, params=None, **options):  # type: ignore[no-untyped-def, override]
+    class RecordingCursor(psycopg.Cursor):
+        def execute(self, query, params=None, **options):
             statements.append(str(query))
             return super().execute(query, params, **options)
 
-    def trace(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def trace(dbapi_connection, _record) -> None:
         if engine.dialect.name == "sqlite":
             dbapi_connection.set_trace_callback(statements.append)
         else:

@@ -21,11 +21,11 @@ def editor(login):
     return login("editor")
 
 
-def post(client, url: str, data: dict | None = None, page: str = "/admin/"):  # type: ignore[no-untyped-def]
+def post(client, url: str, data: dict | None = None, page: str = "/admin/"):
     return client.post(url, data={"csrf_token": csrf_of(client, page), **(data or {})})
 
 
-def flashes(client, url: str) -> str:  # type: ignore[no-untyped-def]
+def flashes(client, url: str) -> str:
     return plain(client.get(url).get_data(as_text=True))
 
 

@@ -31,14 +31,14 @@ def survey(make_survey):
     )
 
 
-def submit(session, app, survey, answers, at=None) -> None:  # type: ignore[no-untyped-def]
+def submit(session, app, survey, answers, at=None) -> None:
     for answer in answers:
         form = answer_form(survey, answer)
         form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
         assert answering.submit(session, survey, form, at or utcnow(), app.secret_key).accepted
 
 
-def option(survey, key: str, label: str) -> int:  # type: ignore[no-untyped-def]
+def option(survey, key: str, label: str) -> int:
     question = next(q for q in survey.questions if q.key == key)
     return next(o.id for o in question.options if o.label == label)
 

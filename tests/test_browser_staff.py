@@ -32,7 +32,7 @@ def log_in(page: Page, live_server: str, username: str) -> None:
     expect(page.get_by_role("heading", name="问卷", exact=True)).to_be_visible()
 
 
-def edit_question(page: Page, number: int):  # type: ignore[no-untyped-def]
+def edit_question(page: Page, number: int):
     return page.locator(".question-editor").nth(number - 1)
 
 

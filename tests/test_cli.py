@@ -14,7 +14,7 @@ from survey.surveys.queries import load_survey
 DEMO = Path(__file__).parent.parent / "survey" / "surveys" / "demo" / "foreign-trade.yaml"
 
 
-def invoke(runner, *args: str):  # type: ignore[no-untyped-def]
+def invoke(runner, *args: str):
     result = runner.invoke(args=list(args))
     return result
 

@@ -12,7 +12,7 @@ from tests.helpers import option_id, plain, question
 from tests.logic_survey import PAGED_SURVEY
 
 
-def save(client, survey, q, **fields):  # type: ignore[no-untyped-def]
+def save(client, survey, q, **fields):
     """Post a question's designer form as it stands, with ``fields`` changed."""
     designer = f"/admin/surveys/{survey.id}/edit"
     data = {

@@ -36,7 +36,7 @@ def test_k_of_one_hides_nothing():
     assert suppress([1, 0, 3], 1, Bounds.single(4)) == [Cell.SHOWN] * 3
 
 
-def _readings(counts, marks, k, bounds):  # type: ignore[no-untyped-def]
+def _readings(counts, marks, k, bounds):
     """Every table of counts a reader could believe from what is printed (brute force)."""
     printed = zip(marks, counts, strict=True)
     ranges = [
@@ -48,7 +48,7 @@ def _readings(counts, marks, k, bounds):  # type: ignore[no-untyped-def]
 
 
 @st.composite
-def tables(draw):  # type: ignore[no-untyped-def]
+def tables(draw):
     """A question's counts as real respondents make them: single choice (one option each) or
     multiple choice (between ``fewest`` and ``most`` options each)."""
     options = draw(st.integers(2, 5))
@@ -70,7 +70,7 @@ def tables(draw):  # type: ignore[no-untyped-def]
 
 @settings(max_examples=300, deadline=None)
 @given(tables())
-def test_suppression_never_reveals_a_hidden_count(table):  # type: ignore[no-untyped-def]
+def test_suppression_never_reveals_a_hidden_count(table):
     counts, k, bounds = table
     marks = suppress(counts, k, bounds)
     assert all(m != Cell.SMALL or c < k for m, c in zip(marks, counts, strict=True))

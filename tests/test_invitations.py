@@ -101,7 +101,7 @@ def test_unreadable_lists_say_why(app, name, data, expected):
 # Staff pages ---------------------------------------------------------------------------------
 
 
-def upload(client, survey, name: str, data: bytes):  # type: ignore[no-untyped-def]
+def upload(client, survey, name: str, data: bytes):
     url = f"/admin/surveys/{survey.id}/invitations"
     return client.post(
         url,
@@ -111,7 +111,7 @@ def upload(client, survey, name: str, data: bytes):  # type: ignore[no-untyped-d
 
 
 @pytest.fixture
-def survey(make_survey):  # type: ignore[no-untyped-def]
+def survey(make_survey):
     return make_survey(
         [
             {"id": "nature", "type": "single", "title": "企业性质", "required": True,
@@ -120,7 +120,7 @@ def survey(make_survey):  # type: ignore[no-untyped-def]
     )  # fmt: skip
 
 
-def tokens(session, survey) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def tokens(session, survey) -> dict[str, str]:
     rows = session.execute(
         select(Invitation.enterprise, Invitation.token).where(Invitation.survey_id == survey.id)
     )
@@ -151,14 +151,14 @@ def test_upload_invites_every_enterprise_or_none(client, session, login, survey)
     assert actions.count("invitations.import") == 2
 
 
-def invite(session, survey, *names: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def invite(session, survey, *names: str) -> dict[str, str]:
     rows = [invitations.Row(n, name, "联系人", f"1380013800{n}") for n, name in enumerate(names, 2)]
     invitations.import_list(session, survey, None, rows)
     session.commit()
     return tokens(session, survey)
 
 
-def answer(client, survey, token: str | None, choice: str = "民企"):  # type: ignore[no-untyped-def]
+def answer(client, survey, token: str | None, choice: str = "民企"):
     url = f"/s/{survey.slug}" + (f"?t={token}" if token else "")
     page = client.get(url)
     assert page.status_code == 200, plain(page.get_data(as_text=True))
@@ -166,7 +166,7 @@ def answer(client, survey, token: str | None, choice: str = "民企"):  # type: 
     return client.post(url, data=form)
 
 
-def stored(session, survey) -> list[tuple]:  # type: ignore[no-untyped-def]
+def stored(session, survey) -> list[tuple]:
     return session.execute(
         select(Response.invitation_id).where(Response.survey_id == survey.id)
     ).all()
@@ -278,7 +278,7 @@ def test_concurrent_posts_with_one_invitation_store_one_response(live_server, se
 
 
 @pytest.fixture
-def _generous_rate_limit(app):  # type: ignore[no-untyped-def]
+def _generous_rate_limit(app):
     app.config["RESPONSE_RATE_LIMIT"] = "1000 per minute"
 
 

@@ -65,7 +65,7 @@ def nature_edits(survey: Survey, labels: list[str]) -> list[OptionEdit]:
     return [OptionEdit(by_label.get(label), label, False) for label in labels]
 
 
-def edit_nature(session, survey, editor, labels, **changes) -> None:  # type: ignore[no-untyped-def]
+def edit_nature(session, survey, editor, labels, **changes) -> None:
     question = survey.questions[0]
     fields = {"title": question.title, "help": "", "required": False, "type_name": "single",
               "settings": {}, "options": nature_edits(survey, labels)}  # fmt: skip

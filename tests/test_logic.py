@@ -140,11 +140,11 @@ def test_a_hidden_page_hides_its_questions():
 # ---- On the server
 
 
-def post(client, survey, answers: dict) -> object:  # type: ignore[no-untyped-def]
+def post(client, survey, answers: dict) -> object:
     return client.post(f"/s/{survey.slug}", data=fresh_form(client, survey, answers))
 
 
-def stored(session, survey) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def stored(session, survey) -> dict[str, int]:
     """Answer rows per question key."""
     rows = session.scalars(select(Answer)).all()
     keys = {q.id: q.key for q in survey.questions}
@@ -203,7 +203,7 @@ def test_fields_of_hidden_questions_are_still_known_fields(client, make_survey):
     assert client.post(f"/s/{survey.slug}", data={**data, "q999": "x"}).status_code == 400
 
 
-def option_labels(html: str, survey, key: str) -> list[str]:  # type: ignore[no-untyped-def]
+def option_labels(html: str, survey, key: str) -> list[str]:
     q = question(survey, key)
     ids = [str(o.id) for o in q.options]
     found = re.findall(rf'name="q{q.id}" value="(\d+)"', html)

@@ -24,15 +24,15 @@ def app_settings(app_settings: dict) -> dict:
 
 
 @pytest.fixture
-def survey(make_survey):  # type: ignore[no-untyped-def]
+def survey(make_survey):
     return make_survey(QUESTIONS)
 
 
-def stored(session) -> int:  # type: ignore[no-untyped-def]
+def stored(session) -> int:
     return session.scalar(select(func.count()).select_from(Response))
 
 
-def retire_foreign(session, survey, editor) -> None:  # type: ignore[no-untyped-def]
+def retire_foreign(session, survey, editor) -> None:
     nature = question(survey, "nature")
     kept = [OptionEdit(o.id, o.label, False) for o in nature.options if o.label != "外企"]
     update_question(session, nature, editor, title=nature.title, help="", required=True,
@@ -42,7 +42,7 @@ def retire_foreign(session, survey, editor) -> None:  # type: ignore[no-untyped-
 
 def test_an_old_page_may_show_a_withdrawn_option_but_cannot_store_it(
     client, session, survey, make_user
-):  # type: ignore[no-untyped-def]
+):
     data = fresh_form(client, survey, {"nature": "外企"})
     retire_foreign(session, survey, make_user("editor"))
     assert "外企" in plain(client.get(f"/s/{survey.slug}").get_data(as_text=True))  # the copy
@@ -54,7 +54,7 @@ def test_an_old_page_may_show_a_withdrawn_option_but_cannot_store_it(
     assert "外企" not in plain(client.get(f"/s/{survey.slug}").get_data(as_text=True))
 
 
-def test_a_closed_survey_takes_nothing_from_an_old_page(client, session, survey, make_user):  # type: ignore[no-untyped-def]
+def test_a_closed_survey_takes_nothing_from_an_old_page(client, session, survey, make_user):
     data = fresh_form(client, survey, {"nature": "民企"})
     lifecycle.close_survey(session, survey, make_user("editor"))
     session.commit()
@@ -63,7 +63,7 @@ def test_a_closed_survey_takes_nothing_from_an_old_page(client, session, survey,
     assert stored(session) == 0
 
 
-def test_a_question_added_since_the_page_must_be_answered(client, session, survey, make_user):  # type: ignore[no-untyped-def]
+def test_a_question_added_since_the_page_must_be_answered(client, session, survey, make_user):
     data = fresh_form(client, survey, {"nature": "民企"})
     added = add_question(session, survey, make_user("editor"), "text")
     added.required = True
@@ -76,14 +76,14 @@ def test_a_question_added_since_the_page_must_be_answered(client, session, surve
     assert stored(session) == 1
 
 
-def test_an_unchanged_design_stores_from_the_copy(client, session, survey):  # type: ignore[no-untyped-def]
+def test_an_unchanged_design_stores_from_the_copy(client, session, survey):
     for _ in range(3):
         data = fresh_form(client, survey, {"nature": "民企"})
         assert client.post(f"/s/{survey.slug}", data=data).status_code == 303
     assert stored(session) == 3
 
 
-def test_a_dropped_database_connection_is_retried_not_lost(client, session, survey, database_url):  # type: ignore[no-untyped-def]
+def test_a_dropped_database_connection_is_retried_not_lost(client, session, survey, database_url):
     if not database_url.startswith("postgresql"):
         pytest.skip("a server that drops connections: PostgreSQL's pg_terminate_backend")
     data = fresh_form(client, survey, {"nature": "民企"})

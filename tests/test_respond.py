@@ -366,7 +366,7 @@ def test_a_flood_from_one_address_is_slowed_down(app, client, survey):
 # Each process keeps a copy of the questionnaire for respondents: it must never show a stale one.
 
 
-def _settings(survey, **changes):  # type: ignore[no-untyped-def]
+def _settings(survey, **changes):
     fields = {"title": survey.title, "issuer": survey.issuer, "description": survey.description,
               "thank_you": survey.thank_you, "opens_at": survey.opens_at,
               "closes_at": survey.closes_at}  # fmt: skip
@@ -386,9 +386,7 @@ def _settings(survey, **changes):  # type: ignore[no-untyped-def]
     ],
     ids=["settings", "new question", "order", "closed"],
 )
-def test_respondents_see_a_design_change_at_once(  # type: ignore[no-untyped-def]
-    client, session, survey, make_user, change, seen
-):
+def test_respondents_see_a_design_change_at_once(client, session, survey, make_user, change, seen):
     assert seen not in plain(client.get(f"/s/{survey.slug}").get_data(as_text=True))
     change(session, survey, make_user("editor"))
     session.commit()

@@ -13,7 +13,7 @@ from survey.surveys.results import Filter, crosstab, survey_results
 from tests.helpers import question
 
 
-def _private_response(session, survey):  # type: ignore[no-untyped-def]
+def _private_response(session, survey):
     """The demo's one 国企 response."""
     state_owned = question(survey, "nature").options[0]
     return session.scalar(
@@ -24,7 +24,7 @@ def _private_response(session, survey):  # type: ignore[no-untyped-def]
     )
 
 
-def _nature_counts(session, survey, only=None):  # type: ignore[no-untyped-def]
+def _nature_counts(session, survey, only=None):
     table = survey_results(session, survey, only).tables[0]
     return [(row.count, row.ratio) for row in table.rows], table.respondents
 

@@ -19,7 +19,7 @@ def reference_block() -> str:
     return ANNOUNCEMENT.read_text(encoding="utf-8")
 
 
-def parse(text: str):  # type: ignore[no-untyped-def]
+def parse(text: str):
     return parse_text(text, office_zone())
 
 

@@ -59,7 +59,7 @@ def survey(make_survey):
     return make_survey(QUESTIONS)
 
 
-def field(survey, key: str, option: str | None = None) -> str:  # type: ignore[no-untyped-def]
+def field(survey, key: str, option: str | None = None) -> str:
     """The form field of question ``key`` (of its option or row ``option``, when given)."""
     q = question(survey, key)
     if option is None:
@@ -67,11 +67,11 @@ def field(survey, key: str, option: str | None = None) -> str:  # type: ignore[n
     return f"q{q.id}-o{next(o.id for o in q.options if o.label == option)}"
 
 
-def point(survey, key: str, value: int) -> str:  # type: ignore[no-untyped-def]
+def point(survey, key: str, value: int) -> str:
     return str(next(o.id for o in question(survey, key).options if o.label == str(value)))
 
 
-def required_answers(survey) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def required_answers(survey) -> dict[str, str]:
     return {
         field(survey, "overall"): point(survey, "overall", 4),
         field(survey, "grid", ROWS[0]): "1",
@@ -79,7 +79,7 @@ def required_answers(survey) -> dict[str, str]:  # type: ignore[no-untyped-def]
     }
 
 
-def post(client, survey, answers: dict):  # type: ignore[no-untyped-def]
+def post(client, survey, answers: dict):
     page = client.get(f"/s/{survey.slug}?again=1").get_data(as_text=True)
     return client.post(f"/s/{survey.slug}", data={**hidden_fields(page), **answers})
 
@@ -202,7 +202,7 @@ answer_sets = st.lists(
 )
 
 
-def answer_form(survey, answer: dict) -> MultiDict:  # type: ignore[no-untyped-def]
+def answer_form(survey, answer: dict) -> MultiDict:
     form = MultiDict()
     form[field(survey, "overall")] = point(survey, "overall", answer["overall"])
     for row, column in zip(ROWS[:2], answer["grid"], strict=True):
@@ -290,7 +290,7 @@ def expected_tables(answers: list[dict]) -> dict[str, dict]:
     return expected
 
 
-def actual_tables(results) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+def actual_tables(results) -> dict[str, dict]:
     actual = {}
     for table in results.tables:
         key = table.question.key
@@ -329,7 +329,7 @@ def test_tables_agree_with_brute_force(session, app, survey, answers):
     assert counting.recount(session, survey) == []
 
 
-def submit_all(session, app, survey, answers: list[dict]) -> None:  # type: ignore[no-untyped-def]
+def submit_all(session, app, survey, answers: list[dict]) -> None:
     for answer in answers:
         form = answer_form(survey, answer)
         form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)

@@ -41,7 +41,7 @@ def test_timeline_counts_days_in_office_time(session, make_survey, app):
     assert analysis.timeline(session, survey, zone) == sorted(expected.items())
 
 
-def _multidict(data):  # type: ignore[no-untyped-def]
+def _multidict(data):
     from werkzeug.datastructures import MultiDict
 
     return MultiDict(
@@ -100,7 +100,7 @@ def test_chart_switch_keeps_the_filter_and_never_offers_a_pie_for_multiple(
     assert '"type": "bar"' in figure and "pie" not in figure
 
 
-def _publish(client, survey, **fields):  # type: ignore[no-untyped-def]
+def _publish(client, survey, **fields):
     token = csrf_of(client, f"/admin/surveys/{survey.id}/publish")
     data = {"csrf_token": token, "min_cell_size": "1", "summary": "", **fields}
     return client.post(f"/admin/surveys/{survey.id}/publish", data=data)

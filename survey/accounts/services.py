@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -75,7 +77,7 @@ def update_user(
     password: str | None = None,
 ) -> None:
     """Change an account; an admin cannot demote or deactivate themselves (nobody would be left)."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if user.id == actor.id and (role not in (None, Role.ADMIN) or is_active is False):
         raise AccountError(_("不能降低或停用自己的管理员账号"))
     if role is not None and role != user.role:

@@ -8,7 +8,7 @@ services record it without knowing about requests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar, Token
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -30,6 +30,9 @@ ACTIONS: dict[str, LazyString] = {
     "auth.login_failed": _l("登录失败"),
     "auth.logout": _l("退出"),
 }
+
+# What the log's subject filter offers: each feature lists its items (id, title).
+_SUBJECT_LISTS: list[Callable[[Session], list[tuple[int, str]]]] = []
 
 _origin: ContextVar[str] = ContextVar("audit_origin", default="cli")
 
@@ -71,6 +74,16 @@ class Subject(Protocol):
 def register_actions(labels: Mapping[str, LazyString]) -> None:
     """Declare a feature's actions and how the log page names them."""
     ACTIONS.update(labels)
+
+
+def register_subjects(listing: Callable[[Session], list[tuple[int, str]]]) -> None:
+    """Declare how a feature lists the items its actions are about (for the log's filter)."""
+    _SUBJECT_LISTS.append(listing)
+
+
+def subjects(session: Session) -> list[tuple[int, str]]:
+    """Every item the log can be filtered by: (id, title)."""
+    return [subject for listing in _SUBJECT_LISTS for subject in listing(session)]
 
 
 def set_origin(address: str) -> Token[str]:

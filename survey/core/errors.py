@@ -5,14 +5,15 @@ message on the page, and the shell prints it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 
 class Refusal(Exception):
     """An action that is not allowed now. ``problems`` lists every reason when there are several
     (an import, an uploaded list); ``message`` is them all on one line."""
 
-    def __init__(self, message: str = "", problems: Sequence[object] = ()) -> None:
-        self.problems = list(problems)
+    def __init__(self, message: str = "", problems: Sequence[Any] = ()) -> None:
+        self.problems: list[Any] = list(problems)
         self.message = str(message) or "\n".join(str(p) for p in self.problems)
         super().__init__(self.message)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import Engine, MetaData
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Constraint names as Alembic's migrations spell them.
 NAMING_CONVENTION = {
@@ -29,3 +29,9 @@ class Base(DeclarativeBase):
 def sqlite_datetime(moment: datetime) -> str:
     """``moment`` as SQLAlchemy stores a DateTime in SQLite, for statements written directly."""
     return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def engine_of(session: Session) -> Engine:
+    """The engine a session works on (ours are always bound to one)."""
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine

@@ -27,25 +27,26 @@ def freeze_question(
 ) -> QuestionResult:
     """One question's table as published under a minimum cell size ``k``; ``masked`` masks
     personal data in its title and labels."""
-    head = {
-        "number": number,
-        "key": key,
-        "title": mask_personal(title) if masked else title,
-        "type": type,
-        "label": label,
-        "chart": chart,
-        "respondents": respondents,
-    }
+    head = QuestionResult(
+        number=number,
+        key=key,
+        title=mask_personal(title) if masked else title,
+        type=type,
+        label=label,
+        chart=chart,
+        respondents=respondents,
+    )
     if grid is not None:
         # A two-way table's cells have no suppression of their own: with a minimum cell size
         # above 1 it is withheld whole.
         withheld = k > 1
-        return QuestionResult(
-            **head,
-            rows=[],
-            grid=None if withheld else _masked_grid(grid, masked),
-            summary=[] if withheld else summary,
-            withheld=withheld,
+        return head.model_copy(
+            update={
+                "rows": [],
+                "grid": None if withheld else _masked_grid(grid, masked),
+                "summary": [] if withheld else summary,
+                "withheld": withheld,
+            }
         )
     counts = [row.count or 0 for row in rows]
     marks = suppress(counts, k, bounds)
@@ -62,13 +63,14 @@ def freeze_question(
             )
         )
     suppressed = any(mark != Cell.SHOWN for mark in marks)
-    return QuestionResult(
-        **head,
-        rows=frozen,
-        # An average or NPS value over hidden counts could give them away: not printed then.
-        summary=[] if suppressed else summary,
-        suppressed=suppressed,
-        withheld=Cell.WITHHELD in marks,
+    return head.model_copy(
+        update={
+            "rows": frozen,
+            # An average or NPS value over hidden counts could give them away: not printed then.
+            "summary": [] if suppressed else summary,
+            "suppressed": suppressed,
+            "withheld": Cell.WITHHELD in marks,
+        }
     )
 
 

@@ -15,8 +15,6 @@ from pydantic import BaseModel, ConfigDict
 
 from survey.core.numbers import format_ratio, percent
 
-RESULT_FEEDBACK = "result-feedback/v1"
-
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -102,7 +100,7 @@ class QuestionResult(_Model):
 class ResultFeedback(_Model):
     """A survey's 结果反馈: {主题}调查结果反馈, 一、调查基本情况, 二、调查结果, the summary."""
 
-    format: Literal["result-feedback/v1"] = RESULT_FEEDBACK
+    format: Literal["result-feedback/v1"] = "result-feedback/v1"
     title: str
     feedback_title: str
     issuer: str

@@ -3,6 +3,7 @@ published as 结果反馈."""
 
 from survey.core import audit
 from survey.core.i18n import _l
+from survey.surveys import queries
 
 audit.register_actions(
     {
@@ -34,3 +35,4 @@ audit.register_actions(
         "invitations.require": _l("设置仅限受邀企业填写"),
     }
 )
+audit.register_subjects(queries.titles)

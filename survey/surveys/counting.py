@@ -12,15 +12,19 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import Select, distinct, func, select, update
+from sqlalchemy import Select, Table, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from survey.core.i18n import _
 from survey.surveys.models import Answer, Option, Question, Response, Survey
 
 _PLAIN = {"synchronize_session": False}
-_SURVEYS, _QUESTIONS, _OPTIONS = Survey.__table__, Question.__table__, Option.__table__
+# The tables themselves: counters change by plain UPDATEs, without the ORM's bookkeeping.
+_SURVEYS, _QUESTIONS, _OPTIONS = (
+    cast(Table, model.__table__) for model in (Survey, Question, Option)
+)
 
 
 @dataclass
@@ -97,7 +101,7 @@ def uncount_response(session: Session, response: Response, *, restore: bool = Fa
     apply(session, response.survey_id, increments if restore else increments.negated(), None)
 
 
-def _last_valid(survey_id: int) -> Select[tuple[datetime]]:
+def _last_valid(survey_id: int) -> Select[datetime | None]:
     return select(func.max(Response.submitted_at)).where(
         Response.survey_id == survey_id, Response.invalid_at.is_(None)
     )
@@ -133,7 +137,7 @@ def counted(session: Session, survey: Survey) -> tuple[int, Counter[int], Counte
         .join(Response, Response.id == Answer.response_id)
         .where(Answer.question_id.in_([q.id for q in survey.questions]), valid)
     )
-    respondents = Counter(
+    respondents: Counter[int] = Counter(
         dict(
             session.execute(
                 answers.add_columns(
@@ -142,7 +146,7 @@ def counted(session: Session, survey: Survey) -> tuple[int, Counter[int], Counte
             ).all()
         )
     )
-    options = Counter(
+    options: Counter[int] = Counter(
         dict(
             session.execute(
                 answers.add_columns(Answer.option_id, func.count())

@@ -235,7 +235,7 @@ class _Checker:
         if not isinstance(items, list):
             self.add(path, _("应为跳转规则的列表（option、to）"))
             return []
-        jumps = []
+        jumps: list[dict[str, str]] = []
         for n, item in enumerate(items):
             where = f"{path}[{n}]" if isinstance(data, list) else path
             if not isinstance(item, dict):
@@ -269,7 +269,7 @@ class _Checker:
         if not isinstance(data, dict):
             self.add(path[:-1], _("问题应为一个映射（id、type、title ...）"))
             return {}
-        kind = REGISTRY.get(data.get("type"))  # type: ignore[arg-type]
+        kind = REGISTRY.get(str(data.get("type")))
         if kind is None:
             self.add(
                 path + "type", _("未知的题型，可用的题型：%(types)s", types="、".join(REGISTRY))

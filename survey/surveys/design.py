@@ -285,10 +285,12 @@ def _apply_options(session: Session, question: Question, edits: list[OptionEdit]
             question.options.remove(option)
     order: list[Option] = []
     for edit in edits:
-        option = by_id.get(edit.id) if edit.id is not None else None
-        if option is None:
+        existing = by_id.get(edit.id) if edit.id is not None else None
+        if existing is None:
             option = Option(label=edit.label)
             question.options.append(option)
+        else:
+            option = existing
         option.label, option.fill_in, option.is_active = edit.label, edit.fill_in, True
         order.append(option)
     # A retired option keeps its place, so result tables keep the order they were published in.

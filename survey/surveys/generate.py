@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
@@ -44,7 +45,8 @@ def generate_responses(
         size = min(BATCH, count - done)
         connection = session.connection()
         ids = _reserve_response_ids(connection, size)
-        responses, answers = [], []
+        responses: list[tuple[Any, ...]] = []
+        answers: list[tuple[Any, ...]] = []
         increments = counting.Increments()
         latest = start
         for response_id in ids:
@@ -78,15 +80,18 @@ def _reserve_response_ids(connection: Connection, size: int) -> list[int]:
         )
     # SQLite: take the write lock before reading the highest id, so no submission slips between.
     connection.exec_driver_sql("UPDATE survey SET id = id WHERE 0")
-    highest = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM response").scalar()
+    highest = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM response").scalar_one()
     return list(range(highest + 1, highest + 1 + size))
 
 
-def _write(connection: Connection, responses: list[tuple], answers: list[tuple]) -> None:
+def _write(
+    connection: Connection, responses: list[tuple[Any, ...]], answers: list[tuple[Any, ...]]
+) -> None:
     response_columns = "id, survey_id, submitted_at, submission_key"
     answer_columns = "response_id, question_id, option_id, text, number, counts_respondent"
+    driver: Any = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
-        with connection.connection.driver_connection.cursor() as cursor:
+        with driver.cursor() as cursor:
             with cursor.copy(f"COPY response ({response_columns}) FROM STDIN") as copy:
                 for row in responses:
                     copy.write_row(row)
@@ -95,7 +100,7 @@ def _write(connection: Connection, responses: list[tuple], answers: list[tuple])
                     copy.write_row(row)
         return
     responses = [(i, s, sqlite_datetime(at), k) for i, s, at, k in responses]
-    cursor = connection.connection.driver_connection.cursor()
+    cursor = driver.cursor()
     cursor.executemany(f"INSERT INTO response ({response_columns}) VALUES (?, ?, ?, ?)", responses)
     cursor.executemany(f"INSERT INTO answer ({answer_columns}) VALUES (?, ?, ?, ?, ?, ?)", answers)
     cursor.close()

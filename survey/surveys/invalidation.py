@@ -4,8 +4,9 @@ counters move by SQL in the same transaction as the mark and its audit event."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, Update, update
 from sqlalchemy.orm import Session
 
 from survey.accounts.models import User
@@ -33,13 +34,13 @@ def mark_invalid(
     if len(reason) > REASON_MAX_LENGTH:
         raise InvalidationError(_("原因最多 %(n)s 个字", n=REASON_MAX_LENGTH))
     # Flip the mark by a conditional UPDATE: of two staff marking at once, one moves the counts.
-    flipped = session.execute(
+    flipped = _updated(
+        session,
         update(Response)
         .where(Response.id == response.id, Response.invalid_at.is_(None))
         .values(invalid_at=now, invalid_reason=reason),
-        execution_options={"synchronize_session": False},
     )
-    if flipped.rowcount != 1:  # type: ignore[attr-defined]
+    if flipped != 1:
         raise InvalidationError(_("这份答卷已经作废"))
     counting.uncount_response(session, response)
     session.refresh(response)
@@ -49,14 +50,21 @@ def mark_invalid(
 def restore(session: Session, survey: Survey, response: Response, actor: User | None) -> None:
     """Count an invalid response again."""
     reason = response.invalid_reason
-    restored = session.execute(
+    restored = _updated(
+        session,
         update(Response)
         .where(Response.id == response.id, Response.invalid_at.is_not(None))
         .values(invalid_at=None, invalid_reason=""),
-        execution_options={"synchronize_session": False},
     )
-    if restored.rowcount != 1:  # type: ignore[attr-defined]
+    if restored != 1:
         raise InvalidationError(_("这份答卷没有作废"))
     counting.uncount_response(session, response, restore=True)
     session.refresh(response)
     audit.record(session, actor, "response.restore", survey, response=response.id, reason=reason)
+
+
+def _updated(session: Session, statement: Update) -> int:
+    """Run a plain UPDATE (the response is refreshed after); the number of rows it changed."""
+    options = {"synchronize_session": False}
+    result = cast(CursorResult[Any], session.execute(statement, execution_options=options))
+    return result.rowcount

@@ -267,6 +267,6 @@ def new_design(session: Session, _context: object, _instances: object) -> None:
     changed = {*session.new, *session.dirty, *session.deleted}
     with session.no_autoflush:
         surveys = {_survey_of(session, thing) for thing in changed}
-    for survey in surveys - {None}:
-        if survey not in session.deleted:
+    for survey in surveys:
+        if survey is not None and survey not in session.deleted:
             survey.design_version = new_design_version()

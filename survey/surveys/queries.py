@@ -15,7 +15,7 @@ from survey.surveys.models import Question, Response, Survey
 SEARCH_MAX_LENGTH = 100
 
 
-def _with_questionnaire(statement: Select[tuple[Survey]]) -> Select[tuple[Survey]]:
+def _with_questionnaire(statement: Select[Survey]) -> Select[Survey]:
     return statement.options(selectinload(Survey.questions).selectinload(Question.options))
 
 

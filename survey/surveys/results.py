@@ -78,7 +78,7 @@ class Filter:
         return statement.subquery("kept")
 
 
-def invalid_responses(survey: Survey) -> Select[tuple[int]]:
+def invalid_responses(survey: Survey) -> Select[int]:
     """The ids of the survey's responses marked invalid: few, read from their partial index,
     and left out of every count as an anti-join on that small set."""
     return select(Response.id).where(
@@ -143,6 +143,8 @@ def survey_results(session: Session, survey: Survey, only: Filter | None = None)
     """Every question's table. Unfiltered, from the counters: three small queries whatever the
     number of responses (two more for matrix and ranking questions). Filtered, counted from the
     answer rows of the responses kept."""
+    respondents: Mapping[int, int]
+    option_counts: Mapping[int, int]
     if only:
         kept = only.responses(survey)
         responses, respondents, option_counts = _counted(session, kept)
@@ -228,8 +230,9 @@ def crosstab(
     counts: dict[tuple[int, int], int] = {}
     row_totals: Counter[int] = Counter()
     for r, c, n, respondents in session.execute(pairs.group_by(row.option_id, column.option_id)):
-        counts[(r, c)] = n
-        row_totals[r] += respondents
+        if r is not None and c is not None:  # every answer to a choice question has its option
+            counts[(r, c)] = n
+            row_totals[r] += respondents
 
     def shown(option: Option, used: bool) -> bool:
         return option.is_active or used  # retired options stay while they hold answers

@@ -1,12 +1,12 @@
 """What is only HTTP, whatever the feature: security headers, sessions, error pages, request
-hygiene, rate limits, the staff access check, template helpers, and the portal's pages."""
+hygiene, rate limits, the staff access check, carrying out staff actions, template helpers."""
 
 from __future__ import annotations
 
 from flask import Flask, g, request
 
 from survey.core import audit
-from survey.web import errors, public, ratelimit, safety, security, sessions, templating
+from survey.web import errors, ratelimit, safety, security, sessions, templating
 
 
 def init_app(app: Flask) -> None:
@@ -18,7 +18,6 @@ def init_app(app: Flask) -> None:
     app.before_request(safety.reject_nul)
     app.before_request(_audit_origin)
     app.teardown_request(_end_audit_origin)
-    app.register_blueprint(public.bp)
 
 
 def _audit_origin() -> None:

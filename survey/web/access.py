@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from survey.core.permissions import Permission
+from survey.extensions import login_manager
 
 View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
 REQUIRED_PERMISSION = "required_permission"
@@ -27,7 +28,7 @@ def requires(permission: Permission) -> Callable[[View], View]:
 def check_access() -> ResponseReturnValue | None:
     """Run before every staff request: logged in, active, and holding the view's permission."""
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        return login_manager.unauthorized()
     view = current_app.view_functions.get(request.endpoint or "")
     permission = getattr(view, REQUIRED_PERMISSION, None)
     if permission is None or not current_user.can(permission):

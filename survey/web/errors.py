@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
@@ -30,20 +31,20 @@ def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
 
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(_error: CSRFError) -> ResponseReturnValue:
         return render_error(400, _("页面已过期，请刷新页面后重试。"))
 
     @app.errorhandler(Refusal)
-    def refusal(error: Refusal):  # type: ignore[no-untyped-def]
+    def refusal(error: Refusal) -> ResponseReturnValue:
         # Views turn refusals into messages; one that gets this far is shown on its own page.
         return render_error(409, error.message)
 
     @app.errorhandler(MalformedPost)
-    def malformed(_error: MalformedPost):  # type: ignore[no-untyped-def]
+    def malformed(_error: MalformedPost) -> ResponseReturnValue:
         return render_error(400)
 
     @app.errorhandler(DBAPIError)
-    def database_error(error: DBAPIError):  # type: ignore[no-untyped-def]
+    def database_error(error: DBAPIError) -> ResponseReturnValue:
         if not error.connection_invalidated:
             raise error
         # A pooled connection the database dropped (a restart, a failover): the pool has been
@@ -52,5 +53,5 @@ def register(app: Flask) -> None:
         return redirect(request.full_path, code=307)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         return render_error(error.code or 500)

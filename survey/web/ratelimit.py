@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from functools import cache, wraps
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 from flask import Flask, abort, current_app, request
 from limits import RateLimitItem, parse
@@ -75,6 +75,6 @@ def limit_posts(setting: str) -> Callable[[View], View]:
                     abort(429)
             return view(*args, **kwargs)
 
-        return limited  # type: ignore[return-value]
+        return cast(View, limited)
 
     return decorate

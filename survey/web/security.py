@@ -63,4 +63,4 @@ class SecurityHeaders:
 
 
 def init_app(app: Flask) -> None:
-    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)

@@ -1,5 +1,5 @@
-"""Filters and globals every template may use: office time, phase labels, the language, what
-the logged-in staff member may do. Each feature adds its own (``survey.surveys.views``)."""
+"""Filters and globals every template may use: office time, phase labels, the language, the
+permissions a staff member may hold. Each feature adds its own (``survey.surveys.views``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import get_locale
 
-from survey.accounts.roles import ROLE_DESCRIPTIONS, ROLE_NAMES
 from survey.config import office_zone
 from survey.core.permissions import Permission
 from survey.core.timeutil import day_or_moment, format_local
@@ -29,7 +28,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(localtime)
     app.add_template_filter(window_bound)
     app.add_template_global(get_locale)
-    app.add_template_global(Permission, "permissions")
-    app.add_template_global(ROLE_NAMES, "role_names")
-    app.add_template_global(ROLE_DESCRIPTIONS, "role_descriptions")
-    app.add_template_global(PHASE_LABELS, "phase_labels")
+    app.jinja_env.globals.update(permissions=Permission, phase_labels=PHASE_LABELS)

@@ -43,8 +43,9 @@ def _rows(document: ResultFeedback) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for item in document.tables:
         head = [item.number, item.title, item.label]
-        for grid_row in item.grid.rows if item.grid else []:
-            for column, cell in zip(item.grid.columns, grid_row.cells, strict=False):
+        grid = item.grid
+        for grid_row in grid.rows if grid else []:
+            for column, cell in zip(grid.columns if grid else [], grid_row.cells, strict=False):
                 rows.append([*head, f"{grid_row.label}｜{column}", cell, "", item.respondents])
         for row in item.rows or ():
             count = row.count if row.count is not None else row.shown
@@ -66,7 +67,7 @@ def write_xlsx(document: ResultFeedback, path: Path) -> None:
     """The tables as the annual report prints them: a heading per question, 选项 | 小计 | 比例,
     and 本题有效填写人次, one under another."""
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = "统计结果"
     thin = Side(style="thin")
     ruled = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -91,15 +92,15 @@ def write_xlsx(document: ResultFeedback, path: Path) -> None:
                 sheet.append([row.label, count, row.ratio])
             sheet.append(["本题有效填写人次", item.respondents, None])
         width = 1 + len(grid.columns) if grid else 3
-        for line in sheet.iter_rows(min_row=start, max_row=sheet.max_row, max_col=width):
-            for cell in line:
+        for ruled_row in sheet.iter_rows(min_row=start, max_row=sheet.max_row, max_col=width):
+            for cell in ruled_row:
                 cell.border = ruled
-                if cell.column > 1:
+                if (cell.column or 1) > 1:
                     cell.alignment = Alignment(horizontal="right")
         for cell in sheet[start]:
             cell.font = Font(bold=True)
-        for line in item.summary:
-            sheet.append([str(line)])
+        for summary_line in item.summary:
+            sheet.append([str(summary_line)])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 10
     sheet.column_dimensions["C"].width = 10

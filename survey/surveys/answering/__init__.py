@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from survey.core.models import engine_of
 from survey.core.window import Phase
 from survey.surveys.answering import storage, tokens, validation
 from survey.surveys.models import Survey
@@ -79,7 +80,7 @@ def submit(
     row = {"survey_id": survey.id, "submitted_at": now, "submission_key": key,
            "invitation_id": invitation_id}  # fmt: skip
     try:
-        response_id = storage.store(session.get_bind(), row, answers, design_version)
+        response_id = storage.store(engine_of(session), row, answers, design_version)
     except IntegrityError:
         # The form posted again (a double tap, Back then 提交): its response is stored already.
         stored = storage.stored_response(session, key)

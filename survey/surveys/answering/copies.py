@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey.core.models import engine_of
 from survey.core.window import SLUG_PATTERN
 from survey.surveys.models import Survey
 from survey.surveys.queries import load_survey
@@ -70,7 +71,7 @@ class Questionnaires:
         session = open_session()
         surveys = Survey.__table__.c
         # Outside the session's transaction: on PostgreSQL, one round trip instead of three.
-        with session.get_bind().connect() as connection:
+        with engine_of(session).connect() as connection:
             version = connection.execution_options(isolation_level="AUTOCOMMIT").scalar(
                 select(surveys.design_version).where(surveys.slug == slug)
             )

@@ -104,7 +104,7 @@ def _store_on_sqlite(
             "invalid_reason) VALUES (?, ?, ?, ?, '')",
             (row["survey_id"], at, row["submission_key"], row["invitation_id"]),
         )
-        response_id: int = cursor.lastrowid  # type: ignore[assignment]
+        response_id = cursor.lastrowid
         if written.rows:
             cursor.executemany(
                 "INSERT INTO answer (response_id, question_id, option_id, text, number, "

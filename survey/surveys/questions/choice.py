@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from werkzeug.datastructures import MultiDict
 
@@ -53,7 +53,7 @@ class ChoiceType(QuestionType):
     has_options = True
     filterable = True
     chooses_options = True
-    settings: tuple[Setting, ...] = (SHUFFLE,)
+    settings: ClassVar[tuple[Setting, ...]] = (SHUFFLE,)
 
     def field_names(self, question: Question) -> set[str]:
         names = {field_name(question)}

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from survey.core import identifiers
 from survey.core.i18n import _, _l
-from survey.surveys.questions.base import AnswerError
+from survey.surveys.questions.base import AnswerError, Setting
 from survey.surveys.questions.text import ShortText
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z
 
 class FormattedText(ShortText):
     template = "surveys/questions/formatted.html"
-    settings = ()
+    settings: ClassVar[tuple[Setting, ...]] = ()
 
     def script_messages(self) -> dict[str, str]:
         """Messages for the type's script, if it has one."""

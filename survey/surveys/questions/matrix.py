@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
 
@@ -47,8 +47,8 @@ class Matrix(QuestionType):
     options_label = _l("行（每行一个小题）")
     counts_cells = True
     chart = "stacked"
-    settings = (Setting("columns", list, _l("列（每行一个选项）")),)
-    default_settings: Mapping[str, Any] = {"columns": ["选项1", "选项2", "选项3"]}
+    settings: ClassVar[tuple[Setting, ...]] = (Setting("columns", list, _l("列（每行一个选项）")),)
+    default_settings: ClassVar[Mapping[str, Any]] = {"columns": ["选项1", "选项2", "选项3"]}
 
     def columns(self, question: Question) -> list[str]:
         return question.settings.get("columns") or []
@@ -109,7 +109,7 @@ class Matrix(QuestionType):
         if skipped(question, rng):
             return []
         width = len(self.columns(question))
-        rows = []
+        rows: list[SampleRow] = []
         for row in question.active_options:
             count = 1 if self.input_type == "radio" else rng.randint(1, width)
             rows += [
@@ -173,8 +173,10 @@ class MatrixScale(Matrix):
     name = "matrix_scale"
     report_label = "[矩阵量表题]"
     display_name = _l("矩阵量表题")
-    settings = (Setting("columns", list, _l("列（从低分到高分，每行一个）")),)
-    default_settings: Mapping[str, Any] = {
+    settings: ClassVar[tuple[Setting, ...]] = (
+        Setting("columns", list, _l("列（从低分到高分，每行一个）")),
+    )
+    default_settings: ClassVar[Mapping[str, Any]] = {
         "columns": ["非常不满意", "不满意", "一般", "满意", "非常满意"]
     }
 

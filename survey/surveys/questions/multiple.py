@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
 
@@ -19,7 +19,7 @@ class MultipleChoice(ChoiceType):
     report_label = "[多选题]"
     display_name = _l("多选题")
     template = "surveys/questions/multiple.html"
-    settings = (
+    settings: ClassVar[tuple[Setting, ...]] = (
         *ChoiceType.settings,
         Setting("min_choices", int, _l("最少选择几项")),
         Setting("max_choices", int, _l("最多选择几项")),

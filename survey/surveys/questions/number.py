@@ -3,7 +3,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
 
@@ -31,7 +31,7 @@ class Number(QuestionType):
     report_label = "[填空题]"
     display_name = _l("数字填空")
     template = "surveys/questions/number.html"
-    settings = (
+    settings: ClassVar[tuple[Setting, ...]] = (
         Setting("min", float, _l("最小值")),
         Setting("max", float, _l("最大值")),
         Setting("integer", bool, _l("只能填整数")),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
 
@@ -52,7 +52,9 @@ class Ranking(QuestionType):
     counts_cells = True
     chart = "scores"
     script = "js/ranking.js"
-    settings = (Setting("top", int, _l("只排前几项（留空则全部排序）")),)
+    settings: ClassVar[tuple[Setting, ...]] = (
+        Setting("top", int, _l("只排前几项（留空则全部排序）")),
+    )
 
     def places(self, question: Question) -> int:
         """How many places a respondent fills: ``top``, or every option on offer."""

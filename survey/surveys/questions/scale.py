@@ -7,7 +7,7 @@ table and the average without touching the answers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from survey.core.i18n import _, _l
 from survey.core.numbers import format_ratio, mean
@@ -28,7 +28,7 @@ class Scale(OneOfChoice):
     template = "surveys/questions/scale.html"
     has_options = False  # the points follow from min and max
     chart = "columns"
-    settings = (
+    settings: ClassVar[tuple[Setting, ...]] = (
         Setting("min", int, _l("最低分")),
         Setting("max", int, _l("最高分")),
         Setting("min_label", str, _l("最低分的说明")),
@@ -118,7 +118,7 @@ class NetPromoter(Scale):
 
     name = "nps"
     display_name = _l("NPS量表")
-    settings = (
+    settings: ClassVar[tuple[Setting, ...]] = (
         Setting("min_label", str, _l("0 分的说明")),
         Setting("max_label", str, _l("10 分的说明")),
     )

@@ -32,7 +32,7 @@ class ShortText(QuestionType):
     display_name = _l("单行填空")
     template = "surveys/questions/text.html"
     default_max_length = 200
-    settings = (
+    settings: ClassVar[tuple[Setting, ...]] = (
         Setting("max_length", int, _l("最多字数")),
         Setting("placeholder", str, _l("提示文字")),
     )

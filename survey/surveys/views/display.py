@@ -89,7 +89,7 @@ def take_response(slug: str) -> ResponseReturnValue:
             invitation = invitation_or_refuse(survey)
         try:
             outcome = answering.submit(
-                get_session(), survey, request.form, now, current_app.secret_key,
+                get_session(), survey, request.form, now, current_app.config["SECRET_KEY"],
                 questionnaire.version, invitation.id if invitation else None, respondent_id(),
             )  # fmt: skip
         except tokens.StaleForm:
@@ -194,7 +194,7 @@ def render_form(
     respondent = respondent_id() or secrets.token_urlsafe(16)
     # (An empty form has no token to keep: a missed MultiDict lookup raises and catches.)
     kept_token = submitted.get(tokens.TOKEN_FIELD) if submitted else None
-    token = kept_token or tokens.issue_token(survey, current_app.secret_key, respondent)
+    token = kept_token or tokens.issue_token(survey, current_app.config["SECRET_KEY"], respondent)
     personal = submitted or errors or notice or invitation or questionnaire.personalised
     page: str | bytes
     if personal or request.query_string not in KEPT_QUERIES:

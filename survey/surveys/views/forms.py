@@ -330,6 +330,17 @@ def _stored(question: Question) -> dict[str, Any]:
     return data
 
 
+class NewQuestionForm(FlaskForm):
+    type = SelectField(
+        _l("添加题目"),
+        choices=[SelectChoice(name, kind.display_name) for name, kind in REGISTRY.items()],
+    )
+
+
+class MoveForm(FlaskForm):
+    direction = SelectField(choices=[SelectChoice("up"), SelectChoice("down")], default="down")
+
+
 class OpenForm(FlaskForm):
     at = OfficeTimeField(_l("开始时间（留空为立即）"))
 

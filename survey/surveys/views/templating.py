@@ -39,11 +39,9 @@ def register(app: Flask) -> None:
     app.add_template_global(logic.pages, "survey_pages")
     app.add_template_global(logic.client_rules, "logic_rules")
     app.add_template_global(logic.option_order)
-    app.add_template_global(
-        [n for n, kind in REGISTRY.items() if kind.chooses_options], "choice_types"
-    )
     app.add_template_global(autosave_key)
-    app.add_template_global(
-        [n for n, kind in REGISTRY.items() if kind.answerable], "answerable_types"
+    app.jinja_env.globals.update(
+        choice_types=[n for n, kind in REGISTRY.items() if kind.chooses_options],
+        answerable_types=[n for n, kind in REGISTRY.items() if kind.answerable],
     )
     app.add_template_global(public_url)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import LazyString
 
 from survey.core.i18n import _l
 from survey.core.models import utcnow
 from survey.core.permissions import Permission
+from survey.core.window import PHASE_LABELS, Phase, Status
 from survey.db import get_session
 from survey.surveys import queries
 from survey.web.access import requires
 
-STATUS_FILTERS = {
-    "draft": _l("草稿"),
-    "not_started": _l("未开始"),
-    "open": _l("进行中"),
-    "ended": _l("已结束"),
-    "archived": _l("已归档"),
+STATUS_FILTERS: dict[str, LazyString] = {
+    Phase.DRAFT: _l("草稿"),
+    **{phase: PHASE_LABELS[phase] for phase in (Phase.NOT_STARTED, Phase.OPEN, Phase.ENDED)},
+    Status.ARCHIVED: _l("已归档"),
 }
 
 

@@ -19,10 +19,17 @@ from survey.surveys.models import Question, Survey
 from survey.surveys.questions import REGISTRY
 from survey.surveys.textimport import load_any
 from survey.surveys.views.display import form_page
-from survey.surveys.views.forms import ImportForm, NewSurveyForm, QuestionForm, SettingsForm
+from survey.surveys.views.forms import (
+    ImportForm,
+    MoveForm,
+    NewQuestionForm,
+    NewSurveyForm,
+    QuestionForm,
+    SettingsForm,
+)
 from survey.surveys.views.manage.common import question_or_404, survey_or_404
 from survey.web.access import requires
-from survey.web.actions import attempt
+from survey.web.actions import attempt, flash_errors
 from survey.web.security import PREVIEW_HEADERS
 
 
@@ -132,7 +139,11 @@ def save_settings(survey_id: int) -> ResponseReturnValue:
 @requires(Permission.DESIGN)
 def new_question(survey_id: int) -> ResponseReturnValue:
     survey = survey_or_404(survey_id)
-    kind = request.form.get("type", "")
+    form = NewQuestionForm()
+    if not form.validate():
+        flash_errors(form)
+        return _back_to_designer(survey)
+    kind = form.type.data
     added = attempt(
         lambda: design.add_question(get_session(), survey, current_user, kind), _("已保存")
     )
@@ -176,7 +187,7 @@ def save_question(question_id: int) -> ResponseReturnValue:
 @requires(Permission.DESIGN)
 def move(question_id: int) -> ResponseReturnValue:
     question = question_or_404(question_id)
-    step = -1 if request.form.get("direction") == "up" else 1
+    step = -1 if MoveForm().direction.data == "up" else 1
     attempt(lambda: design.move_question(get_session(), question, current_user, step), _("已保存"))
     return _back_to_designer(question.survey, question)
 

@@ -1,5 +1,5 @@
-"""Pages for everyone that belong to no one feature: the portal's list of 调查征集 and their
-结果反馈, the language switch, and the app's own Plotly bundle."""
+"""The portal: the public's pages that belong to no one feature. The list of 调查征集 (and, next,
+意见征集) with their 结果反馈, the language switch, and the app's own Plotly bundle."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from survey.surveys.publication import feedback_title
 from survey.surveys.queries import public_list
 from survey.web.safety import local_path
 
-bp = Blueprint("public", __name__)
+bp = Blueprint("portal", __name__)
 
 
 @bp.get("/")
@@ -21,7 +21,7 @@ def index() -> ResponseReturnValue:
     """The 调查征集 list, or (tab=results) the 结果反馈 published, newest first."""
     tab = "results" if request.args.get("tab") == "results" else "surveys"
     return render_template(
-        "public/index.html",
+        "portal/index.html",
         surveys=public_list(get_session(), published=tab == "results"),
         tab=tab,
         feedback_title=feedback_title,

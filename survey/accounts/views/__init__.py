@@ -3,20 +3,19 @@ the admin's pages: accounts and the audit log."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
 from survey.accounts import services
-from survey.accounts.forms import AccountForm, LoginForm, NewAccountForm
 from survey.accounts.models import User
-from survey.accounts.roles import Role
+from survey.accounts.roles import ROLE_DESCRIPTIONS, ROLE_NAMES, Role
+from survey.accounts.views.forms import AccountForm, LoginForm, NewAccountForm
 from survey.core import audit
 from survey.core.i18n import _
 from survey.core.permissions import Permission
 from survey.db import get_session
 from survey.extensions import login_manager
-from survey.surveys import queries
 from survey.web.access import check_access, requires
 from survey.web.actions import attempt, flash_errors
 from survey.web.ratelimit import limit_posts
@@ -143,11 +142,17 @@ def audit_log() -> ResponseReturnValue:
         has_more=has_more,
         page=page,
         actions=audit.ACTIONS,
-        surveys=queries.titles(session),
+        surveys=audit.subjects(session),
         accounts=[(account.id, account.username) for account in services.accounts(session)],
         survey_id=survey_id,
         user_id=user_id,
     )
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.register_blueprint(staff)
+    app.jinja_env.globals.update(role_names=ROLE_NAMES, role_descriptions=ROLE_DESCRIPTIONS)
 
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")
