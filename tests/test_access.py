@@ -87,6 +87,7 @@ def test_role_matrix(app, client, make_survey, make_user, login, role):
     app.config["WTF_CSRF_ENABLED"] = False  # refusals must come from the permission check alone
     for method, url, endpoint in staff_requests(app, survey.id, survey.questions[0].id, other.id):
         response = client.open(url, method=method)
+        response.close()  # a streamed export gives its database connection back
         if role is None:
             assert response.status_code == 302, (method, url)
             assert response.headers["Location"].startswith("/admin/login?next="), url
