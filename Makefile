@@ -69,7 +69,7 @@ $(TEST_STAMP): $(RUN_STAMP)
 # Refresh the English catalogue after changing interface strings (then translate the new ones).
 translations: $(RUN_STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l --no-location -o survey/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i survey/translations/messages.pot -d survey/translations
+	$(VENV)/bin/pybabel update --ignore-obsolete -i survey/translations/messages.pot -d survey/translations
 
 clean:
 	rm -rf $(VENV) instance/survey.sqlite*

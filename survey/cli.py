@@ -21,6 +21,7 @@ from survey.accounts.services import create_user
 from survey.config import office_zone
 from survey.core import audit
 from survey.core.errors import Refusal
+from survey.core.i18n import _
 from survey.core.models import utcnow
 from survey.publishing.renderers import json as json_renderer
 from survey.publishing.renderers import pdf, tables, text
@@ -48,7 +49,7 @@ def register(app: Flask) -> None:
 def _survey(slug: str) -> Survey:
     survey = load_survey(db.get_session(), slug)
     if survey is None:
-        raise click.ClickException(f"没有问卷 {slug}")
+        raise click.ClickException(_("没有问卷 %(slug)s", slug=slug))
     return survey
 
 
@@ -68,7 +69,7 @@ def _carry_out(action: Callable[[], Result]) -> Result:
 def init_db() -> None:
     """Create or upgrade the database tables (Alembic migrations)."""
     db.upgrade(current_app)
-    click.echo("数据库已就绪", err=True)
+    click.echo(_("数据库已就绪"), err=True)
 
 
 @click.command("demo")
@@ -88,11 +89,13 @@ def import_survey(path: Path, open_now: bool) -> None:
     """Import a questionnaire (.yaml, .yml, .json, or .txt plain text); print the new slug."""
     fmt = IMPORT_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise click.ClickException(f"不支持的文件类型 {path.suffix}：请用 .yaml、.json 或 .txt")
+        raise click.ClickException(
+            _("不支持的文件类型 %(suffix)s：请用 .yaml、.json 或 .txt", suffix=path.suffix)
+        )
     try:
         content = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise click.ClickException("文件不是 UTF-8 编码") from None
+        raise click.ClickException(_("文件不是 UTF-8 编码")) from None
     try:
         loaded = load_any(content, office_zone(), fmt)
     except DefinitionError as error:
@@ -100,7 +103,7 @@ def import_survey(path: Path, open_now: bool) -> None:
             click.echo(f"{path}: {problem}", err=True)
         sys.exit(1)
     for warning in loaded.warnings:
-        click.echo(f"{path}: 注意：{warning}", err=True)
+        click.echo(f"{path}: " + _("注意：%(problem)s", problem=warning), err=True)
     session = db.get_session()
 
     def import_and_open() -> Survey:
@@ -135,7 +138,7 @@ def export_results(slug: str, fmt: str, output: Path | None) -> None:
     session = db.get_session()
     survey = _survey(slug)
     if fmt in ("xlsx", "pdf") and output is None:
-        raise click.ClickException(f"{fmt.upper()} 需要用 --output 指定文件")
+        raise click.ClickException(_("%(format)s 需要用 --output 指定文件", format=fmt.upper()))
     document = publication.document(session, survey_results(session, survey), office_zone())
     audit.record(session, None, "results.export", survey, format=fmt)
     session.commit()
@@ -190,7 +193,7 @@ def publish_results(slug: str, withdraw: bool) -> None:
     published = _carry_out(
         lambda: publication.publish(session, survey, None, utcnow(), office_zone())
     )
-    click.echo(f"已发布第 {published.version} 版结果反馈", err=True)
+    click.echo(_("已发布第 %(n)s 版结果反馈", n=published.version), err=True)
 
 
 @click.command("create-user")
@@ -200,7 +203,7 @@ def publish_results(slug: str, withdraw: bool) -> None:
 def create_user_cmd(username: str, role: str, display_name: str) -> None:
     """Create a staff account; the password is asked for (or read from standard input)."""
     if sys.stdin.isatty():
-        password = click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+        password = click.prompt(_("密码"), hide_input=True, confirmation_prompt=_("再次输入密码"))
     else:
         password = sys.stdin.readline().rstrip("\n")
     _carry_out(
@@ -208,7 +211,7 @@ def create_user_cmd(username: str, role: str, display_name: str) -> None:
             db.get_session(), username, password, Role(role), display_name=display_name
         )
     )
-    click.echo(f"已创建 {role} 账号 {username}", err=True)
+    click.echo(_("已创建 %(role)s 账号 %(name)s", role=role, name=username), err=True)
 
 
 @click.command("recount")
@@ -226,7 +229,9 @@ def recount_cmd(slug: str, check: bool) -> None:
             sys.exit(1)
     else:
         session.commit()
-    click.echo("计数一致" if not differences else f"已更正 {len(differences)} 处", err=True)
+    click.echo(
+        _("计数一致") if not differences else _("已更正 %(n)s 处", n=len(differences)), err=True
+    )
 
 
 @click.command("generate-responses")
@@ -239,12 +244,13 @@ def generate_responses_cmd(slug: str, count: int, seed: int | None) -> None:
 
     started = time.perf_counter()
     survey = _survey(slug)
-    with click.progressbar(length=count, label="生成答卷", file=sys.stderr) as bar:
+    with click.progressbar(length=count, label=_("生成答卷"), file=sys.stderr) as bar:
         previous = 0
         for done in generate_responses(db.get_session(), survey, count, utcnow(), seed):
             bar.update(done - previous)
             previous = done
-    click.echo(f"已生成 {count} 份答卷，用时 {time.perf_counter() - started:.1f} 秒", err=True)
+    elapsed = f"{time.perf_counter() - started:.1f}"
+    click.echo(_("已生成 %(n)s 份答卷，用时 %(s)s 秒", n=count, s=elapsed), err=True)
 
 
 @click.command("export-responses")
@@ -264,7 +270,7 @@ def export_responses(slug: str, fmt: str, coding: str, output: Path | None) -> N
     session.commit()
     if fmt == "xlsx":
         if output is None:
-            raise click.ClickException("XLSX 需要用 --output 指定文件")
+            raise click.ClickException(_("%(format)s 需要用 --output 指定文件", format="XLSX"))
         write_xlsx(session, survey, office_zone(), output, coding)
         return
     with open(output, "w", encoding="utf-8", newline="") if output else _stdout() as target:

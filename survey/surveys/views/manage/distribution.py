@@ -35,8 +35,8 @@ def qr_code(survey_id: int, fmt: str) -> ResponseReturnValue:
     if fmt not in distribution.QR_KINDS:
         abort(404)
     body = distribution.qr_code(public_url(survey.slug), fmt)
-    response = download(body, distribution.QR_KINDS[fmt], f"{survey.title}-二维码.{fmt}",
-                        f"qr-{survey.slug}.{fmt}")  # fmt: skip
+    name = _("%(title)s-二维码", title=survey.title) + f".{fmt}"
+    response = download(body, distribution.QR_KINDS[fmt], name, f"qr-{survey.slug}.{fmt}")
     if "inline" in request.args:  # shown on the survey page
         response.headers["Content-Disposition"] = "inline"
     return response
@@ -110,7 +110,7 @@ def export_invitations(survey_id: int, fmt: str) -> ResponseReturnValue:
     audit.record(session, current_user, "invitations.export", survey, format=fmt, status=status)
     session.commit()
     rows = invitations.link_rows(session, survey, public_url(survey.slug), office_zone(), status)
-    which = "未填写企业" if status else "邀请链接"
+    which = _("未填写企业") if status else _("邀请链接")
     name, ascii_name = f"{survey.title}-{which}.{fmt}", f"invitations.{fmt}"
     if fmt == "csv":
         body = invitations.links_csv(rows).encode("utf-8")

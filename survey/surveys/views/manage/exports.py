@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from survey.config import office_zone
 from survey.core import audit
+from survey.core.i18n import _
 from survey.core.models import utcnow
 from survey.core.permissions import Permission
 from survey.core.timeutil import format_local
@@ -47,7 +48,7 @@ def export_responses(survey_id: int, fmt: str) -> ResponseReturnValue:
     session = get_session()
     audit.record(session, current_user, "responses.export", survey, format=fmt, coding=coding)
     session.commit()
-    name, ascii_name = f"{survey.title}-答卷.{fmt}", f"responses.{fmt}"
+    name, ascii_name = _("%(title)s-答卷", title=survey.title) + f".{fmt}", f"responses.{fmt}"
     if fmt == "csv":
         chunks = stream_with_context(csv_chunks(session, survey, office_zone(), coding))
         return download(chunks, "text/csv", name, ascii_name)
@@ -85,7 +86,8 @@ def export_results(survey_id: int, fmt: str) -> ResponseReturnValue:
     audit.record(session, current_user, "results.export", survey, format=fmt)
     session.commit()
     body = render_results(document, survey.slug, fmt)
-    return download(body, RESULT_FORMATS[fmt], f"{survey.title}-结果.{fmt}", f"results.{fmt}")
+    name = _("%(title)s-结果", title=survey.title) + f".{fmt}"
+    return download(body, RESULT_FORMATS[fmt], name, f"results.{fmt}")
 
 
 @requires(Permission.EXPORT)
