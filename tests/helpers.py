@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine, event
 
 from survey.config import office_zone
@@ -16,6 +17,7 @@ from survey.publishing.documents import ResultFeedback
 from survey.surveys import publication
 from survey.surveys.models import Question, Survey
 from survey.surveys.results import survey_results
+from tests.conftest import PASSWORD
 
 
 def hidden_fields(html: str) -> dict[str, str]:
@@ -100,3 +102,28 @@ def statements_run(engine: Engine) -> Iterator[list[str]]:
 def staff_document(session: Any, survey: Survey) -> ResultFeedback:
     """The survey's result document as the staff report draws it: every table, every count."""
     return publication.document(session, survey_results(session, survey), office_zone())
+
+
+# The 公告内容 block of the bureau's published annual report (shared/reference), verbatim,
+# trailing spaces and Markdown included.
+ANNOUNCEMENT = Path(__file__).parent / "data" / "zhaoyuan-announcement.txt"
+
+
+def reference_block() -> str:
+    return ANNOUNCEMENT.read_text(encoding="utf-8")
+
+
+# The two screens every browser test uses: a laptop and a phone (390 px, the main target).
+LAPTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "locale": "zh-CN"}  # fmt: skip
+
+
+def log_in(page: Page, live_server: str, username: str) -> None:
+    """Log in through the login page as a person does (the account's password is PASSWORD)."""
+    page.goto(f"{live_server}/admin/")
+    expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="问卷", exact=True)).to_be_visible()

@@ -17,7 +17,7 @@ from survey.surveys.definition import (
     load_text,
 )
 
-DEMO = Path(__file__).parent.parent / "survey" / "surveys" / "demo" / "foreign-trade.yaml"
+DEMO = Path(__file__).parents[2] / "survey" / "surveys" / "demo" / "foreign-trade.yaml"
 
 VALID = """\
 format: survey/v1

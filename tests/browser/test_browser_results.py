@@ -8,8 +8,7 @@ import subprocess
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.helpers import shot
-from tests.test_browser_staff import LAPTOP, log_in
+from tests.helpers import LAPTOP, log_in, shot
 
 pytestmark = pytest.mark.browser
 

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from survey.config import office_zone
 from survey.surveys.definition import DefinitionError
 from survey.surveys.textimport import parse_text
-
-# The 公告内容 block of the bureau's published annual report (shared/reference), verbatim,
-# trailing spaces and Markdown included.
-ANNOUNCEMENT = Path(__file__).parent / "data" / "zhaoyuan-announcement.txt"
-
-
-def reference_block() -> str:
-    return ANNOUNCEMENT.read_text(encoding="utf-8")
+from tests.helpers import reference_block
 
 
 def parse(text: str):

@@ -8,28 +8,14 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from survey.surveys.models import Response
-from tests.conftest import PASSWORD
-from tests.helpers import shot
+from tests.helpers import LAPTOP, PHONE, log_in, shot
 
 pytestmark = pytest.mark.browser
-
-LAPTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "locale": "zh-CN"}  # fmt: skip
 
 
 @pytest.fixture
 def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, **LAPTOP}
-
-
-def log_in(page: Page, live_server: str, username: str) -> None:
-    page.goto(f"{live_server}/admin/")
-    expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="问卷", exact=True)).to_be_visible()
 
 
 def edit_question(page: Page, number: int):

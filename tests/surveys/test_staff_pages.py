@@ -1,4 +1,4 @@
-"""The staff workspace through the test client: dashboard, designer, import, accounts, audit."""
+"""The staff's survey pages through the test client: dashboard, designer, import, lifecycle."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from survey.accounts.models import User
-from survey.core.audit import AuditEvent
 from survey.core.window import Status
 from survey.surveys.models import Survey
 from tests.conftest import csrf_of
-from tests.helpers import fresh_form, plain
-from tests.test_textimport import reference_block
+from tests.helpers import fresh_form, plain, reference_block
 
 
 @pytest.fixture
@@ -139,47 +136,6 @@ def test_lifecycle_buttons_and_refusals(client, session, editor, demo_survey):
     assert post(client, f"{overview}/lifecycle/explode").status_code == 404
     copy = post(client, f"{overview}/copy")
     assert copy.headers["Location"].endswith("/edit")
-
-
-def test_admin_manages_accounts(client, session, login):
-    login("admin")
-    post(
-        client, "/admin/users", {"username": "zhao", "password": "long enough pw", "role": "viewer"}
-    )
-    assert "账号已创建" in flashes(client, "/admin/users")
-    post(client, "/admin/users", {"username": "qian", "password": "short", "role": "viewer"})
-    assert "密码至少 10 位" in flashes(client, "/admin/users")
-    zhao = session.scalars(select(User).where(User.username == "zhao")).one()
-    post(client, f"/admin/users/{zhao.id}", {"role": "editor", "active_field": "1"})
-    session.expire_all()
-    zhao = session.get(User, zhao.id)
-    assert zhao.role == "editor" and not zhao.is_active  # the unticked box deactivates
-
-
-def test_admin_cannot_lock_themselves_out(client, session, login):
-    admin = login("admin")
-    post(
-        client,
-        f"/admin/users/{admin.id}",
-        {"role": "viewer", "active_field": "1", "is_active": "on"},
-    )
-    assert "不能降低或停用自己的管理员账号" in flashes(client, "/admin/users")
-
-
-def test_audit_log_records_and_filters(client, session, login, demo_survey, make_survey):
-    admin = login("admin")
-    other = make_survey([{"type": "text", "title": "意见"}], title="另一份问卷", status="draft")
-    overview = f"/admin/surveys/{demo_survey.id}"
-    post(client, f"{overview}/lifecycle/close")
-    post(client, f"/admin/surveys/{other.id}/questions", {"type": "single"})
-    log = flashes(client, "/admin/audit")
-    assert "结束收集" in log and "添加题目" in log and "登录" in log
-    only_demo = flashes(client, f"/admin/audit?survey={demo_survey.id}")
-    assert "结束收集" in only_demo and "添加题目" not in only_demo
-    mine = flashes(client, f"/admin/audit?user={admin.id}")
-    assert "结束收集" in mine
-    events = session.scalars(select(AuditEvent).where(AuditEvent.user_id == admin.id)).all()
-    assert {e.action for e in events} >= {"auth.login", "survey.close", "question.add"}
 
 
 def test_staff_pages_speak_english_too(client, login, demo_survey):

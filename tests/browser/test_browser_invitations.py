@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.helpers import shot
-from tests.test_browser_staff import LAPTOP, PHONE, log_in
+from tests.helpers import LAPTOP, PHONE, log_in, shot
 
 pytestmark = pytest.mark.browser
 
