@@ -249,7 +249,3 @@ def crosstab(
             cells = [counts.get((option.id, c.id), 0) for c in columns]
             table.rows.append(CrossRow(option, [(n, format_ratio(n, total)) for n in cells], total))
     return table
-
-
-def question_label(question: Question) -> str:
-    return get_type(question.type).report_label

@@ -10,7 +10,6 @@ can be added, left blank or reordered without JavaScript; type settings as
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -380,8 +379,3 @@ class InvitationListForm(FlaskForm):
 
 class RequireInvitationForm(FlaskForm):
     required = BooleanField(_l("仅限受邀企业填写"))
-
-
-def first_errors(forms: Sequence[FlaskForm]) -> list[str]:
-    """Every field error of the given forms, for a summary at the top of the page."""
-    return [str(message) for form in forms for errors in form.errors.values() for message in errors]
