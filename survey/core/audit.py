@@ -2,14 +2,13 @@
 
 Each feature registers the actions it records, with the words the log page shows
 (``register_actions``); recording an unknown action is a programming error. Where an action came
-from (the client's address, or "cli") is set by whoever takes the request (``set_origin``), so
-services record it without knowing about requests.
+from (the client's address, or "cli") is asked of the function the web layer registers
+(``set_origin``), so services record it without knowing about requests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from contextvars import ContextVar, Token
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -34,7 +33,7 @@ ACTIONS: dict[str, LazyString] = {
 # What the log's subject filter offers: each feature lists its items (id, title).
 _SUBJECT_LISTS: list[Callable[[Session], list[tuple[int, str]]]] = []
 
-_origin: ContextVar[str] = ContextVar("audit_origin", default="cli")
+_origin: list[Callable[[], str]] = [lambda: "cli"]
 
 
 class AuditEvent(Base):
@@ -86,13 +85,9 @@ def subjects(session: Session) -> list[tuple[int, str]]:
     return [subject for listing in _SUBJECT_LISTS for subject in listing(session)]
 
 
-def set_origin(address: str) -> Token[str]:
-    """Where the actions of the current request come from, until ``reset_origin``."""
-    return _origin.set(address)
-
-
-def reset_origin(token: Token[str]) -> None:
-    _origin.reset(token)
+def set_origin(origin: Callable[[], str]) -> None:
+    """Where actions come from: ``origin()`` names it when one is recorded."""
+    _origin[0] = origin
 
 
 def record(
@@ -115,7 +110,7 @@ def record(
         action=action,
         survey_id=subject.id if subject else None,
         detail={"survey": subject.title, **detail} if subject else detail,
-        address=_origin.get(),
+        address=_origin[0](),
     )
     session.add(event)
     return event

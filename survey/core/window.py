@@ -70,6 +70,17 @@ _PHASE_RULES = (
     _PhaseRule(Phase.OPEN, frozenset({Status.OPEN}), ended=False, started=True),
 )
 
+# The rules looked up by (status, ended, started), for the check every request makes. (A status
+# is a str enum: the stored string finds its member's entry.)
+_PHASE_BY_CASE: dict[tuple[str, bool, bool], Phase] = {
+    (status, ended, started): rule.phase
+    for rule in _PHASE_RULES
+    for status in rule.statuses
+    for ended in (False, True)
+    for started in (False, True)
+    if rule.ended in (None, ended) and rule.started in (None, started)
+}
+
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,32}$")
 SLUG_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # nothing that reads as another character
 
@@ -91,10 +102,7 @@ class CollectionWindow:
     def phase(self, now: datetime) -> Phase:
         ended = self.closes_at is not None and now >= self.closes_at
         started = self.opens_at is None or now >= self.opens_at
-        for rule in _PHASE_RULES:
-            if _matches(rule, self.status, ended, started):
-                return rule.phase
-        raise ValueError(f"unknown status {self.status!r}")
+        return _PHASE_BY_CASE[(self.status, ended, started)]
 
     @classmethod
     def in_phase(cls, phase: Phase, now: datetime) -> ColumnElement[bool]:
@@ -118,12 +126,6 @@ class CollectionWindow:
         start = day_or_moment(self.opens_at, zone) if self.opens_at else "即日起"
         end = day_or_moment(self.closes_at, zone, end=True) if self.closes_at else "另行通知"
         return f"{start} 至 {end}"
-
-
-def _matches(rule: _PhaseRule, status: str, ended: bool, started: bool) -> bool:
-    return (
-        status in rule.statuses and rule.ended in (None, ended) and rule.started in (None, started)
-    )
 
 
 def _rule_clause(

@@ -9,10 +9,10 @@ from the answer rows and reports any difference."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Select, Table, distinct, func, select, update
 from sqlalchemy.orm import Session
@@ -35,21 +35,25 @@ class Increments:
     respondents: Counter[int] = field(default_factory=Counter)  # question id -> n
     options: Counter[int] = field(default_factory=Counter)  # option id -> answers naming it
 
-    def count_response(self, rows: Iterable[tuple[int, int | None]]) -> list[bool]:
-        """Count one response from its answer rows' (question id, option id), in the order
-        they are stored. Returns each row's ``Answer.counts_respondent``: True on the first row
-        of each question, the one that counts the respondent (本题有效填写人次)."""
+    def count_response(self, rows: Iterable[Sequence[Any]]) -> list[bool]:
+        """Count one response from its answer rows (question id first, option id second), in
+        the order they are stored. Returns each row's ``Answer.counts_respondent``: True on the
+        first row of each question, the one that counts the respondent (本题有效填写人次)."""
         self.responses += 1
+        # Plain dict lookups: this runs for every submission, and Counter's missing-key hook
+        # is a Python call per new key.
+        respondents, options = self.respondents, self.options
         seen: set[int] = set()
         flags = []
-        for question_id, option_id in rows:
+        for row in rows:
+            question_id, option_id = row[0], row[1]
             first = question_id not in seen
             flags.append(first)
             if first:
                 seen.add(question_id)
-                self.respondents[question_id] += 1
+                respondents[question_id] = respondents.get(question_id, 0) + 1
             if option_id is not None:
-                self.options[option_id] += 1
+                options[option_id] = options.get(option_id, 0) + 1
         return flags
 
     def negated(self) -> Increments:

@@ -59,7 +59,7 @@ def generate_responses(
                 seen = logic.shown(steps, chosen)
                 sampled = [(q, rows) for q, rows in sampled if keys[q] in seen]
             given = [(q, row) for q, rows in sampled for row in rows]
-            flags = increments.count_response((q, option_id) for q, (option_id, _t, _n) in given)
+            flags = increments.count_response([(q, row[0]) for q, row in given])
             answers.extend(
                 (response_id, q, option_id, value, number, first)
                 for (q, (option_id, value, number)), first in zip(given, flags, strict=True)

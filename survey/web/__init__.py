@@ -3,7 +3,7 @@ hygiene, rate limits, the staff access check, carrying out staff actions, templa
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, has_request_context, request
 
 from survey.core import audit
 from survey.web import errors, ratelimit, safety, security, sessions, templating
@@ -16,16 +16,9 @@ def init_app(app: Flask) -> None:
     errors.register(app)
     templating.register(app)
     app.before_request(safety.reject_nul)
-    app.before_request(_audit_origin)
-    app.teardown_request(_end_audit_origin)
+    audit.set_origin(_client_address)
 
 
-def _audit_origin() -> None:
-    """Staff actions of this request are logged with the client's address."""
-    g.audit_origin = audit.set_origin(request.remote_addr or "")
-
-
-def _end_audit_origin(_error: BaseException | None = None) -> None:
-    token = g.pop("audit_origin", None)
-    if token is not None:
-        audit.reset_origin(token)
+def _client_address() -> str:
+    """Staff actions are logged with the client's address; from the shell, as "cli"."""
+    return (request.remote_addr or "") if has_request_context() else "cli"

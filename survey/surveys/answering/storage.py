@@ -61,7 +61,7 @@ class _Written:
     @classmethod
     def of(cls, answers: list[AnswerRow]) -> _Written:
         increments = counting.Increments()
-        flags = increments.count_response((a.question_id, a.option_id) for a in answers)
+        flags = increments.count_response(answers)
         rows = [
             (a.question_id, a.option_id, a.text, a.number, first)
             for a, first in zip(answers, flags, strict=True)
