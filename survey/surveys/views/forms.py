@@ -42,7 +42,6 @@ from survey.surveys.questions import REGISTRY, Setting, get_type
 
 IMPORT_FORMATS = {"txt": _l("文本（从 Word 或公告粘贴）"), "yaml": _l("YAML（survey/v1）"),
                   "json": _l("JSON（survey/v1）")}  # fmt: skip
-IMPORT_MAX_BYTES = 512 * 1024
 
 
 class OfficeTimeField(StringField):
@@ -174,16 +173,13 @@ class ImportForm(FlaskForm):
     file = FileField(_l("或上传文件（UTF-8）"))
 
     def content(self) -> str:
-        """The uploaded file's text, else the pasted text. Raises ValueError for a file that
-        is not UTF-8 or too big."""
+        """The uploaded file's text, else the pasted text (either within the request size the
+        app accepts). Raises ValueError for a file that is not UTF-8."""
         upload = self.file.data
         if not upload or not upload.filename:
             return self.text.data or ""
-        data = upload.read(IMPORT_MAX_BYTES + 1)
-        if len(data) > IMPORT_MAX_BYTES:
-            raise ValueError(_("文件过大，最多 %(n)s KB", n=IMPORT_MAX_BYTES // 1024))
         try:
-            return data.decode("utf-8-sig")
+            return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValueError(_("文件不是 UTF-8 编码")) from None
 
