@@ -276,7 +276,12 @@ def run(kind: str, url: str, sizes: list[int]) -> dict:
         }  # fmt: skip
 
         # B, C, D on a second copy of the survey, grown to each size in turn.
-        grown = flask(env, "import", str(ROOT / "survey" / "surveys" / "demo" / "foreign-trade.yaml"), "--open")
+        grown = flask(
+            env,
+            "import",
+            str(ROOT / "survey" / "surveys" / "demo" / "foreign-trade.yaml"),
+            "--open",
+        )
         grown_id, grown_questions, grown_options = survey_ids(engine, grown)
         reset_reference(engine, kind)
         staff = staff_client(ours)
