@@ -3,6 +3,9 @@
 (function () {
   "use strict";
   var template = document.getElementById("option-row-template");
+  // A form sent back to be corrected: open the page at it (the reason is at the top).
+  var correcting = document.querySelector("[data-correcting]");
+  if (correcting && correcting.id !== "settings") correcting.scrollIntoView();
   var counter = 0;
 
   function showTools(row) {

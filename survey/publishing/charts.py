@@ -16,7 +16,7 @@ from typing import Any
 import plotly
 
 from survey.core.i18n import _l
-from survey.publishing.documents import Grid, QuestionResult
+from survey.publishing.documents import Grid, QuestionResult, Row
 
 # The app serves Plotly itself (no CDN) and inlines it in printed pages.
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -112,10 +112,11 @@ def figure(item: QuestionResult, kind: str | None = None) -> Figure | None:
     kind = resolve_kind(item, kind)
     if kind in TWO_WAY_FIGURES:
         return TWO_WAY_FIGURES[kind](item.grid) if item.grid else None
-    return _one_way([row for row in item.rows if row.count is not None], kind)
+    shown = [row for row in item.rows if row.count is not None]
+    return _one_way(shown, kind) if shown else None  # every count hidden: nothing to draw
 
 
-def _one_way(rows: list[Any], kind: str) -> Figure | None:
+def _one_way(rows: list[Row], kind: str) -> Figure | None:
     if kind == "table":
         return None
     # Plotly reads tags in text as markup (<b>, <a href>): labels are people's words, so they

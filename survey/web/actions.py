@@ -2,7 +2,8 @@
 
 ``attempt`` runs a service call in the request's database session; done, it commits and says
 so and returns the call's result; refused (any ``Refusal``), it rolls back, shows the reason
-and returns the refusal. Views then redirect."""
+and returns the refusal. Views then redirect. A view that shows its form again when refused,
+with what was typed, uses ``committed`` and catches the refusal itself."""
 
 from __future__ import annotations
 
@@ -18,15 +19,24 @@ from survey.db import get_session
 Result = TypeVar("Result")
 
 
-def attempt(action: Callable[[], Result], done: str | None = None) -> Result | Refusal:
+def committed(action: Callable[[], Result]) -> Result:
+    """The action's result, committed; a refusal rolls the session back and is raised on."""
     session = get_session()
     try:
         result = action()
-    except Refusal as refusal:
+    except Refusal:
         session.rollback()
+        raise
+    session.commit()
+    return result
+
+
+def attempt(action: Callable[[], Result], done: str | None = None) -> Result | Refusal:
+    try:
+        result = committed(action)
+    except Refusal as refusal:
         refused(refusal)
         return refusal
-    session.commit()
     if done:
         flash(str(done), "success")
     return result

@@ -15,6 +15,7 @@ from survey.core.errors import MalformedPost, Refusal
 def messages() -> dict[int, str]:
     return {
         400: _("提交的内容无法识别，请返回问卷页面刷新后重新填写。"),
+        403: _("您没有权限打开这个页面。"),
         404: _("您访问的页面不存在，或问卷尚未发布。"),
         405: _("不支持此操作。"),
         409: _("该问卷当前不接受提交。"),

@@ -24,8 +24,12 @@ def test_admin_manages_accounts(client, session, login):
         client, "/admin/users", {"username": "zhao", "password": "long enough pw", "role": "viewer"}
     )
     assert "账号已创建" in flashes(client, "/admin/users")
-    post(client, "/admin/users", {"username": "qian", "password": "short", "role": "viewer"})
-    assert "密码至少 10 位" in flashes(client, "/admin/users")
+    refused = post(
+        client, "/admin/users", {"username": "qian", "password": "short", "role": "viewer"}
+    )
+    # Refused with the reason, and the form keeps the name typed.
+    assert refused.status_code == 422 and "密码至少 10 位" in plain(refused.get_data(as_text=True))
+    assert 'value="qian"' in refused.get_data(as_text=True)
     zhao = session.scalars(select(User).where(User.username == "zhao")).one()
     post(client, f"/admin/users/{zhao.id}", {"role": "editor", "active_field": "1"})
     session.expire_all()

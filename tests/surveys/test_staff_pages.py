@@ -90,13 +90,19 @@ def test_invalid_question_edit_is_explained_and_changes_nothing(
 ):
     nature = demo_survey.questions[0]
     designer = f"/admin/surveys/{demo_survey.id}/edit"
-    client.post(
+    refused = client.post(
         f"/admin/questions/{nature.id}",
-        data={"csrf_token": csrf_of(client, designer), "type": "multiple", "title": "企业性质",
+        data={"csrf_token": csrf_of(client, designer), "type": "multiple",
+              "title": "企业性质（已改）",
               "option_key": [str(o.id) for o in nature.options],
               "option_label": [o.label for o in nature.options]},
     )  # fmt: skip
-    assert "已有答卷，不能更改题型" in flashes(client, designer)
+    # The designer comes back with the reason and every edit kept, opened at the question.
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "已有答卷，不能更改题型" in plain(page)
+    editor = page.split(f'id="question-{nature.id}"')[1].split("</section>")[0]
+    assert "data-correcting" in editor and "企业性质（已改）</textarea>" in editor
     session.expire_all()
     assert session.get(Survey, demo_survey.id).questions[0].type == "single"
 
@@ -144,7 +150,10 @@ def test_staff_pages_speak_english_too(client, login, demo_survey):
     dashboard = client.get("/admin/").get_data(as_text=True)
     assert "<h1>Surveys</h1>" in dashboard and "Last response" in dashboard
     designer = client.get(f"/admin/surveys/{demo_survey.id}/edit").get_data(as_text=True)
-    assert "Save question 1" in designer and "Has answers: the type cannot change" in designer
+    assert (
+        "Save question 1" in designer
+        and "This question has responses, so its question type cannot be changed" in designer
+    )
     assert "Single choice" in designer
     refused = post(client, f"/admin/surveys/{demo_survey.id}/delete")
     assert refused.status_code == 302

@@ -101,6 +101,12 @@ def test_role_matrix(app, client, make_survey, make_user, login, role):
     assert user is None or user.role == role
 
 
+def test_a_refused_staff_page_says_so(client, login, demo_survey):
+    login("viewer")
+    refused = client.get(f"/admin/surveys/{demo_survey.id}/edit")
+    assert refused.status_code == 403 and "您没有权限打开这个页面" in refused.get_data(as_text=True)
+
+
 def test_deactivated_account_loses_access_at_once(client, session, login):
     user = login("admin")
     assert client.get("/admin/").status_code == 200

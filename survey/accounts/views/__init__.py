@@ -12,12 +12,13 @@ from survey.accounts.models import User
 from survey.accounts.roles import ROLE_DESCRIPTIONS, ROLE_NAMES, Role
 from survey.accounts.views.forms import AccountForm, LoginForm, NewAccountForm
 from survey.core import audit
+from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.permissions import Permission
 from survey.db import get_session
 from survey.extensions import login_manager
 from survey.web.access import check_access, requires
-from survey.web.actions import attempt, flash_errors
+from survey.web.actions import attempt, committed, flash_errors, refused
 from survey.web.ratelimit import limit_posts
 from survey.web.safety import local_path
 
@@ -91,17 +92,21 @@ def add_user() -> ResponseReturnValue:
     form = NewAccountForm()
     if not form.validate():
         return _users_page(form, 422)
-    attempt(
-        lambda: services.create_user(
-            get_session(),
-            form.username.data or "",
-            form.password.data or "",
-            Role(form.role.data),
-            current_user,
-            form.display_name.data or "",
-        ),
-        _("账号已创建"),
-    )
+    try:
+        committed(
+            lambda: services.create_user(
+                get_session(),
+                form.username.data or "",
+                form.password.data or "",
+                Role(form.role.data),
+                current_user,
+                form.display_name.data or "",
+            )
+        )
+    except Refusal as refusal:
+        refused(refusal)  # shown with what was typed (but the password)
+        return _users_page(form, 422)
+    flash(_("账号已创建"), "success")
     return redirect(url_for("accounts_admin.users"))
 
 

@@ -38,7 +38,7 @@ def response_or_404(response_id: int) -> SurveyResponse:
 
 def download(body: bytes | Iterable[str], mimetype: str, name: str, ascii_name: str) -> Response:
     """A file (its bytes, or chunks streamed as they come) to save as ``name``
-    (``ascii_name`` for clients without RFC 5987)."""
+    (``ascii_name`` for clients without RFC 5987). A text type gets "; charset=utf-8" added."""
     disposition = f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(name)}"
     return current_app.response_class(
         body, mimetype=mimetype, headers={"Content-Disposition": disposition}

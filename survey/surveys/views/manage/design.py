@@ -29,7 +29,7 @@ from survey.surveys.views.forms import (
 )
 from survey.surveys.views.manage.common import question_or_404, survey_or_404
 from survey.web.access import requires
-from survey.web.actions import attempt, flash_errors
+from survey.web.actions import attempt, committed, flash_errors, refused
 from survey.web.security import PREVIEW_HEADERS
 
 
@@ -99,6 +99,8 @@ def designer_page(
         editors=editors,
         types=REGISTRY,
         answered=answered,
+        # The form being corrected, for the page to open at it.
+        correcting=editing.question.id if editing is not None else "settings" if settings else None,
     )
     return page, status
 
@@ -119,20 +121,24 @@ def save_settings(survey_id: int) -> ResponseReturnValue:
     form = SettingsForm()
     if not form.validate():
         return designer_page(survey, settings=form, status=422)
-    attempt(
-        lambda: design.update_settings(
-            get_session(),
-            survey,
-            current_user,
-            title=form.title.data or "",
-            issuer=form.issuer.data or "",
-            description=form.description.data or "",
-            thank_you=form.thank_you.data or "",
-            opens_at=form.opens_at.data,
-            closes_at=form.closes_at.data,
-        ),
-        _("已保存"),
-    )
+    try:
+        committed(
+            lambda: design.update_settings(
+                get_session(),
+                survey,
+                current_user,
+                title=form.title.data or "",
+                issuer=form.issuer.data or "",
+                description=form.description.data or "",
+                thank_you=form.thank_you.data or "",
+                opens_at=form.opens_at.data,
+                closes_at=form.closes_at.data,
+            )
+        )
+    except Refusal as refusal:
+        refused(refusal)
+        return designer_page(survey, settings=form, status=422)
+    flash(_("已保存"), "success")
     return _back_to_designer(survey)
 
 
@@ -180,7 +186,13 @@ def save_question(question_id: int) -> ResponseReturnValue:
             jumps=jumps,
         )
 
-    attempt(save, _("已保存"))
+    try:
+        committed(save)
+    except Refusal as refusal:
+        # Shown again with every edit kept, the reason at the top.
+        refused(refusal)
+        return designer_page(survey, editing=form, status=422)
+    flash(_("已保存"), "success")
     return _back_to_designer(survey, question)
 
 

@@ -114,7 +114,7 @@ def export_invitations(survey_id: int, fmt: str) -> ResponseReturnValue:
     name, ascii_name = f"{survey.title}-{which}.{fmt}", f"invitations.{fmt}"
     if fmt == "csv":
         body = invitations.links_csv(rows).encode("utf-8")
-        return download(body, "text/csv; charset=utf-8", name, ascii_name)
+        return download(body, "text/csv", name, ascii_name)
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as spool:
         invitations.write_links_xlsx(rows, Path(spool.name))
         return download(Path(spool.name).read_bytes(), XLSX, name, ascii_name)

@@ -30,9 +30,9 @@ from survey.web.access import requires
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RESULT_FORMATS = {
-    "txt": "text/plain; charset=utf-8",
+    "txt": "text/plain",
     "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",
     "xlsx": XLSX,
     "pdf": "application/pdf",
 }
