@@ -3,15 +3,20 @@ Flask's test client on a fresh SQLite file, CPU time per request kind, optionall
 ``--reference`` measures the bare reference app the same way.
 
     .venv/bin/python bench/profile_submit.py [--cycles 500] [--profile] [--reference] [--postgresql]
+        [--freeze]
 
 With ``--postgresql`` both run on a PostgreSQL server started for the run; CPU time is then the
-app's only (the server's work is in another process).
+app's only (the server's work is in another process). With ``--freeze`` the objects allocated
+by the warm-up (the imported app among them) are put out of the garbage collector's reach, as
+gunicorn.conf.py does before forking its workers: full collections then scan only what the
+requests allocate, as in production.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import re
@@ -97,6 +102,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--reference", action="store_true")
     parser.add_argument("--postgresql", action="store_true")
+    parser.add_argument("--freeze", action="store_true")
     args = parser.parse_args()
     with fresh_database("postgresql" if args.postgresql else "sqlite", "profile") as url:
         measure(args, url)
@@ -110,6 +116,8 @@ def measure(args: argparse.Namespace, url: str) -> None:
     spent = [0.0, 0.0, 0.0]
     profiler = cProfile.Profile()
     for cycle in range(20 + args.cycles):
+        if cycle == 20 and args.freeze:
+            gc.freeze()
         for index, request in enumerate(requests):
             measured = cycle >= 20
             if measured and args.profile:
