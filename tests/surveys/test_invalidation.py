@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from survey.core.audit import AuditEvent
 from survey.core.models import utcnow
-from survey.surveys import counting, invalidation
+from survey.surveys import answering, counting, invalidation
+from survey.surveys.answering import tokens
 from survey.surveys.models import Response
 from survey.surveys.results import Filter, crosstab, survey_results
 from tests.helpers import question
@@ -71,3 +73,21 @@ def test_a_reason_is_required(session, demo_survey, make_user):
         invalidation.mark_invalid(
             session, demo_survey, response, make_user("editor"), "  ", utcnow()
         )
+
+
+def test_invalidating_a_matrix_answer_takes_every_cell_out(app, session, make_survey, make_user):
+    survey = make_survey([
+        {"id": "ways", "type": "matrix_multiple", "title": "获取信息的渠道",
+         "options": ["政策宣传", "办事效率"], "columns": ["网站", "微信", "电话"]},
+    ])  # fmt: skip
+    ways = survey.questions[0]
+    row = f"q{ways.id}-o{ways.options[0].id}"
+    form = MultiDict([(tokens.TOKEN_FIELD, tokens.issue_token(survey, app.secret_key)),
+                      (row, "1"), (row, "2")])  # fmt: skip
+    outcome = answering.submit(session, survey, form, utcnow(), app.secret_key)
+    assert outcome.accepted
+    response = session.get(Response, outcome.response_id)
+    # Two cells of one row name the same option: both leave its count.
+    invalidation.mark_invalid(session, survey, response, make_user("editor"), "测试", utcnow())
+    session.commit()
+    assert counting.recount(session, survey) == []
