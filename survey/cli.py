@@ -140,8 +140,7 @@ def export_results(slug: str, fmt: str, output: Path | None) -> None:
     if fmt in ("xlsx", "pdf") and output is None:
         raise click.ClickException(_("%(format)s 需要用 --output 指定文件", format=fmt.upper()))
     document = publication.document(session, survey_results(session, survey), office_zone())
-    audit.record(session, None, "results.export", survey, format=fmt)
-    session.commit()
+    _carry_out(lambda: audit.record(session, None, "results.export", survey, format=fmt))
     if fmt == "xlsx" and output is not None:
         tables.write_xlsx(document, output)
         return
@@ -266,8 +265,9 @@ def export_responses(slug: str, fmt: str, coding: str, output: Path | None) -> N
     """Write every response as a row (CSV to standard output unless --output is given)."""
     session = db.get_session()
     survey = _survey(slug)
-    audit.record(session, None, "responses.export", survey, format=fmt, coding=coding)
-    session.commit()
+    _carry_out(
+        lambda: audit.record(session, None, "responses.export", survey, format=fmt, coding=coding)
+    )
     if fmt == "xlsx":
         if output is None:
             raise click.ClickException(_("%(format)s 需要用 --output 指定文件", format="XLSX"))

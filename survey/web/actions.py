@@ -8,11 +8,13 @@ with what was typed, uses ``committed`` and catches the refusal itself."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import flash
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from survey.core import audit
 from survey.core.errors import Refusal
 from survey.db import get_session
 
@@ -53,3 +55,11 @@ def flash_errors(form: FlaskForm) -> None:
     for errors in form.errors.values():
         for message in errors:
             flash(str(message), "error")
+
+
+def audited(action: str, subject: audit.Subject, **detail: Any) -> None:
+    """Record what the staff member is about to be given (an export) and commit it first, so
+    the log has it whether or not the download completes."""
+    session = get_session()
+    audit.record(session, current_user, action, subject, **detail)
+    session.commit()

@@ -11,7 +11,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from survey.config import office_zone
-from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _, _l
 from survey.core.permissions import Permission
@@ -23,7 +22,7 @@ from survey.surveys.views.manage.common import download, survey_or_404
 from survey.surveys.views.manage.exports import XLSX
 from survey.surveys.views.templating import public_url
 from survey.web.access import requires
-from survey.web.actions import attempt
+from survey.web.actions import attempt, audited
 
 INVITATION_STATUSES = {"answered": _l("已填写"), "pending": _l("未填写")}
 
@@ -107,8 +106,7 @@ def export_invitations(survey_id: int, fmt: str) -> ResponseReturnValue:
     if fmt not in ("csv", "xlsx") or status not in ("", "pending"):
         abort(404)
     session = get_session()
-    audit.record(session, current_user, "invitations.export", survey, format=fmt, status=status)
-    session.commit()
+    audited("invitations.export", survey, format=fmt, status=status)
     rows = invitations.link_rows(session, survey, public_url(survey.slug), office_zone(), status)
     which = _("未填写企业") if status else _("邀请链接")
     name, ascii_name = f"{survey.title}-{which}.{fmt}", f"invitations.{fmt}"

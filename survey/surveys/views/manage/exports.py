@@ -9,10 +9,8 @@ from pathlib import Path
 
 from flask import abort, request, send_file, stream_with_context
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 
 from survey.config import office_zone
-from survey.core import audit
 from survey.core.i18n import _
 from survey.core.models import utcnow
 from survey.core.permissions import Permission
@@ -27,6 +25,7 @@ from survey.surveys.exports import CODINGS, csv_chunks, write_xlsx
 from survey.surveys.results import survey_results
 from survey.surveys.views.manage.common import download, survey_or_404
 from survey.web.access import requires
+from survey.web.actions import audited
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RESULT_FORMATS = {
@@ -46,8 +45,7 @@ def export_responses(survey_id: int, fmt: str) -> ResponseReturnValue:
     if fmt not in ("csv", "xlsx") or coding not in CODINGS:
         abort(404)
     session = get_session()
-    audit.record(session, current_user, "responses.export", survey, format=fmt, coding=coding)
-    session.commit()
+    audited("responses.export", survey, format=fmt, coding=coding)
     name, ascii_name = _("%(title)s-答卷", title=survey.title) + f".{fmt}", f"responses.{fmt}"
     if fmt == "csv":
         chunks = stream_with_context(csv_chunks(session, survey, office_zone(), coding))
@@ -83,8 +81,7 @@ def export_results(survey_id: int, fmt: str) -> ResponseReturnValue:
         abort(404)
     session = get_session()
     document = publication.document(session, survey_results(session, survey), office_zone())
-    audit.record(session, current_user, "results.export", survey, format=fmt)
-    session.commit()
+    audited("results.export", survey, format=fmt)
     body = render_results(document, survey.slug, fmt)
     name = _("%(title)s-结果", title=survey.title) + f".{fmt}"
     return download(body, RESULT_FORMATS[fmt], name, f"results.{fmt}")
@@ -98,10 +95,7 @@ def export_open_data(survey_id: int) -> ResponseReturnValue:
     latest = publication.latest_publication(session, survey) if survey.results_published else None
     if latest is None:
         abort(404)
-    audit.record(
-        session, current_user, "results.export", survey, format="open-data", version=latest.version
-    )
-    session.commit()
+    audited("results.export", survey, format="open-data", version=latest.version)
     body = tables.open_data_zip(
         publication.published(latest),
         survey.slug,
