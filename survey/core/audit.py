@@ -30,8 +30,8 @@ ACTIONS: dict[str, LazyString] = {
     "auth.logout": _l("退出"),
 }
 
-# What the log's subject filter offers: each feature lists its items (id, title).
-_SUBJECT_LISTS: list[Callable[[Session], list[tuple[int, str]]]] = []
+# What the log's subject filter offers: each feature's column and how it lists its items.
+_SUBJECT_LISTS: list[tuple[str, Callable[[Session], list[tuple[int, str]]]]] = []
 
 _origin: list[Callable[[], str]] = [lambda: "cli"]
 
@@ -43,6 +43,7 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_event_survey_at", "survey_id", "at"),
         Index("ix_audit_event_user_at", "user_id", "at"),
+        Index("ix_audit_event_consultation_at", "consultation_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,8 +51,12 @@ class AuditEvent(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     username: Mapped[str] = mapped_column(String(64))  # kept if the account goes
     action: Mapped[str] = mapped_column(String(40))  # "survey.open", "user.create" ...
-    # The survey acted on, if any (kept as a title in ``detail`` if the survey goes).
+    # The item acted on, if any, in its feature's column (its title is kept in ``detail``
+    # in case the item goes).
     survey_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"))
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="SET NULL")
+    )
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     address: Mapped[str] = mapped_column(String(64), default="")  # client address, or "cli"
 
@@ -64,10 +69,12 @@ class Actor(Protocol):
 
 
 class Subject(Protocol):
-    """What an action is about: an item with an id and a title."""
+    """What an action is about: an item with an id and a title, and the log's column for its
+    kind of item."""
 
     id: int
     title: str
+    audit_column: str
 
 
 def register_actions(labels: Mapping[str, LazyString]) -> None:
@@ -75,14 +82,19 @@ def register_actions(labels: Mapping[str, LazyString]) -> None:
     ACTIONS.update(labels)
 
 
-def register_subjects(listing: Callable[[Session], list[tuple[int, str]]]) -> None:
-    """Declare how a feature lists the items its actions are about (for the log's filter)."""
-    _SUBJECT_LISTS.append(listing)
+def register_subjects(column: str, listing: Callable[[Session], list[tuple[int, str]]]) -> None:
+    """Declare how a feature lists the items its actions are about (for the log's filter), and
+    the log's column that holds them."""
+    _SUBJECT_LISTS.append((column, listing))
 
 
-def subjects(session: Session) -> list[tuple[int, str]]:
-    """Every item the log can be filtered by: (id, title)."""
-    return [subject for listing in _SUBJECT_LISTS for subject in listing(session)]
+def subjects(session: Session) -> list[tuple[str, str]]:
+    """Every item the log can be filtered by: ("survey_id:3", title)."""
+    return [
+        (f"{column}:{id}", title)
+        for column, listing in _SUBJECT_LISTS
+        for id, title in listing(session)
+    ]
 
 
 def set_origin(origin: Callable[[], str]) -> None:
@@ -108,10 +120,11 @@ def record(
         user_id=actor.id if actor else None,
         username=actor.username if actor else by,
         action=action,
-        survey_id=subject.id if subject else None,
-        detail={"survey": subject.title, **detail} if subject else detail,
+        detail={"subject": subject.title, **detail} if subject else detail,
         address=_origin[0](),
     )
+    if subject is not None:
+        setattr(event, subject.audit_column, subject.id)
     session.add(event)
     return event
 
@@ -119,16 +132,17 @@ def record(
 def events(
     session: Session,
     *,
-    subject_id: int | None = None,
+    subject: str | None = None,
     user_id: int | None = None,
     page: int = 1,
     per_page: int = 100,
 ) -> tuple[list[AuditEvent], bool]:
-    """A page of the log, newest first, of one subject and/or one person; and whether more
-    follow."""
+    """A page of the log, newest first, of one subject (as ``subjects`` names it) and/or one
+    person; and whether more follow."""
     statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if subject_id:
-        statement = statement.where(AuditEvent.survey_id == subject_id)
+    column, _sep, id = (subject or "").partition(":")
+    if column in {known for known, _listing in _SUBJECT_LISTS} and id.isdigit():
+        statement = statement.where(getattr(AuditEvent, column) == int(id))
     if user_id:
         statement = statement.where(AuditEvent.user_id == user_id)
     rows = session.scalars(statement.limit(per_page + 1).offset((page - 1) * per_page)).all()

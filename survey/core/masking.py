@@ -8,9 +8,10 @@ from collections.abc import Sequence
 
 PHONE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{2})(\d{13})(\d{2}[\dXx])(?![0-9A-Za-z])")
-# A name behind a label (联系人：张三祥); free text gives no other sure sign of one.
+# A name behind a label and a colon (联系人：张三祥); free text gives no other sure sign of one.
+# (Without the colon the name's end is a guess: 联系人制度 is no name.)
 LABELLED_NAME = re.compile(
-    r"((?:姓名|联系人|反馈人|负责人|经办人|申请人|举报人|投诉人)\s*[:：]?\s*)([\u4e00-\u9fff]{2,4})"
+    r"((?:姓名|联系人|反馈人|负责人|经办人|申请人|举报人|投诉人)\s*[:：]\s*)([\u4e00-\u9fff]{2,4})"
 )
 
 

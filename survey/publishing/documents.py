@@ -3,7 +3,7 @@
 A result table is made of ``Row`` (选项 | 小计 | 比例) or, for two-way questions, a ``Grid``;
 live tables (the staff report) and frozen ones (the public page) share these types, so every
 renderer reads one shape. ``ResultFeedback`` is a survey's 结果反馈 document, format
-``result-feedback/v1``. Documents are written by ``dump`` and read back by ``load`` only: a
+``result-feedback/v1``; ``OpinionFeedback`` a consultation's 意见采纳情况, ``opinion-feedback/v1``. Documents are written by ``dump`` and read back by ``load`` only: a
 stored document that does not fit its schema fails loudly instead of rendering half a page.
 """
 
@@ -116,11 +116,62 @@ class ResultFeedback(_Model):
         return [item for item in self.questions if item.has_table]
 
 
-def dump(document: ResultFeedback) -> dict[str, Any]:
+class FeedbackRow(_Model):
+    """One row of an 意见采纳情况 table: 序号 | 条款 | 意见内容 | 处理结果 | 理由."""
+
+    number: int
+    clause: str  # 第三条, or 整体意见
+    opinion: str  # masked; for merged opinions the entry's text, with how many it stands for
+    submitter: str  # 朱**, or "" (a name is never published unmasked; contacts never)
+    outcome: str
+    reason: str
+
+
+class FeedbackSection(_Model):
+    """The rows of one chapter (or of the draft as a whole)."""
+
+    heading: str  # 第二章 支持措施, 整体意见, or "" for a draft without chapters
+    rows: list[FeedbackRow]
+
+
+class OutcomeCount(_Model):
+    outcome: str  # 采纳
+    count: int
+
+
+class OpinionFeedback(_Model):
+    """A consultation's 意见采纳情况: 关于《…》公开征求意见采纳情况的说明, 一、基本情况,
+    二、采纳情况, and a table per chapter."""
+
+    format: Literal["opinion-feedback/v1"] = "opinion-feedback/v1"
+    title: str  # the draft's title
+    feedback_title: str
+    issuer: str
+    window: str  # 征集时间 as printed
+    channels: list[str]  # 网上提交, 信函 ...
+    opinions: int  # 共收到意见 N 条
+    submitters: int  # from M 人/单位
+    outcomes: list[OutcomeCount]
+    by_article: bool  # rows summarise each article instead of listing each opinion
+    summary_html: str  # the staff's note, sanitised and masked
+    sections: list[FeedbackSection]
+
+    @property
+    def outcome_sentence(self) -> str:
+        """采纳 2 条，部分采纳 1 条，不予采纳 1 条."""
+        return "，".join(f"{item.outcome} {item.count} 条" for item in self.outcomes)
+
+
+def dump(document: ResultFeedback | OpinionFeedback) -> dict[str, Any]:
     """The document as stored (JSON)."""
     return document.model_dump(mode="json")
 
 
 def load(content: dict[str, Any]) -> ResultFeedback:
-    """A stored document, checked against its schema."""
+    """A stored 结果反馈, checked against its schema."""
     return ResultFeedback.model_validate(content)
+
+
+def load_opinion_feedback(content: dict[str, Any]) -> OpinionFeedback:
+    """A stored 意见采纳情况, checked against its schema."""
+    return OpinionFeedback.model_validate(content)

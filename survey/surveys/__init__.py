@@ -35,4 +35,4 @@ audit.register_actions(
         "invitations.require": _l("设置仅限受邀企业填写"),
     }
 )
-audit.register_subjects(queries.titles)
+audit.register_subjects("survey_id", queries.titles)

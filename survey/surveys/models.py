@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -47,6 +47,9 @@ class Survey(CollectionWindow, Base):
 
     # slug (the public /s/<slug> address), title, issuer, opens_at, closes_at and status come
     # with the collection window.
+    # The audit log keeps a survey's events in this column.
+    audit_column: ClassVar[str] = "survey_id"
+
     id: Mapped[int] = mapped_column(primary_key=True)
     description: Mapped[str] = mapped_column(Text, default="")
     thank_you: Mapped[str] = mapped_column(Text, default="")  # shown after 提交成功

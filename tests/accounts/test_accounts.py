@@ -55,7 +55,7 @@ def test_audit_log_records_and_filters(client, session, login, demo_survey, make
     post(client, f"/admin/surveys/{other.id}/questions", {"type": "single"})
     log = flashes(client, "/admin/audit")
     assert "结束收集" in log and "添加题目" in log and "登录" in log
-    only_demo = flashes(client, f"/admin/audit?survey={demo_survey.id}")
+    only_demo = flashes(client, f"/admin/audit?subject=survey_id:{demo_survey.id}")
     assert "结束收集" in only_demo and "添加题目" not in only_demo
     mine = flashes(client, f"/admin/audit?user={admin.id}")
     assert "结束收集" in mine

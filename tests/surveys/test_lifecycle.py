@@ -180,7 +180,7 @@ def test_deleting_responses_needs_the_title_and_is_audited(session, answered, ed
     session.commit()
     assert session.scalar(select(func.count()).select_from(Response)) == 0
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "responses.delete")).one()
-    assert event.detail == {"survey": "测试问卷", "count": 4} and event.username == editor.username
+    assert event.detail == {"subject": "测试问卷", "count": 4} and event.username == editor.username
 
 
 # Editing after answers exist

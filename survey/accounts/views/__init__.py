@@ -135,11 +135,11 @@ def edit_user(user_id: int) -> ResponseReturnValue:
 @requires(Permission.READ_AUDIT)
 def audit_log() -> ResponseReturnValue:
     session = get_session()
-    survey_id = request.args.get("survey", type=int)
+    subject = request.args.get("subject", "")
     user_id = request.args.get("user", type=int)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     events, has_more = audit.events(
-        session, subject_id=survey_id, user_id=user_id, page=page, per_page=AUDIT_PAGE_SIZE
+        session, subject=subject, user_id=user_id, page=page, per_page=AUDIT_PAGE_SIZE
     )
     return render_template(
         "accounts/audit.html",
@@ -147,9 +147,9 @@ def audit_log() -> ResponseReturnValue:
         has_more=has_more,
         page=page,
         actions=audit.ACTIONS,
-        surveys=audit.subjects(session),
+        subjects=audit.subjects(session),
         accounts=[(account.id, account.username) for account in services.accounts(session)],
-        survey_id=survey_id,
+        subject=subject,
         user_id=user_id,
     )
 

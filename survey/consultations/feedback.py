@@ -1,0 +1,238 @@
+"""A consultation's 意见采纳情况: the handled opinions as an ``OpinionFeedback`` document, frozen
+for the public as a new ``FeedbackPublication`` version (names masked, contacts left out, the
+staff's note rendered), and withdrawn again if need be."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from survey.core import audit
+from survey.core.errors import Refusal
+from survey.core.i18n import _
+from survey.core.masking import mask_name, mask_personal
+from survey.core.window import Phase
+from survey.consultations.handling import Outcome
+from survey.consultations.models import (
+    CHANNEL_LABELS,
+    Channel,
+    Consultation,
+    FeedbackPublication,
+    Opinion,
+)
+from survey.consultations.queries import valid
+from survey.publishing import documents, versions
+from survey.publishing.documents import FeedbackRow, FeedbackSection, OpinionFeedback, OutcomeCount
+from survey.publishing.summary import render_summary
+
+WHOLE_DRAFT = "整体意见"
+# Outcomes always stated in 二、采纳情况, even at zero (others only when used).
+STATED_OUTCOMES = 3
+
+
+class FeedbackError(Refusal):
+    """A publication that is refused; the message says why."""
+
+
+def feedback_title(title: str) -> str:
+    """关于《…（征求意见稿）》公开征求意见采纳情况的说明."""
+    name = title.strip().strip("《》")
+    if "征求意见稿" not in name:
+        name += "（征求意见稿）"
+    return f"关于《{name}》公开征求意见采纳情况的说明"
+
+
+def document(
+    session: Session,
+    consultation: Consultation,
+    zone: ZoneInfo,
+    outcomes: Sequence[Outcome],
+    *,
+    by_article: bool = False,
+    summary: str = "",
+) -> OpinionFeedback:
+    """The document of the opinions handled so far."""
+    counted = valid(consultation)
+    total, submitters = session.execute(
+        select(func.count(), func.count(func.distinct(Opinion.submitter))).where(counted)
+    ).one()
+    channels = set(
+        session.scalars(select(Opinion.channel).where(counted).group_by(Opinion.channel))
+    )
+    used = Counter(
+        dict(
+            session.execute(
+                select(Opinion.outcome, func.count())
+                .where(counted, Opinion.outcome.is_not(None))
+                .group_by(Opinion.outcome)
+            ).all()
+        )
+    )
+    outcome_counts = [
+        OutcomeCount(outcome=item.label, count=used.get(item.label, 0))
+        for position, item in enumerate(outcomes)
+        if position < STATED_OUTCOMES or used.get(item.label)
+    ]
+    return OpinionFeedback(
+        title=consultation.title,
+        feedback_title=feedback_title(consultation.title),
+        issuer=consultation.issuer,
+        window=consultation.window_text(zone),
+        channels=[str(CHANNEL_LABELS[c]) for c in Channel if c in channels or c == Channel.WEB],
+        opinions=total,
+        submitters=submitters,
+        outcomes=outcome_counts,
+        by_article=by_article,
+        summary_html=render_summary(summary),
+        sections=_sections(session, consultation, by_article),
+    )
+
+
+def _sections(
+    session: Session, consultation: Consultation, by_article: bool
+) -> list[FeedbackSection]:
+    """The entries (opinions not merged into another) grouped by chapter, in the draft's
+    order: the whole draft first, then each part of the current version, then parts that
+    earlier versions had."""
+    order = {part.key: (part.position, part) for part in consultation.current.parts}
+    merged = dict(
+        session.execute(
+            select(Opinion.merged_into_id, func.count())
+            .where(valid(consultation), Opinion.merged_into_id.is_not(None))
+            .group_by(Opinion.merged_into_id)
+        ).all()
+    )
+    entries = session.scalars(
+        select(Opinion)
+        .where(valid(consultation), Opinion.merged_into_id.is_(None))
+        .order_by(Opinion.received_at, Opinion.id)
+    ).all()
+    by_key: dict[str, list[Opinion]] = defaultdict(list)
+    for entry in entries:
+        by_key[entry.part_key].append(entry)
+    keys = sorted(by_key, key=lambda key: (key != "", order.get(key, (10**6, None))[0], key))
+    sections: dict[str, list[FeedbackRow]] = {}
+    for key in keys:
+        known = order.get(key)
+        part = known[1] if known else by_key[key][0].part
+        heading = WHOLE_DRAFT if key == "" else (part.chapter if part else "")
+        clause = WHOLE_DRAFT if key == "" else (part.name if part else key)
+        rows = sections.setdefault(heading, [])
+        if by_article:
+            rows.append(_summary_row(len(rows) + 1, clause, by_key[key], merged))
+        else:
+            rows += [
+                _entry_row(len(rows) + n, clause, entry, merged.get(entry.id, 0))
+                for n, entry in enumerate(by_key[key], start=1)
+            ]
+    return [FeedbackSection(heading=heading, rows=rows) for heading, rows in sections.items()]
+
+
+def _entry_row(number: int, clause: str, entry: Opinion, merged: int) -> FeedbackRow:
+    names = [entry.name] if entry.name else []
+    text = mask_personal(entry.body, names)
+    if merged:
+        text += f"（同类意见共 {merged + 1} 条，合并答复）"
+    return FeedbackRow(
+        number=number,
+        clause=clause,
+        opinion=text,
+        submitter=mask_name(entry.name) if entry.name else "",
+        outcome=entry.outcome or "",
+        reason=mask_personal(entry.reason, names),
+    )
+
+
+def _summary_row(
+    number: int, clause: str, entries: list[Opinion], merged: dict[int | None, int]
+) -> FeedbackRow:
+    """One row for a whole article: how many opinions, their outcomes, and the reasons."""
+    counts: Counter[str] = Counter()
+    for entry in entries:
+        counts[entry.outcome or ""] += 1 + merged.get(entry.id, 0)
+    reasons = dict.fromkeys(entry.reason for entry in entries if entry.reason)
+    return FeedbackRow(
+        number=number,
+        clause=clause,
+        opinion=f"收到意见 {counts.total()} 条",
+        submitter="",
+        outcome="，".join(f"{outcome} {n} 条" for outcome, n in counts.items() if outcome),
+        reason="；".join(mask_personal(reason) for reason in reasons),
+    )
+
+
+def publish(
+    session: Session,
+    consultation: Consultation,
+    actor: audit.Actor | None,
+    now: datetime,
+    zone: ZoneInfo,
+    outcomes: Sequence[Outcome],
+    *,
+    by_article: bool = False,
+    summary: str = "",
+) -> FeedbackPublication:
+    """Freeze the 意见采纳情况 as its next version and make it public."""
+    if consultation.phase(now) != Phase.ENDED:
+        raise FeedbackError(_("意见征集结束后才能发布采纳情况"))
+    unhandled = session.scalar(
+        select(func.count())
+        .select_from(Opinion)
+        .where(valid(consultation), Opinion.outcome.is_(None), Opinion.merged_into_id.is_(None))
+    )
+    if unhandled:
+        raise FeedbackError(_("还有 %(n)s 条意见没有处理结果，处理完后才能发布", n=unhandled))
+    content = document(
+        session, consultation, zone, outcomes, by_article=by_article, summary=summary
+    )
+    publication = FeedbackPublication(
+        consultation_id=consultation.id,
+        version=versions.next_number(latest_publication(session, consultation)),
+        published_at=now,
+        published_by=actor.username if actor else audit.SHELL,
+        summary=summary,
+        content=documents.dump(content),
+    )
+    session.add(publication)
+    consultation.feedback_published_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "feedback.publish",
+        consultation,
+        version=publication.version,
+        opinions=content.opinions,
+    )
+    return publication
+
+
+def withdraw(session: Session, consultation: Consultation, actor: audit.Actor | None) -> None:
+    """Take the 意见采纳情况 off the public pages (its versions are kept)."""
+    if consultation.feedback_published_at is None:
+        raise FeedbackError(_("采纳情况尚未发布"))
+    consultation.feedback_published_at = None
+    audit.record(session, actor, "feedback.withdraw", consultation)
+
+
+def publications(session: Session, consultation: Consultation) -> list[FeedbackPublication]:
+    return versions.versions(
+        session, FeedbackPublication, FeedbackPublication.consultation_id == consultation.id
+    )
+
+
+def latest_publication(
+    session: Session, consultation: Consultation
+) -> FeedbackPublication | None:
+    return versions.latest(
+        session, FeedbackPublication, FeedbackPublication.consultation_id == consultation.id
+    )
+
+
+def published(publication: FeedbackPublication) -> OpinionFeedback:
+    return documents.load_opinion_feedback(publication.content)

@@ -1,0 +1,231 @@
+"""Taking an opinion: from the public page (checked, deduplicated, flagged for staff where it
+repeats itself or contains a watched word) or entered by staff from a letter, an e-mail, a call
+or a meeting. Nothing is dropped silently: a flag only asks staff to look."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from survey.core import audit
+from survey.core.errors import Refusal
+from survey.core.i18n import _
+from survey.core.window import SLUG_ALPHABET, Phase
+from survey.consultations.models import (
+    Channel,
+    Consultation,
+    DraftPart,
+    FieldRule,
+    Opinion,
+    Screening,
+)
+
+MAX_OPINION = 2_000
+MAX_NAME = 100
+MAX_CONTACT = 100
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TELEPHONE = re.compile(r"^[\d\-+() ]{7,20}$")  # a mobile number, or a landline with its area code
+# Control characters a keyboard or Word can put in a field (a vertical tab, NUL) that no
+# database column or spreadsheet should receive; tabs and line breaks stay.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class OpinionRefused(Refusal):
+    """An opinion that cannot be taken as it is; ``fields`` says what is wrong with which."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(next(iter(fields.values())), list(fields.values()))
+        self.fields = fields
+
+
+class NotOpen(Refusal):
+    """The consultation takes no opinions at this moment."""
+
+
+@dataclass
+class Draft:
+    """What a person typed into the opinion form."""
+
+    body: str
+    name: str = ""
+    contact: str = ""
+    part_id: int | None = None  # None: on the draft as a whole
+    cleaned: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Where a web opinion came from, as keyed hashes (the address itself is not kept)."""
+
+    origin: str
+    device: str
+
+
+def fingerprint(secret_key: str, value: str) -> str:
+    """A keyed hash of ``value`` that identifies it within this installation only."""
+    return hmac.new(secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def clean(text: str) -> str:
+    return CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+def check(consultation: Consultation, draft: Draft, session: Session) -> DraftPart | None:
+    """The part commented on, once every field is as the form asks; raises ``OpinionRefused``
+    with a message per field otherwise."""
+    body, name, contact = clean(draft.body), clean(draft.name), clean(draft.contact)
+    problems: dict[str, str] = {}
+    if not body:
+        problems["body"] = _("请填写您的意见")
+    elif len(body) > MAX_OPINION:
+        problems["body"] = _(
+            "意见不超过 %(n)s 字（现为 %(found)s 字），较长的意见请分条提交或通过信函、电子邮件寄送",
+            n=MAX_OPINION,
+            found=len(body),
+        )
+    if not name and consultation.name_rule == FieldRule.REQUIRED:
+        problems["name"] = _("请填写姓名或单位")
+    elif len(name) > MAX_NAME:
+        problems["name"] = _("不超过 %(n)s 字", n=MAX_NAME)
+    if not contact and consultation.contact_rule == FieldRule.REQUIRED:
+        problems["contact"] = _("请填写联系方式")
+    elif contact and not (EMAIL.match(contact) or TELEPHONE.match(contact)):
+        problems["contact"] = _("请填写手机号码、固定电话（含区号）或电子邮箱")
+    part = None
+    if draft.part_id is not None:
+        part = session.get(DraftPart, draft.part_id)
+        if part is None or part.version_id != consultation.current.id or not part.commentable:
+            problems["part"] = _("所选条款已不在当前版本中，请返回征求意见稿重新选择")
+    if problems:
+        raise OpinionRefused(problems)
+    draft.cleaned = {"body": body, "name": name, "contact": contact}
+    return part
+
+
+def submit(
+    session: Session,
+    consultation: Consultation,
+    draft: Draft,
+    sender: Sender,
+    form_key: str,
+    now: datetime,
+    secret_key: str,
+) -> Opinion:
+    """Take a web opinion. A second post of the same form (``form_key``) returns the first."""
+    phase = consultation.phase(now)
+    if phase == Phase.ENDED:
+        raise NotOpen(_("本次意见征集已结束，不再接收意见"))
+    if phase != Phase.OPEN:
+        raise NotOpen(_("本次意见征集尚未开始"))
+    earlier = session.scalar(select(Opinion).where(Opinion.form_key == form_key))
+    if earlier is not None and earlier.consultation_id == consultation.id:
+        return earlier
+    part = check(consultation, draft, session)
+    values = draft.cleaned
+    opinion = Opinion(
+        consultation_id=consultation.id,
+        version_id=consultation.current.id,
+        part_id=part.id if part else None,
+        part_key=part.key if part else "",
+        receipt=new_receipt(session),
+        form_key=form_key[:32] or None,
+        channel=Channel.WEB,
+        received_at=now,
+        origin=sender.origin,
+        device=sender.device,
+        submitter=_submitter(secret_key, values["name"], values["contact"], sender.device),
+        **values,
+    )
+    opinion.flags = flags(session, consultation, opinion)
+    opinion.flagged = bool(opinion.flags)
+    session.add(opinion)
+    session.flush()
+    return opinion
+
+
+def enter(
+    session: Session,
+    consultation: Consultation,
+    actor: audit.Actor | None,
+    draft: Draft,
+    channel: Channel,
+    received_at: datetime,
+    secret_key: str,
+) -> Opinion:
+    """Record an opinion received offline, with its channel and date (staff have read it, so
+    it is screened already)."""
+    part = check(consultation, draft, session)
+    values = draft.cleaned
+    opinion = Opinion(
+        consultation_id=consultation.id,
+        version_id=consultation.current.id,
+        part_id=part.id if part else None,
+        part_key=part.key if part else "",
+        receipt=new_receipt(session),
+        channel=channel,
+        received_at=received_at,
+        screening=Screening.APPROVED,
+        submitter=_submitter(secret_key, values["name"], values["contact"], secrets.token_hex()),
+        **values,
+    )
+    opinion.flags = flags(session, consultation, opinion)
+    opinion.flagged = bool(opinion.flags)
+    session.add(opinion)
+    session.flush()
+    audit.record(
+        session, actor, "opinion.enter", consultation, receipt=opinion.receipt, channel=channel
+    )
+    return opinion
+
+
+def flags(session: Session, consultation: Consultation, opinion: Opinion) -> list[str]:
+    """Why staff should look at an opinion: the same text already came from this device or
+    address ("duplicate"), or it contains a watched word ("word:…")."""
+    found = []
+    same_sender = [
+        column == value
+        for column, value in ((Opinion.device, opinion.device), (Opinion.origin, opinion.origin))
+        if value
+    ]
+    if same_sender:
+        repeat = session.scalar(
+            select(Opinion.id)
+            .where(
+                Opinion.consultation_id == consultation.id,
+                Opinion.body == opinion.body,
+                or_(*same_sender),
+            )
+            .limit(1)
+        )
+        if repeat is not None:
+            found.append("duplicate")
+    for word in watched_words(consultation):
+        if word in opinion.body or word in opinion.name:
+            found.append(f"word:{word}")
+    return found
+
+
+def watched_words(consultation: Consultation) -> list[str]:
+    return [word.strip() for word in consultation.flag_words.splitlines() if word.strip()]
+
+
+def new_receipt(session: Session) -> str:
+    """意见编号: YJ and eight characters no one can guess or misread."""
+    while True:
+        receipt = "YJ" + "".join(secrets.choice(SLUG_ALPHABET) for _ in range(8)).upper()
+        if session.scalar(select(Opinion.id).where(Opinion.receipt == receipt)) is None:
+            return receipt
+
+
+def _submitter(secret_key: str, name: str, contact: str, device: str) -> str:
+    """Who sent it, for counting 人/单位: the name and contact given, else the device."""
+    who = f"{name.casefold()}|{contact.casefold()}" if name or contact else f"device|{device}"
+    return fingerprint(secret_key, who)
