@@ -37,10 +37,12 @@ def configure_web(app: Flask) -> None:
 def configure_features(app: Flask) -> None:
     from survey import portal
     from survey.accounts import views as accounts
+    from survey.consultations import views as consultations
     from survey.surveys import views as surveys
 
     accounts.init_app(app)
     surveys.init_app(app)
+    consultations.init_app(app)
     app.register_blueprint(portal.bp)
 
 

@@ -9,6 +9,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,10 +20,12 @@ from survey import db
 from survey.accounts.roles import Role
 from survey.accounts.services import create_user
 from survey.config import office_zone
+from survey.consultations.models import Consultation
 from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.models import utcnow
+from survey.publishing import documents
 from survey.publishing.renderers import json as json_renderer
 from survey.publishing.renderers import pdf, tables, text
 from survey.surveys import counting, design, lifecycle, publication
@@ -42,7 +45,7 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
     for command in (open_survey, close_survey, publish_results, create_user_cmd, recount_cmd):
         app.cli.add_command(command)
-    for command in (generate_responses_cmd, export_responses):
+    for command in (generate_responses_cmd, export_responses, import_draft, export_feedback):
         app.cli.add_command(command)
 
 
@@ -276,6 +279,108 @@ def export_responses(slug: str, fmt: str, coding: str, output: Path | None) -> N
     with open(output, "w", encoding="utf-8", newline="") if output else _stdout() as target:
         for chunk in csv_chunks(session, survey, office_zone(), coding):
             target.write(chunk)
+
+
+@click.command("import-draft")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", default="", help="The title (default: the draft's first line).")
+@click.option("--issuer", default="", help="发布单位.")
+@click.option("--open", "open_now", is_flag=True, help="Open it for opinions at once.")
+@click.option("--days", type=click.IntRange(1, 3650), help="Take opinions for this many days.")
+def import_draft(path: Path, title: str, issuer: str, open_now: bool, days: int | None) -> None:
+    """Put a draft (.txt or .docx) out for comment as a new 意见征集; print its slug."""
+    from survey.consultations import design as drafts
+    from survey.consultations import lifecycle as consultation_lifecycle
+    from survey.consultations.wordfile import read_docx
+
+    suffix = path.suffix.lower()
+    if suffix not in (".txt", ".docx"):
+        raise click.ClickException(
+            _("不支持的文件类型 %(suffix)s：请用 .txt 或 .docx", suffix=path.suffix)
+        )
+    warnings: list[str] = []
+    try:
+        if suffix == ".docx":
+            word = _carry_out(lambda: read_docx(path.read_bytes()))
+            content, warnings = word.text, word.warnings
+        else:
+            content = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException(_("文件不是 UTF-8 编码")) from None
+    now = utcnow()
+    settings = drafts.Settings(
+        title=title, issuer=issuer, closes_at=now + timedelta(days=days) if days else None
+    )
+    session = db.get_session()
+
+    def create_and_open() -> Consultation:
+        consultation, split_warnings = drafts.create_consultation(session, None, settings, content)
+        warnings.extend(split_warnings)
+        if open_now:
+            consultation_lifecycle.open_consultation(session, consultation, None, now)
+        return consultation
+
+    consultation = _carry_out(create_and_open)
+    for warning in warnings:
+        click.echo(f"{path}: " + _("注意：%(problem)s", problem=warning), err=True)
+    click.echo(consultation.slug)
+
+
+@click.command("export-feedback")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "pdf"]), default="text")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
+)
+def export_feedback(slug: str, fmt: str, output: Path | None) -> None:
+    """Write a consultation's 意见采纳情况 (the latest published version, else the opinions
+    handled so far); xlsx and pdf need --output."""
+    from flask import render_template
+
+    from survey.consultations import feedback
+    from survey.consultations.handling import parse_outcomes
+    from survey.consultations.queries import load_consultation
+    from survey.publishing.html import printable_styles
+    from survey.publishing.renderers import opinions as opinion_tables
+
+    session = db.get_session()
+    consultation = load_consultation(session, slug)
+    if consultation is None:
+        raise click.ClickException(_("没有意见征集 %(slug)s", slug=slug))
+    if fmt in ("xlsx", "pdf") and output is None:
+        raise click.ClickException(_("%(format)s 需要用 --output 指定文件", format=fmt.upper()))
+    publication = feedback.latest_publication(session, consultation)
+    if publication is not None and consultation.feedback_published:
+        document = feedback.published(publication)
+    else:
+        outcomes = parse_outcomes(current_app.config["OPINION_OUTCOMES"])
+        document = feedback.document(session, consultation, office_zone(), outcomes)
+        publication = None
+    _carry_out(lambda: audit.record(session, None, "feedback.export", consultation, format=fmt))
+    if fmt == "xlsx" and output is not None:
+        opinion_tables.write_xlsx(document, str(output))
+        return
+    if fmt == "pdf" and output is not None:
+        html = render_template(
+            "consultations/print.html",
+            document=document,
+            publication=publication,
+            styles=printable_styles(),
+        )
+        try:
+            output.write_bytes(pdf.html_to_pdf(html))
+        except Refusal as refusal:
+            raise click.ClickException(refusal.message) from None
+        return
+    if fmt == "json":
+        content = json.dumps(documents.dump(document), ensure_ascii=False, indent=2) + "\n"
+    else:
+        content = opinion_tables.render(document)
+    if output:
+        output.write_text(content, encoding="utf-8")
+        return
+    with _stdout() as target:
+        target.write(content)
 
 
 @contextlib.contextmanager

@@ -26,6 +26,11 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     # Public POSTs per client address: a meeting room of 30 behind one NAT must get through.
     "RESPONSE_RATE_LIMIT": "120 per minute",
+    # Opinions per client address on a consultation: a meeting room commenting together fits.
+    "OPINION_RATE_LIMIT": "60 per minute",
+    # The 处理结果 staff choose from, in the order the 意见采纳情况 states them; a trailing *
+    # marks those that need a reason.
+    "OPINION_OUTCOMES": "采纳,部分采纳*,不予采纳*,已有规定,其他",
     # Staff login attempts per client address: enough for typos, too few for guessing.
     "LOGIN_RATE_LIMIT": "10 per minute",
     "SESSION_COOKIE_SECURE": False,

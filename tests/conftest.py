@@ -7,6 +7,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,15 @@ from werkzeug.serving import make_server
 
 from survey import create_app, db
 from survey.config import office_zone
+from survey.consultations import design as consultation_design
+from survey.consultations import lifecycle as consultation_lifecycle
+from survey.consultations.models import Consultation
 from survey.core.models import utcnow
 from survey.surveys.definition import create_survey, validate
 from survey.surveys.models import Survey
 from tests.pgserver import running_postgres
 
+SAMPLE_DRAFT = Path(__file__).parent / "data" / "trade-measures-draft.txt"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless",
@@ -140,6 +145,31 @@ def make_survey(session):
             survey.close()
         session.commit()
         return survey
+
+    return make
+
+
+@pytest.fixture
+def make_consultation(session):
+    """A consultation made as staff make one: the sample draft (or ``text``), open for 30
+    days unless ``open_now`` is false."""
+
+    def make(text: str | None = None, *, open_now: bool = True, **settings) -> Consultation:
+        now = utcnow()
+        chosen = consultation_design.Settings(
+            title=settings.pop("title", ""),
+            issuer=settings.pop("issuer", "招远市商务局"),
+            closes_at=settings.pop("closes_at", now + timedelta(days=30)),
+            **settings,
+        )
+        draft = text if text is not None else SAMPLE_DRAFT.read_text("utf-8")
+        consultation, _warnings = consultation_design.create_consultation(
+            session, None, chosen, draft
+        )
+        if open_now:
+            consultation_lifecycle.open_consultation(session, consultation, None, now)
+        session.commit()
+        return consultation
 
     return make
 

@@ -11,7 +11,7 @@ from survey.core.permissions import Permission
 
 class Role(enum.StrEnum):
     VIEWER = "viewer"  # sees results
-    EDITOR = "editor"  # designs, runs, publishes and exports surveys
+    EDITOR = "editor"  # designs, runs, publishes and exports surveys and consultations
     ADMIN = "admin"  # all of it, and manages accounts and reads the audit log
 
 
@@ -23,6 +23,7 @@ _EDITOR = _VIEWER | {
     Permission.INVALIDATE,
     Permission.EXPORT,
     Permission.PUBLISH,
+    Permission.HANDLE_OPINIONS,
 }
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: _VIEWER,
@@ -33,7 +34,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
 ROLE_NAMES = {Role.ADMIN: _l("管理员"), Role.EDITOR: _l("编辑"), Role.VIEWER: _l("查看")}
 ROLE_DESCRIPTIONS = {
     Role.ADMIN: _l("管理账号与全部问卷，查看操作日志"),
-    Role.EDITOR: _l("设计问卷、开始/结束收集、发布与导出结果"),
+    Role.EDITOR: _l("设计问卷与意见征集、开始/结束收集、处理意见、发布与导出结果"),
     Role.VIEWER: _l("只看结果"),
 }
 

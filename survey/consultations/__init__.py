@@ -2,9 +2,9 @@
 received on them (``opinions``), their screening and handling (``handling``), and the
 意见采纳情况 published in reply (``feedback``)."""
 
+from survey.consultations import queries
 from survey.core import audit
 from survey.core.i18n import _l
-from survey.consultations import queries
 
 audit.register_actions(
     {

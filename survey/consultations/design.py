@@ -10,10 +10,6 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from survey.core import audit
-from survey.core.errors import Refusal
-from survey.core.i18n import _
-from survey.core.window import unused_slug
 from survey.consultations import drafts
 from survey.consultations.models import (
     Consultation,
@@ -23,6 +19,10 @@ from survey.consultations.models import (
     MinimumPeriod,
     Opinion,
 )
+from survey.core import audit
+from survey.core.errors import Refusal
+from survey.core.i18n import _
+from survey.core.window import unused_slug
 
 MAX_TEXT_FIELD = 20_000  # 起草说明, contact lines, flag words
 

@@ -108,9 +108,7 @@ def clean_lines(text: str) -> list[str]:
 def split(text: str) -> SplitDraft:
     """Split a draft's text into its parts, with warnings about its numbering."""
     if len(text) > MAX_CHARACTERS:
-        raise DraftTooLarge(
-            _("征求意见稿过长（超过 %(n)s 字），请分成几份征集", n=f"{MAX_CHARACTERS:,}")
-        )
+        raise DraftTooLarge(_("征求意见稿过长（超过 %(n)s 字），请分成几份征集", n=MAX_CHARACTERS))
     lines = clean_lines(text)
     by_articles = any(ARTICLE.match(line) for line in lines)
     reader = _Reader(article=ARTICLE if by_articles else POINT)
@@ -232,6 +230,4 @@ class _Reader:
         return key
 
     def finish(self) -> None:
-        self.parts = [
-            part for part in self.parts if part.kind != "preamble" or part.paragraphs
-        ]
+        self.parts = [part for part in self.parts if part.kind != "preamble" or part.paragraphs]

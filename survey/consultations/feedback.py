@@ -12,11 +12,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey.core import audit
-from survey.core.errors import Refusal
-from survey.core.i18n import _
-from survey.core.masking import mask_name, mask_personal
-from survey.core.window import Phase
 from survey.consultations.handling import Outcome
 from survey.consultations.models import (
     CHANNEL_LABELS,
@@ -26,6 +21,11 @@ from survey.consultations.models import (
     Opinion,
 )
 from survey.consultations.queries import valid
+from survey.core import audit
+from survey.core.errors import Refusal
+from survey.core.i18n import _
+from survey.core.masking import mask_name, mask_personal
+from survey.core.window import Phase
 from survey.publishing import documents, versions
 from survey.publishing.documents import FeedbackRow, FeedbackSection, OpinionFeedback, OutcomeCount
 from survey.publishing.summary import render_summary
@@ -226,9 +226,7 @@ def publications(session: Session, consultation: Consultation) -> list[FeedbackP
     )
 
 
-def latest_publication(
-    session: Session, consultation: Consultation
-) -> FeedbackPublication | None:
+def latest_publication(session: Session, consultation: Consultation) -> FeedbackPublication | None:
     return versions.latest(
         session, FeedbackPublication, FeedbackPublication.consultation_id == consultation.id
     )

@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from survey.consultations.models import SET_ASIDE, Consultation, Opinion, Screening
 from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
-from survey.consultations.models import SET_ASIDE, Consultation, Opinion, Screening
 
 MAX_REASON = 2_000
 MAX_BATCH = 500
@@ -101,9 +101,7 @@ def merge(
     entry.merged_into_id = None
     others = [opinion.id for opinion in opinions if opinion is not entry]
     session.execute(
-        update(Opinion)
-        .where(Opinion.merged_into_id.in_(others))
-        .values(merged_into_id=entry.id)
+        update(Opinion).where(Opinion.merged_into_id.in_(others)).values(merged_into_id=entry.id)
     )
     for opinion in opinions:
         if opinion is not entry:

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from survey.consultations.models import Consultation, MinimumPeriod
 from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.timeutil import to_local
 from survey.core.window import Status
-from survey.consultations.models import Consultation, MinimumPeriod
 
 
 class LifecycleError(Refusal):

@@ -15,10 +15,6 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from survey.core import audit
-from survey.core.errors import Refusal
-from survey.core.i18n import _
-from survey.core.window import SLUG_ALPHABET, Phase
 from survey.consultations.models import (
     Channel,
     Consultation,
@@ -27,6 +23,10 @@ from survey.consultations.models import (
     Opinion,
     Screening,
 )
+from survey.core import audit
+from survey.core.errors import Refusal
+from survey.core.i18n import _
+from survey.core.window import SLUG_ALPHABET, Phase
 
 MAX_OPINION = 2_000
 MAX_NAME = 100
@@ -87,7 +87,8 @@ def check(consultation: Consultation, draft: Draft, session: Session) -> DraftPa
         problems["body"] = _("请填写您的意见")
     elif len(body) > MAX_OPINION:
         problems["body"] = _(
-            "意见不超过 %(n)s 字（现为 %(found)s 字），较长的意见请分条提交或通过信函、电子邮件寄送",
+            "意见不超过 %(n)s 字（现为 %(found)s 字），"
+            "较长的意见请分条提交或通过信函、电子邮件寄送",
             n=MAX_OPINION,
             found=len(body),
         )

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from survey.core.window import Status
 from survey.consultations.models import (
     SET_ASIDE,
     Consultation,
@@ -17,6 +16,7 @@ from survey.consultations.models import (
     Opinion,
     Screening,
 )
+from survey.core.window import Status
 
 QUEUE_PAGE = 50
 SHOWN_PER_PART = 20  # approved opinions shown under one article, at most
@@ -46,9 +46,7 @@ def valid(consultation: Consultation) -> ColumnElement[bool]:
 def counts_by_part(session: Session, consultation: Consultation) -> dict[str, int]:
     """Opinions that count, per part key ("" for the draft as a whole), across versions."""
     rows = session.execute(
-        select(Opinion.part_key, func.count())
-        .where(valid(consultation))
-        .group_by(Opinion.part_key)
+        select(Opinion.part_key, func.count()).where(valid(consultation)).group_by(Opinion.part_key)
     )
     return {key: count for key, count in rows}
 
@@ -114,7 +112,7 @@ def queue(
     """A page of the staff queue, oldest first, and how many opinions the filter finds."""
     clauses = chosen.clauses(consultation)
     total = session.scalar(select(func.count()).select_from(Opinion).where(*clauses)) or 0
-    statement: Select[tuple[Opinion]] = (
+    statement = (
         select(Opinion)
         .where(*clauses)
         .order_by(Opinion.received_at, Opinion.id)

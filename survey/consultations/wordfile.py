@@ -34,7 +34,9 @@ def read_docx(data: bytes) -> WordText:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError):
-        raise WordFileError(_("不是 Word 文档（.docx）：旧版 .doc 请先在 Word 中另存为 .docx")) from None
+        raise WordFileError(
+            _("不是 Word 文档（.docx）：旧版 .doc 请先在 Word 中另存为 .docx")
+        ) from None
     if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
         raise WordFileError(_("Word 文件解压后过大，无法读取"))
     if "word/document.xml" not in archive.namelist():
@@ -49,8 +51,10 @@ def read_docx(data: bytes) -> WordText:
     warnings = []
     if document.tables:
         warnings.append(
-            _("文档中有 %(n)s 个表格，表格内容未导入，请把需要征求意见的内容写在正文中",
-              n=len(document.tables))
+            _(
+                "文档中有 %(n)s 个表格，表格内容未导入，请把需要征求意见的内容写在正文中",
+                n=len(document.tables),
+            )
         )
     lines = [paragraph.text for paragraph in document.paragraphs]
     # Word's automatic numbering lives in numbering.xml, not in the text: 第一条 typed by Word
@@ -58,7 +62,10 @@ def read_docx(data: bytes) -> WordText:
     numbered = sum(1 for p in document.paragraphs if p._p.xpath("./w:pPr/w:numPr"))
     if numbered:
         warnings.append(
-            _("文档有 %(n)s 段使用了 Word 自动编号，编号未导入：请在 Word 中把编号转换为文本后重新上传",
-              n=numbered)
+            _(
+                "文档有 %(n)s 段使用了 Word 自动编号，编号未导入："
+                "请在 Word 中把编号转换为文本后重新上传",
+                n=numbered,
+            )
         )
     return WordText("\n".join(lines), warnings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -74,7 +74,7 @@ class Subject(Protocol):
 
     id: int
     title: str
-    audit_column: str
+    audit_column: ClassVar[str]
 
 
 def register_actions(labels: Mapping[str, LazyString]) -> None:

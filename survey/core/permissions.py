@@ -7,12 +7,13 @@ import enum
 
 
 class Permission(enum.StrEnum):
-    VIEW = "surveys.view"  # the dashboard, reports, responses, invitation lists, QR codes
+    VIEW = "surveys.view"  # the dashboards, reports, responses, opinions, invitation lists
     DESIGN = "surveys.design"  # create, import and edit questionnaires
     RUN = "surveys.run"  # open, close, copy, archive, delete; delete all responses
     INVITE = "surveys.invite"  # upload invitation lists, restrict a survey to them
     INVALIDATE = "responses.invalidate"  # mark single responses invalid and restore them
     EXPORT = "data.export"  # export responses, result tables, invitation links
-    PUBLISH = "results.publish"  # publish and withdraw 结果反馈
+    PUBLISH = "results.publish"  # publish and withdraw 结果反馈 and 意见采纳情况
+    HANDLE_OPINIONS = "opinions.handle"  # screen, merge and answer opinions; enter offline ones
     MANAGE_ACCOUNTS = "accounts.manage"
     READ_AUDIT = "audit.read"

@@ -3,8 +3,10 @@
 A result table is made of ``Row`` (选项 | 小计 | 比例) or, for two-way questions, a ``Grid``;
 live tables (the staff report) and frozen ones (the public page) share these types, so every
 renderer reads one shape. ``ResultFeedback`` is a survey's 结果反馈 document, format
-``result-feedback/v1``; ``OpinionFeedback`` a consultation's 意见采纳情况, ``opinion-feedback/v1``. Documents are written by ``dump`` and read back by ``load`` only: a
-stored document that does not fit its schema fails loudly instead of rendering half a page.
+``result-feedback/v1``; ``OpinionFeedback`` a consultation's 意见采纳情况,
+``opinion-feedback/v1``.
+Documents are written by ``dump`` and read back by ``load`` only: a stored document that does
+not fit its schema fails loudly instead of rendering half a page.
 """
 
 from __future__ import annotations

@@ -12,6 +12,12 @@ from survey.publishing import charts
 from survey.publishing.documents import ResultFeedback
 
 
+def printable_styles() -> list[str]:
+    """The page's stylesheets, to inline in a page printed without a server."""
+    static = Path(current_app.static_folder or "")
+    return [(static / "css" / name).read_text("utf-8") for name in ("site.css", "print.css")]
+
+
 def printable_html(document: ResultFeedback, published_at: datetime) -> str:
     static = Path(current_app.static_folder or "")
     return render_template(
@@ -19,7 +25,7 @@ def printable_html(document: ResultFeedback, published_at: datetime) -> str:
         document=document,
         published_at=published_at,
         figures={item.number: charts.figure(item) for item in document.tables},
-        styles=[(static / "css" / name).read_text("utf-8") for name in ("site.css", "print.css")],
+        styles=printable_styles(),
         scripts=[
             charts.PLOTLY_JS.read_text("utf-8"),
             (static / "js" / "charts.js").read_text("utf-8"),

@@ -69,7 +69,13 @@ def test_gaps_and_repeats_in_the_numbering_are_warned_with_their_lines():
         "第 7 行：此处应为第六条，实为第九十九条",
     ]
     # Nothing is lost: each article is still its own part, the repeat under its own key.
-    assert [p.key for p in draft.articles] == ["第一条", "第二条", "第二条#2", "第五条", "第九十九条"]
+    assert [p.key for p in draft.articles] == [
+        "第一条",
+        "第二条",
+        "第二条#2",
+        "第五条",
+        "第九十九条",
+    ]
 
 
 def test_ninety_nine_articles_in_chinese_numerals_split_without_warnings():
@@ -80,7 +86,10 @@ def test_ninety_nine_articles_in_chinese_numerals_split_without_warnings():
 
 
 def test_a_policy_in_numbered_points_is_split_at_its_points():
-    text = "关于支持外贸企业的若干措施（征求意见稿）\n一、加大资金支持。\n（一）设立专项资金。\n二、优化服务。"
+    text = "\n".join(
+        ["关于支持外贸企业的若干措施（征求意见稿）", "一、加大资金支持。", "（一）设立专项资金。",
+         "二、优化服务。"]
+    )  # fmt: skip
     draft = split(text)
     assert [p.label for p in draft.articles] == ["一、", "二、"]
     assert draft.articles[0].paragraphs == ["加大资金支持。", "（一）设立专项资金。"]
@@ -117,7 +126,7 @@ def test_a_word_draft_reads_as_its_paragraphs_and_splits_the_same():
 
 
 def test_a_file_that_is_not_a_docx_is_refused_with_advice():
-    with pytest.raises(WordFileError, match="另存为 .docx"):
+    with pytest.raises(WordFileError, match=r"另存为 \.docx"):
         read_docx(b"\xd0\xcf\x11\xe0 an old .doc file")
 
 

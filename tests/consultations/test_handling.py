@@ -41,7 +41,8 @@ def send(session, consultation, body, *, part=None, name="", contact="", device=
 
 def test_outcomes_setting_marks_those_that_need_a_reason():
     assert [(o.label, o.needs_reason) for o in OUTCOMES] == [
-        ("采纳", False), ("部分采纳", True), ("不予采纳", True), ("已有规定", False), ("其他", False)
+        ("采纳", False), ("部分采纳", True), ("不予采纳", True), ("已有规定", False),
+        ("其他", False),
     ]  # fmt: skip
 
 
@@ -158,8 +159,8 @@ def handled_consultation(session, make_consultation):
     third, fifth = article(consultation, "第三条"), article(consultation, "第五条")
     adopted = send(session, consultation, "建议第三条增加跨境电商培训。", part=third, name="朱明",
                    contact="13912345678")  # fmt: skip
-    refused = send(session, consultation, "建议取消联系人制度，联系人：张三祥，不必公开。", part=fifth,
-                   name="山东某某进出口有限公司", device="d2", origin="o2")  # fmt: skip
+    refused = send(session, consultation, "建议取消联系人制度，联系人：张三祥，不必公开。",
+                   part=fifth, name="山东某某进出口有限公司", device="d2", origin="o2")  # fmt: skip
     whole = opinions.enter(
         session, consultation, None, Draft(body="整体上支持，建议尽快出台。", name="李四"),
         Channel.LETTER, utcnow(), SECRET,
@@ -210,9 +211,16 @@ def test_the_published_table_masks_names_and_never_shows_contacts(session, make_
     assert lines[lines.index("第二章 支持措施") + 2] == (
         "1\t第三条\t建议第三条增加跨境电商培训。\t采纳\t"
     )
-    assert "2\t第五条\t建议取消联系人制度，联系人：张*祥，不必公开。\t不予采纳\t联系制度是服务企业的必要安排。" in lines
+    assert (
+        "2\t第五条\t建议取消联系人制度，联系人：张*祥，不必公开。\t不予采纳\t联系制度是服务企业的必要安排。"
+        in lines
+    )
     assert "广告" not in text
-    assert [row.submitter for s in document.sections for row in s.rows] == ["李*", "朱*", "山*********司"]
+    assert [row.submitter for s in document.sections for row in s.rows] == [
+        "李*",
+        "朱*",
+        "山*********司",
+    ]
 
 
 def test_a_summary_per_article_instead_of_each_opinion(session, make_consultation):

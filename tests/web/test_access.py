@@ -9,7 +9,7 @@ from survey.core.permissions import Permission
 from survey.web.access import REQUIRED_PERMISSION
 from tests.conftest import PASSWORD
 
-STAFF_BLUEPRINTS = ("surveys_admin.", "accounts_admin.")
+STAFF_BLUEPRINTS = ("surveys_admin.", "accounts_admin.", "consultations_admin.")
 # The permission each staff endpoint needs. A new staff view must be added here, or the
 # completeness test below fails.
 REQUIRED = {
@@ -51,18 +51,34 @@ REQUIRED = {
     "accounts_admin.add_user": Permission.MANAGE_ACCOUNTS,
     "accounts_admin.edit_user": Permission.MANAGE_ACCOUNTS,
     "accounts_admin.audit_log": Permission.READ_AUDIT,
+    "consultations_admin.consultations": Permission.VIEW,
+    "consultations_admin.overview": Permission.VIEW,
+    "consultations_admin.opinion_queue": Permission.VIEW,
+    "consultations_admin.new_consultation": Permission.DESIGN,
+    "consultations_admin.save_settings": Permission.DESIGN,
+    "consultations_admin.revise": Permission.DESIGN,
+    "consultations_admin.open_consultation": Permission.RUN,
+    "consultations_admin.close_consultation": Permission.RUN,
+    "consultations_admin.batch": Permission.HANDLE_OPINIONS,
+    "consultations_admin.enter_opinion": Permission.HANDLE_OPINIONS,
+    "consultations_admin.opinion_detail": Permission.HANDLE_OPINIONS,
+    "consultations_admin.publish": Permission.PUBLISH,
+    "consultations_admin.withdraw_feedback": Permission.PUBLISH,
+    "consultations_admin.export_feedback": Permission.EXPORT,
 }
 # What each role may do: a viewer sees, an editor runs surveys, an admin also manages accounts.
 VIEWER = {Permission.VIEW}
 EDITOR = VIEWER | {Permission.DESIGN, Permission.RUN, Permission.INVITE, Permission.INVALIDATE,
-                   Permission.EXPORT, Permission.PUBLISH}  # fmt: skip
+                   Permission.EXPORT, Permission.PUBLISH, Permission.HANDLE_OPINIONS}  # fmt: skip
 ALLOWED = {None: set(), "viewer": VIEWER, "editor": EDITOR, "admin": set(Permission)}
 
 
-def staff_requests(app: Flask, survey_id: int, question_id: int, user_id: int):
+def staff_requests(app: Flask, survey_id: int, question_id: int, user_id: int,
+                   consultation_id: int):  # fmt: skip
     """(method, url, endpoint) for every staff route, with real ids filled in."""
     values = {"survey_id": survey_id, "question_id": question_id, "user_id": user_id,
-              "fmt": "csv", "response_id": 1}  # fmt: skip
+              "fmt": "csv", "response_id": 1, "consultation_id": consultation_id,
+              "opinion_id": 1}  # fmt: skip
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith(STAFF_BLUEPRINTS):
             continue
@@ -80,12 +96,14 @@ def test_every_staff_endpoint_has_a_declared_permission(app):
 
 
 @pytest.mark.parametrize("role", [None, "viewer", "editor", "admin"])
-def test_role_matrix(app, client, make_survey, make_user, login, role):
+def test_role_matrix(app, client, make_survey, make_consultation, make_user, login, role):
     survey = make_survey([{"type": "text", "title": "意见"}])
+    consultation = make_consultation()
     other = make_user("viewer", "someone")
     user = login(role) if role else None
     app.config["WTF_CSRF_ENABLED"] = False  # refusals must come from the permission check alone
-    for method, url, endpoint in staff_requests(app, survey.id, survey.questions[0].id, other.id):
+    ids = (survey.id, survey.questions[0].id, other.id, consultation.id)
+    for method, url, endpoint in staff_requests(app, *ids):
         response = client.open(url, method=method)
         response.close()  # a streamed export gives its database connection back
         if role is None:

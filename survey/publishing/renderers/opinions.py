@@ -4,6 +4,7 @@ spreadsheet cannot hold are left out."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import IO
 
 from openpyxl import Workbook
@@ -54,7 +55,7 @@ def write_xlsx(document: OpinionFeedback, target: str | IO[bytes]) -> None:
     thin = Side(style="thin")
     ruled = Border(left=thin, right=thin, top=thin, bottom=thin)
 
-    def append(values: list[str | int]) -> None:
+    def append(values: Sequence[str | int]) -> None:
         sheet.append([_plain(value) for value in values])
         for cell in sheet[sheet.max_row]:
             if cell.data_type == "f":  # text that starts with "=" stays text

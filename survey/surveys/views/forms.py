@@ -30,41 +30,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from survey.config import office_zone
 from survey.core.i18n import _, _l
-from survey.core.timeutil import format_local, parse_local
 from survey.publishing.summary import SUMMARY_MAX_LENGTH
 from survey.surveys.definition import END, LIMITS
 from survey.surveys.design import OptionEdit
 from survey.surveys.models import Question, Survey
 from survey.surveys.publication import MIN_CELL_SIZE_RANGE
 from survey.surveys.questions import REGISTRY, Setting, get_type
+from survey.web.fields import OfficeTimeField
 
 IMPORT_FORMATS = {"txt": _l("文本（从 Word 或公告粘贴）"), "yaml": _l("YAML（survey/v1）"),
                   "json": _l("JSON（survey/v1）")}  # fmt: skip
-
-
-class OfficeTimeField(StringField):
-    """A moment typed in office time ("2024-03-01 08:00", or a datetime-local value); its data
-    is UTC. With ``end_of_day``, a bare date means the end of that day."""
-
-    def __init__(self, *args: Any, end_of_day: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.end_of_day = end_of_day
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        text = valuelist[0].strip() if valuelist else ""
-        self.data = None
-        if text:
-            try:
-                self.data = parse_local(text, office_zone(), end_of_day=self.end_of_day)
-            except ValueError:
-                raise ValueError(_("时间格式应为 2024-03-01 08:00")) from None
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        return format_local(self.data, office_zone(), "%Y-%m-%dT%H:%M") if self.data else ""
 
 
 class LinesField(TextAreaField):

@@ -1,0 +1,69 @@
+"""The web side of 意见征集: the public's pages (``public``) under /c/<slug> and the staff's
+(``manage``) under /admin/consultations, with their forms."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from survey.consultations.models import CHANNEL_LABELS, SCREENING_LABELS
+from survey.consultations.views import manage, public
+from survey.core.i18n import _l
+from survey.core.masking import mask_name, mask_personal
+from survey.core.window import Phase
+from survey.extensions import csrf
+from survey.web.access import check_access
+from survey.web.ratelimit import limit_posts
+
+visitors = Blueprint("consultations", __name__)
+# The form checks its CSRF token itself, to give a person their text back when it fails.
+visitors.add_url_rule("/c/<slug>", view_func=public.draft_page)
+visitors.add_url_rule(
+    "/c/<slug>/opinion",
+    view_func=csrf.exempt(limit_posts("OPINION_RATE_LIMIT")(public.opinion_form)),
+    methods=["GET", "POST"],
+)
+visitors.add_url_rule("/c/<slug>/receipt/<receipt>", view_func=public.receipt)
+visitors.add_url_rule("/c/<slug>/feedback", view_func=public.feedback_page)
+visitors.add_url_rule("/c/<slug>/feedback/v<int:version>", view_func=public.feedback_page)
+visitors.add_url_rule("/c/<slug>/feedback/v<int:version>.pdf", view_func=public.feedback_pdf)
+
+staff = Blueprint("consultations_admin", __name__, url_prefix="/admin/consultations")
+staff.before_request(check_access)
+ONE = "/<int:consultation_id>"
+for rule, view, methods in (
+    ("/", manage.consultations, ["GET"]),
+    ("/new", manage.new_consultation, ["GET", "POST"]),
+    (ONE, manage.overview, ["GET"]),
+    (f"{ONE}/settings", manage.save_settings, ["POST"]),
+    (f"{ONE}/draft", manage.revise, ["POST"]),
+    (f"{ONE}/open", manage.open_consultation, ["POST"]),
+    (f"{ONE}/close", manage.close_consultation, ["POST"]),
+    (f"{ONE}/opinions", manage.opinion_queue, ["GET"]),
+    (f"{ONE}/opinions/batch", manage.batch, ["POST"]),
+    (f"{ONE}/opinions/new", manage.enter_opinion, ["GET", "POST"]),
+    (f"{ONE}/opinions/<int:opinion_id>", manage.opinion_detail, ["GET"]),
+    (f"{ONE}/publish", manage.publish, ["GET", "POST"]),
+    (f"{ONE}/feedback/withdraw", manage.withdraw_feedback, ["POST"]),
+    (f"{ONE}/feedback.<fmt>", manage.export_feedback, ["GET"]),
+):
+    staff.add_url_rule(rule, view_func=view, methods=methods)
+
+
+# How the public lists name a consultation's phase (a survey is 进行中, a consultation 征集中).
+PHASE_LABELS = {
+    Phase.DRAFT: _l("未发布"),
+    Phase.NOT_STARTED: _l("未开始"),
+    Phase.OPEN: _l("征集中"),
+    Phase.ENDED: _l("已结束"),
+}
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(visitors)
+    app.register_blueprint(staff)
+    app.jinja_env.globals.update(
+        channel_labels=CHANNEL_LABELS,
+        screening_labels=SCREENING_LABELS,
+        consultation_phase_labels=PHASE_LABELS,
+    )
+    app.jinja_env.filters.update(mask_personal=mask_personal, mask_name=mask_name)
