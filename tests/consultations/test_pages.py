@@ -167,7 +167,9 @@ def test_staff_handle_opinions_and_publish_the_feedback(client, session, login, 
     preview = plain(client.get(f"{base}/publish").get_data(as_text=True))
     assert "门槛调整为800万美元" in preview and "朱*" in preview
     response = staff_post(client, f"{base}/publish", {"confirm": "publish"}, page=f"{base}/publish")
-    assert response.headers["Location"] == f"/c/{consultation.slug}/feedback"
+    assert "已发布第 1 版意见采纳情况" in plain(
+        client.get(response.headers["Location"]).get_data(as_text=True)
+    )
     public = plain(client.get(f"/c/{consultation.slug}/feedback").get_data(as_text=True))
     assert "公开征求意见采纳情况的说明" in public
     assert "共收到意见 2 条，来自 2 人/单位。" in public

@@ -347,7 +347,7 @@ def publish(consultation_id: int) -> ResponseReturnValue:
         )  # fmt: skip
         if not isinstance(result, Refusal):
             flash(_("已发布第 %(n)s 版意见采纳情况", n=result.version), "success")
-            return redirect(url_for("consultations.feedback_page", slug=consultation.slug))
+            return _back(consultation)
     document = feedback.document(
         session, consultation, office_zone(), outcomes(),
         by_article=form.by_article.data, summary=form.summary.data or "",
