@@ -38,6 +38,7 @@ from tests.pgserver import free_port, running_postgres  # noqa: E402
 
 VENV = ROOT / ".venv" / "bin"
 SIZES = [1_000, 10_000, 100_000, 1_000_000]
+OTHER_RESULTS = "<!-- other benchmarks: kept when make bench rewrites the table above -->"
 PASSWORD = "benchmark password"
 LOAD_SECONDS = 20
 A_ORDER = ("ours", "reference", "reference", "ours")
@@ -430,7 +431,11 @@ def main() -> None:
             runs.append(run(kind, url, args.sizes))
     table = report(runs, args.sizes)
     print(table)
-    args.output.write_text(table + "\n", encoding="utf-8")
+    # The other benchmarks' sections (bench/consultation.py) follow this marker and are kept.
+    kept = ""
+    if args.output.exists() and OTHER_RESULTS in (previous := args.output.read_text("utf-8")):
+        kept = "\n" + previous[previous.index(OTHER_RESULTS) :]
+    args.output.write_text(table + "\n" + kept, encoding="utf-8")
 
 
 if __name__ == "__main__":
