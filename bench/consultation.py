@@ -56,7 +56,9 @@ def draft_text(articles: int) -> str:
     for number in range(1, articles + 1):
         if number % per_chapter == 1:
             lines.append(f"第{chinese_numeral(number // per_chapter + 1)}章　第{number}条起")
-        lines.append(f"第{chinese_numeral(number)}条　本条规定第{number}项事务，" + "内容" * 40 + "。")
+        lines.append(
+            f"第{chinese_numeral(number)}条　本条规定第{number}项事务，" + "内容" * 40 + "。"
+        )
         lines.append("（一）第一项；")
         lines.append("（二）第二项。")
     return "\n".join(lines)
@@ -65,7 +67,9 @@ def draft_text(articles: int) -> str:
 def make(session, articles: int, opinions: int) -> tuple[str, int]:
     now = utcnow()
     settings = design.Settings(title="", issuer="招远市商务局", closes_at=now + timedelta(days=30))
-    consultation, _warnings = design.create_consultation(session, None, settings, draft_text(articles))
+    consultation, _warnings = design.create_consultation(
+        session, None, settings, draft_text(articles)
+    )
     lifecycle.open_consultation(session, consultation, None, now)
     session.flush()
     parts = [p for p in consultation.current.parts if p.commentable]

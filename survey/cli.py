@@ -77,11 +77,15 @@ def init_db() -> None:
 
 @click.command("demo")
 def demo() -> None:
-    """Load the foreign-trade demo survey with sample answers; print its slug."""
+    """Load the foreign-trade demo survey with sample answers, and two consultations of a draft
+    (one open, one with its 意见采纳情况 published); print the survey's slug."""
+    from survey.consultations import demo as consultations_demo
     from survey.surveys.demo import load_demo
 
     db.upgrade(current_app)
-    survey = load_demo(db.get_session(), office_zone(), utcnow(), current_app.config["SECRET_KEY"])
+    session, secret_key = db.get_session(), current_app.config["SECRET_KEY"]
+    survey = load_demo(session, office_zone(), utcnow(), secret_key)
+    consultations_demo.load_demo(session, office_zone(), utcnow(), secret_key)
     click.echo(survey.slug)
 
 

@@ -26,7 +26,7 @@ from survey.surveys.definition import create_survey, validate
 from survey.surveys.models import Survey
 from tests.pgserver import running_postgres
 
-SAMPLE_DRAFT = Path(__file__).parent / "data" / "trade-measures-draft.txt"
+SAMPLE_DRAFT = Path(__file__).parent.parent / "survey" / "consultations" / "demo-draft.txt"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless",

@@ -1,6 +1,6 @@
 """Putting a draft together: a consultation with its settings and the versions of its draft,
-each split into parts (``drafts.split``). A draft nobody has commented on yet is revised in
-place; once an opinion points at a version, a revision adds a new version instead."""
+each split into parts (``drafts.split``). A draft the public has not seen yet is revised in
+place; once it is out (or an opinion points at it), a revision adds a new version instead."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from survey.consultations.models import (
 from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
-from survey.core.window import unused_slug
+from survey.core.window import Status, unused_slug
 
 MAX_TEXT_FIELD = 20_000  # 起草说明, contact lines, flag words
 
@@ -108,14 +108,14 @@ def revise_draft(
     text: str,
     note: str = "",
 ) -> list[str]:
-    """Put ``text`` in place of the draft: a new version if anyone has commented on the
+    """Put ``text`` in place of the draft: a new version once the public may have read the
     current one, else the current one rewritten. Returns the splitting's warnings."""
     current = consultation.current
     if text == current.text:
         return []
     split = _split(text)
     commented = session.scalar(select(exists().where(Opinion.version_id == current.id)))
-    if commented:
+    if commented or consultation.status != Status.DRAFT:
         consultation.versions.append(_version(current.number + 1, text, split, actor, note))
     else:
         current.text, current.note = text, note

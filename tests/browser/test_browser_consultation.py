@@ -57,9 +57,8 @@ def test_comment_handle_publish_and_read(browser: Browser, live_server, session,
     # Back on the draft, the article counts its opinion; then a comment on the whole draft,
     # typed wrong first (a contact that is no contact) and corrected in place.
     citizen.goto(draft_url)
-    expect(citizen.locator("#part-%d .count" % article_id(consultation, "第三条"))).to_have_text(
-        "1 条意见"
-    )
+    third = article_id(consultation, "第三条")
+    expect(citizen.locator(f"#part-{third} .count")).to_have_text("1 条意见")
     citizen.get_by_role("link", name="对整体提意见").click()
     citizen.get_by_label("您的意见").fill("整体支持，建议尽快出台。")
     citizen.get_by_label("联系方式").fill("打电话")

@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from pathlib import Path
 
-DRAFT = Path(__file__).parent.parent / "data" / "trade-measures-draft.txt"
+DRAFT = Path(__file__).parent.parent.parent / "survey" / "consultations" / "demo-draft.txt"
