@@ -55,6 +55,7 @@ from survey.publishing.renderers import opinions as opinion_tables
 from survey.publishing.renderers import pdf
 from survey.web.access import requires
 from survey.web.actions import attempt, audited, committed, flash_errors, refused
+from survey.web.safety import local_path
 
 
 def outcomes() -> tuple[handling.Outcome, ...]:
@@ -234,12 +235,17 @@ BATCH_SCREENING = {
 def batch(consultation_id: int) -> ResponseReturnValue:
     """One action on the opinions ticked in the queue."""
     consultation = consultation_or_404(consultation_id)
+    # Back to the queue as it was filtered and paged.
+    back = redirect(
+        local_path(
+            request.form.get("back"),
+            url_for(".opinion_queue", consultation_id=consultation.id),
+        )
+    )
     form = FlaskForm()  # the CSRF check; the fields are the queue's own
     if not form.validate_on_submit():
         flash_errors(form)
-        return redirect(
-            request.referrer or url_for(".opinion_queue", consultation_id=consultation.id)
-        )
+        return back
     ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
     action = request.form.get("action", "")
     session = get_session()
@@ -267,7 +273,7 @@ def batch(consultation_id: int) -> ResponseReturnValue:
         )
     else:
         flash(_("请选择要执行的操作"), "error")
-    return redirect(request.referrer or url_for(".opinion_queue", consultation_id=consultation.id))
+    return back
 
 
 @requires(Permission.HANDLE_OPINIONS)
