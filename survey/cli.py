@@ -25,7 +25,6 @@ from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.models import utcnow
-from survey.publishing import documents
 from survey.publishing.renderers import json as json_renderer
 from survey.publishing.renderers import pdf, tables, text
 from survey.surveys import counting, design, lifecycle, publication
@@ -339,12 +338,10 @@ def import_draft(path: Path, title: str, issuer: str, open_now: bool, days: int 
 def export_feedback(slug: str, fmt: str, output: Path | None) -> None:
     """Write a consultation's 意见采纳情况 (the latest published version, else the opinions
     handled so far); xlsx and pdf need --output."""
-    from flask import render_template
-
     from survey.consultations import feedback
     from survey.consultations.handling import parse_outcomes
     from survey.consultations.queries import load_consultation
-    from survey.publishing.html import printable_styles
+    from survey.publishing.html import printable_opinions_html
     from survey.publishing.renderers import opinions as opinion_tables
 
     session = db.get_session()
@@ -355,36 +352,24 @@ def export_feedback(slug: str, fmt: str, output: Path | None) -> None:
         raise click.ClickException(_("%(format)s 需要用 --output 指定文件", format=fmt.upper()))
     publication = feedback.latest_publication(session, consultation)
     if publication is not None and consultation.feedback_published:
-        document = feedback.published(publication)
+        document, published_at = feedback.published(publication), publication.published_at
     else:
         outcomes = parse_outcomes(current_app.config["OPINION_OUTCOMES"])
         document = feedback.document(session, consultation, office_zone(), outcomes)
-        publication = None
+        published_at = None
     _carry_out(lambda: audit.record(session, None, "feedback.export", consultation, format=fmt))
-    if fmt == "xlsx" and output is not None:
-        opinion_tables.write_xlsx(document, str(output))
-        return
-    if fmt == "pdf" and output is not None:
-        html = render_template(
-            "consultations/print.html",
-            document=document,
-            publication=publication,
-            styles=printable_styles(),
-        )
+    if fmt == "pdf":
         try:
-            output.write_bytes(pdf.html_to_pdf(html))
+            content = pdf.html_to_pdf(printable_opinions_html(document, published_at))
         except Refusal as refusal:
             raise click.ClickException(refusal.message) from None
-        return
-    if fmt == "json":
-        content = json.dumps(documents.dump(document), ensure_ascii=False, indent=2) + "\n"
     else:
-        content = opinion_tables.render(document)
+        content = opinion_tables.export(document, fmt)
     if output:
-        output.write_text(content, encoding="utf-8")
+        output.write_bytes(content)
         return
-    with _stdout() as target:
-        target.write(content)
+    sys.stdout.buffer.write(content)
+    sys.stdout.buffer.flush()
 
 
 @contextlib.contextmanager

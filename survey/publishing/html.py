@@ -1,5 +1,5 @@
-"""A published document as one self-contained HTML page (styles, Plotly and the chart script
-inline), from the app's templates, for Chromium to print without a server."""
+"""A published document as one self-contained HTML page (styles and, for charts, Plotly and the
+chart script inline), from the app's templates, for Chromium to print without a server."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import current_app, render_template
 
 from survey.publishing import charts
-from survey.publishing.documents import ResultFeedback
+from survey.publishing.documents import OpinionFeedback, ResultFeedback
 
 
 def printable_styles() -> list[str]:
@@ -30,4 +30,14 @@ def printable_html(document: ResultFeedback, published_at: datetime) -> str:
             charts.PLOTLY_JS.read_text("utf-8"),
             (static / "js" / "charts.js").read_text("utf-8"),
         ],
+    )
+
+
+def printable_opinions_html(document: OpinionFeedback, published_at: datetime | None) -> str:
+    """The 意见采纳情况 as a page to print; without ``published_at``, marked as a working copy."""
+    return render_template(
+        "publishing/opinions_print.html",
+        document=document,
+        published_at=published_at,
+        styles=printable_styles(),
     )

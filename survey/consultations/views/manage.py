@@ -5,7 +5,6 @@ offline entry, publishing the 意见采纳情况, and its exports."""
 from __future__ import annotations
 
 import io
-import json
 from datetime import datetime, time
 
 from flask import (
@@ -27,7 +26,6 @@ from survey.config import office_zone
 from survey.consultations import design, feedback, handling, lifecycle, opinions, queries
 from survey.consultations.handling import parse_outcomes
 from survey.consultations.models import (
-    CHANNEL_LABELS,
     SCREENING_LABELS,
     Channel,
     Consultation,
@@ -49,8 +47,7 @@ from survey.core.models import utcnow
 from survey.core.permissions import Permission
 from survey.core.timeutil import to_utc
 from survey.db import get_session
-from survey.publishing import documents
-from survey.publishing.html import printable_styles
+from survey.publishing.html import printable_opinions_html
 from survey.publishing.renderers import opinions as opinion_tables
 from survey.publishing.renderers import pdf
 from survey.web.access import requires
@@ -123,7 +120,6 @@ def overview(consultation_id: int) -> ResponseReturnValue:
         settings_form=SettingsForm.of(consultation),
         revision_form=RevisionForm(data={"text": consultation.current.text}),
         publications=feedback.publications(session, consultation),
-        screening_labels=SCREENING_LABELS,
     )
 
 
@@ -217,8 +213,6 @@ def opinion_queue(consultation_id: int) -> ResponseReturnValue:
         tally=queries.tally(session, consultation),
         counts=queries.counts_by_part(session, consultation),
         outcomes=outcomes(),
-        screening_labels=SCREENING_LABELS,
-        channel_labels=CHANNEL_LABELS,
     )
 
 
@@ -289,8 +283,6 @@ def opinion_detail(consultation_id: int, opinion_id: int) -> ResponseReturnValue
         "consultations/manage/opinion.html",
         consultation=consultation,
         opinion=opinion,
-        screening_labels=SCREENING_LABELS,
-        channel_labels=CHANNEL_LABELS,
     )
 
 
@@ -377,11 +369,12 @@ def withdraw_feedback(consultation_id: int) -> ResponseReturnValue:
     return _back(consultation)
 
 
+# The workspace's file suffix of each format, and its media type.
 EXPORT_TYPES = {
-    "txt": "text/plain; charset=utf-8",
-    "json": "application/json",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
+    "txt": ("text", "text/plain; charset=utf-8"),
+    "json": ("json", "application/json"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": ("pdf", "application/pdf"),
 }
 
 
@@ -391,31 +384,20 @@ def export_feedback(consultation_id: int, fmt: str) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
     if fmt not in EXPORT_TYPES:
         abort(404)
+    kind, mimetype = EXPORT_TYPES[fmt]
     document = feedback.document(get_session(), consultation, office_zone(), outcomes())
-    if fmt == "pdf":
-        html = render_template(
-            "consultations/print.html",
-            document=document,
-            publication=None,
-            styles=printable_styles(),
-        )
+    if kind == "pdf":
         try:
-            content = pdf.html_to_pdf(html)
+            content = pdf.html_to_pdf(printable_opinions_html(document, None))
         except Refusal as refusal:
             refused(refusal)
             return _back(consultation)
-    elif fmt == "xlsx":
-        buffer = io.BytesIO()
-        opinion_tables.write_xlsx(document, buffer)
-        content = buffer.getvalue()
-    elif fmt == "json":
-        content = json.dumps(documents.dump(document), ensure_ascii=False, indent=2).encode()
     else:
-        content = opinion_tables.render(document).encode()
+        content = opinion_tables.export(document, kind)
     audited("feedback.export", consultation, format=fmt)
     return send_file(
         io.BytesIO(content),
-        mimetype=EXPORT_TYPES[fmt],
+        mimetype=mimetype,
         as_attachment=True,
         download_name=f"feedback-{consultation.slug}.{fmt}",
     )

@@ -21,7 +21,7 @@ from survey.core.i18n import _
 from survey.core.models import utcnow
 from survey.core.window import Phase, Status
 from survey.db import get_session
-from survey.publishing.html import printable_styles
+from survey.publishing.html import printable_opinions_html
 from survey.publishing.renderers import pdf
 
 DEVICE_COOKIE = "device"
@@ -172,13 +172,10 @@ def feedback_pdf(slug: str, version: int) -> ResponseReturnValue:
     """The version printed to A4, made once and kept (a published version never changes)."""
     consultation, publication, _versions = _publication(slug, version)
     if publication.pdf is None:
-        html = render_template(
-            "consultations/print.html",
-            document=feedback.published(publication),
-            publication=publication,
-            styles=printable_styles(),
+        document = feedback.published(publication)
+        publication.pdf = pdf.html_to_pdf(
+            printable_opinions_html(document, publication.published_at)
         )
-        publication.pdf = pdf.html_to_pdf(html)
         get_session().commit()
     response = Response(publication.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (

@@ -4,6 +4,8 @@ spreadsheet cannot hold are left out."""
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Sequence
 from typing import IO
 
@@ -11,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from survey.publishing.documents import OpinionFeedback
+from survey.publishing.documents import OpinionFeedback, dump
 
 COLUMNS = ["序号", "条款", "意见内容", "处理结果", "理由"]
 
@@ -42,6 +44,17 @@ def render(document: OpinionFeedback) -> str:
             cells = [str(row.number), row.clause, row.opinion, row.outcome, row.reason]
             lines.append("\t".join(_cell(cell) for cell in cells))
     return "\n".join(lines) + "\n"
+
+
+def export(document: OpinionFeedback, fmt: str) -> bytes:
+    """The document as the file of ``fmt``: "text", "json" or "xlsx"."""
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        write_xlsx(document, buffer)
+        return buffer.getvalue()
+    if fmt == "json":
+        return (json.dumps(dump(document), ensure_ascii=False, indent=2) + "\n").encode()
+    return render(document).encode()
 
 
 def _plain(value: str | int) -> str | int:
