@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from survey.consultations import queries
 from survey.consultations.handling import Outcome
 from survey.consultations.models import (
-    CHANNEL_LABELS,
     Channel,
     Consultation,
     FeedbackPublication,
@@ -30,7 +30,15 @@ from survey.publishing import documents, versions
 from survey.publishing.documents import FeedbackRow, FeedbackSection, OpinionFeedback, OutcomeCount
 from survey.publishing.summary import render_summary
 
+# The notice is written in its own language, whoever publishes it (see window_text).
 WHOLE_DRAFT = "整体意见"
+NOTICE_CHANNELS = {
+    Channel.WEB: "网上提交",
+    Channel.LETTER: "信函",
+    Channel.EMAIL: "电子邮件",
+    Channel.PHONE: "电话",
+    Channel.MEETING: "座谈会",
+}
 # Outcomes always stated in 二、采纳情况, even at zero (others only when used).
 STATED_OUTCOMES = 3
 
@@ -64,15 +72,7 @@ def document(
     channels = set(
         session.scalars(select(Opinion.channel).where(counted).group_by(Opinion.channel))
     )
-    used = Counter(
-        dict(
-            session.execute(
-                select(Opinion.outcome, func.count())
-                .where(counted, Opinion.outcome.is_not(None))
-                .group_by(Opinion.outcome)
-            ).all()
-        )
-    )
+    used = queries.outcome_counts(session, consultation)
     outcome_counts = [
         OutcomeCount(outcome=item.label, count=used.get(item.label, 0))
         for position, item in enumerate(outcomes)
@@ -83,7 +83,7 @@ def document(
         feedback_title=feedback_title(consultation.title),
         issuer=consultation.issuer,
         window=consultation.window_text(zone),
-        channels=[str(CHANNEL_LABELS[c]) for c in Channel if c in channels or c == Channel.WEB],
+        channels=[NOTICE_CHANNELS[c] for c in Channel if c in channels or c == Channel.WEB],
         opinions=total,
         submitters=submitters,
         outcomes=outcome_counts,
@@ -180,12 +180,7 @@ def publish(
     """Freeze the 意见采纳情况 as its next version and make it public."""
     if consultation.phase(now) != Phase.ENDED:
         raise FeedbackError(_("意见征集结束后才能发布采纳情况"))
-    unhandled = session.scalar(
-        select(func.count())
-        .select_from(Opinion)
-        .where(valid(consultation), Opinion.outcome.is_(None), Opinion.merged_into_id.is_(None))
-    )
-    if unhandled:
+    if unhandled := queries.unhandled(session, consultation):
         raise FeedbackError(_("还有 %(n)s 条意见没有处理结果，处理完后才能发布", n=unhandled))
     content = document(
         session, consultation, zone, outcomes, by_article=by_article, summary=summary

@@ -69,13 +69,13 @@ def screen(
     for opinion in opinions:
         opinion.screening = screening
         if screening in SET_ASIDE:
-            # An entry set aside releases the opinions merged into it.
-            session.execute(
-                update(Opinion)
-                .where(Opinion.merged_into_id == opinion.id)
-                .values(merged_into_id=None)
-            )
             opinion.merged_into_id = None
+    if screening in SET_ASIDE:
+        # An entry set aside releases the opinions merged into it.
+        chosen = [opinion.id for opinion in opinions]
+        session.execute(
+            update(Opinion).where(Opinion.merged_into_id.in_(chosen)).values(merged_into_id=None)
+        )
     audit.record(
         session,
         actor,

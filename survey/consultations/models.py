@@ -183,8 +183,8 @@ class DraftPart(Base):
 
     @property
     def name(self) -> str:
-        """How the part is named in a list: 第三条, or 序言."""
-        return self.label or str(_l("序言"))
+        """How the part is named, in the draft's language as its labels are: 第三条, or 序言."""
+        return self.label or "序言"
 
 
 class Opinion(Base):

@@ -123,13 +123,32 @@ def queue(
     return list(session.scalars(statement)), total
 
 
+def outcome_counts(session: Session, consultation: Consultation) -> dict[str, int]:
+    """Opinions that count, per 处理结果 given so far."""
+    rows = session.execute(
+        select(Opinion.outcome, func.count())
+        .where(valid(consultation), Opinion.outcome.is_not(None))
+        .group_by(Opinion.outcome)
+    )
+    return {str(outcome): count for outcome, count in rows}
+
+
+def unhandled(session: Session, consultation: Consultation) -> int:
+    """Entries (opinions that count and are not merged into another) without a 处理结果."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(Opinion)
+        .where(valid(consultation), Opinion.outcome.is_(None), Opinion.merged_into_id.is_(None))
+    )
+    return count or 0
+
+
 @dataclass(frozen=True)
 class Tally:
-    """The opinions of a consultation counted for staff: by screening, by outcome, how many
-    valid entries still wait for a 处理结果."""
+    """The opinions of a consultation counted for staff: by screening, how many entries still
+    wait for a 处理结果, how many are flagged."""
 
     by_screening: dict[str, int]
-    by_outcome: dict[str, int]
     unhandled: int
     flagged: int
 
@@ -139,24 +158,10 @@ class Tally:
 
 
 def tally(session: Session, consultation: Consultation) -> Tally:
-    by_screening = dict(
-        session.execute(
-            select(Opinion.screening, func.count())
-            .where(Opinion.consultation_id == consultation.id)
-            .group_by(Opinion.screening)
-        ).all()
-    )
-    by_outcome = dict(
-        session.execute(
-            select(Opinion.outcome, func.count())
-            .where(valid(consultation), Opinion.outcome.is_not(None))
-            .group_by(Opinion.outcome)
-        ).all()
-    )
-    unhandled = session.scalar(
-        select(func.count())
-        .select_from(Opinion)
-        .where(valid(consultation), Opinion.outcome.is_(None), Opinion.merged_into_id.is_(None))
+    by_screening = session.execute(
+        select(Opinion.screening, func.count())
+        .where(Opinion.consultation_id == consultation.id)
+        .group_by(Opinion.screening)
     )
     flagged = session.scalar(
         select(func.count())
@@ -164,9 +169,8 @@ def tally(session: Session, consultation: Consultation) -> Tally:
         .where(Opinion.consultation_id == consultation.id, Opinion.flagged.is_(True))
     )
     return Tally(
-        {str(k): v for k, v in by_screening.items()},
-        {str(k): v for k, v in by_outcome.items()},
-        unhandled or 0,
+        {str(screening): count for screening, count in by_screening},
+        unhandled(session, consultation),
         flagged or 0,
     )
 
