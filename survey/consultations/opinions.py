@@ -9,10 +9,12 @@ import hmac
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey.consultations.models import (
@@ -58,7 +60,6 @@ class Draft:
     name: str = ""
     contact: str = ""
     part_id: int | None = None  # None: on the draft as a whole
-    cleaned: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,19 @@ def clean(text: str) -> str:
     return CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
 
 
-def check(consultation: Consultation, draft: Draft, session: Session) -> DraftPart | None:
-    """The part commented on, once every field is as the form asks; raises ``OpinionRefused``
-    with a message per field otherwise."""
+@dataclass(frozen=True)
+class Checked:
+    """An opinion as it will be stored: the fields cleaned, the part found."""
+
+    body: str
+    name: str
+    contact: str
+    part: DraftPart | None
+
+
+def check(consultation: Consultation, draft: Draft, session: Session) -> Checked:
+    """The opinion once every field is as the form asks; raises ``OpinionRefused`` with a
+    message per field otherwise."""
     body, name, contact = clean(draft.body), clean(draft.name), clean(draft.contact)
     problems: dict[str, str] = {}
     if not body:
@@ -107,8 +118,7 @@ def check(consultation: Consultation, draft: Draft, session: Session) -> DraftPa
             problems["part"] = _("所选条款已不在当前版本中，请返回征求意见稿重新选择")
     if problems:
         raise OpinionRefused(problems)
-    draft.cleaned = {"body": body, "name": name, "contact": contact}
-    return part
+    return Checked(body, name, contact, part)
 
 
 def submit(
@@ -126,30 +136,39 @@ def submit(
         raise NotOpen(_("本次意见征集已结束，不再接收意见"))
     if phase != Phase.OPEN:
         raise NotOpen(_("本次意见征集尚未开始"))
-    earlier = session.scalar(select(Opinion).where(Opinion.form_key == form_key))
-    if earlier is not None and earlier.consultation_id == consultation.id:
-        return earlier
-    part = check(consultation, draft, session)
-    values = draft.cleaned
-    opinion = Opinion(
-        consultation_id=consultation.id,
-        version_id=consultation.current.id,
-        part_id=part.id if part else None,
-        part_key=part.key if part else "",
-        receipt=new_receipt(session),
-        form_key=form_key[:32] or None,
-        channel=Channel.WEB,
-        received_at=now,
-        origin=sender.origin,
-        device=sender.device,
-        submitter=_submitter(secret_key, values["name"], values["contact"], sender.device),
-        **values,
-    )
-    opinion.flags = flags(session, consultation, opinion)
-    opinion.flagged = bool(opinion.flags)
-    session.add(opinion)
-    session.flush()
-    return opinion
+    key = form_key[:32] or None
+    earlier = _from_form(session, key)
+    if earlier is not None:
+        if earlier.consultation_id == consultation.id:
+            return earlier
+        key = None  # a key of another consultation's form: not this one's to reuse
+    checked = check(consultation, draft, session)
+    try:
+        return _take(
+            session,
+            consultation,
+            checked,
+            secret_key,
+            form_key=key,
+            channel=Channel.WEB,
+            received_at=now,
+            origin=sender.origin,
+            device=sender.device,
+        )
+    except IntegrityError:
+        # The same form posted twice at once (a double tap on a slow network): the other
+        # post stored it. (Nothing else is pending in a public post's session.)
+        session.rollback()
+        stored = _from_form(session, key)
+        if stored is None:
+            raise
+        return stored
+
+
+def _from_form(session: Session, key: str | None) -> Opinion | None:
+    if key is None:
+        return None
+    return session.scalar(select(Opinion).where(Opinion.form_key == key))
 
 
 def enter(
@@ -163,27 +182,48 @@ def enter(
 ) -> Opinion:
     """Record an opinion received offline, with its channel and date (staff have read it, so
     it is screened already)."""
-    part = check(consultation, draft, session)
-    values = draft.cleaned
+    opinion = _take(
+        session,
+        consultation,
+        check(consultation, draft, session),
+        secret_key,
+        channel=channel,
+        received_at=received_at,
+        screening=Screening.APPROVED,
+    )
+    audit.record(
+        session, actor, "opinion.enter", consultation, receipt=opinion.receipt, channel=channel
+    )
+    return opinion
+
+
+def _take(
+    session: Session,
+    consultation: Consultation,
+    checked: Checked,
+    secret_key: str,
+    **fields: Any,
+) -> Opinion:
+    """Store a checked opinion on the current version, with its receipt, who sent it and its
+    flags; ``fields`` say where it came from."""
+    part = checked.part
+    device = fields.get("device") or secrets.token_hex()  # offline: each sender is their own
     opinion = Opinion(
         consultation_id=consultation.id,
         version_id=consultation.current.id,
         part_id=part.id if part else None,
         part_key=part.key if part else "",
         receipt=new_receipt(session),
-        channel=channel,
-        received_at=received_at,
-        screening=Screening.APPROVED,
-        submitter=_submitter(secret_key, values["name"], values["contact"], secrets.token_hex()),
-        **values,
+        body=checked.body,
+        name=checked.name,
+        contact=checked.contact,
+        submitter=_submitter(secret_key, checked.name, checked.contact, device),
+        **fields,
     )
     opinion.flags = flags(session, consultation, opinion)
     opinion.flagged = bool(opinion.flags)
     session.add(opinion)
     session.flush()
-    audit.record(
-        session, actor, "opinion.enter", consultation, receipt=opinion.receipt, channel=channel
-    )
     return opinion
 
 

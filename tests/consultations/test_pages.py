@@ -181,3 +181,34 @@ def test_staff_handle_opinions_and_publish_the_feedback(client, session, login, 
     assert "已反馈" in consultations
     text = client.get(f"{base}/feedback.txt").get_data(as_text=True)
     assert "序号\t条款\t意见内容\t处理结果\t理由" in text
+
+
+def test_one_form_posted_many_times_at_once_is_one_opinion(live_server, session, make_consultation):
+    import threading
+
+    import httpx
+
+    consultation = make_consultation()
+    url = f"{live_server}/c/{consultation.slug}/opinion"
+    client = httpx.Client(follow_redirects=False, timeout=30)
+    page = client.get(url).text
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    form = {**fields, "body": "网络慢，连点了几次提交。"}
+    start = threading.Barrier(6)
+    locations: list[str] = []
+
+    def post() -> None:
+        start.wait()
+        response = client.post(url, data=form)
+        locations.append(f"{response.status_code} {response.headers.get('location')}")
+
+    threads = [threading.Thread(target=post) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    client.close()
+    session.expire_all()
+    stored = session.scalars(select(Opinion)).all()
+    assert len(stored) == 1
+    assert locations == [f"303 /c/{consultation.slug}/receipt/{stored[0].receipt}"] * 6

@@ -7,6 +7,7 @@ from flask import Blueprint, Flask
 
 from survey.consultations.models import CHANNEL_LABELS, SCREENING_LABELS
 from survey.consultations.views import manage, public
+from survey.core import window
 from survey.core.i18n import _l
 from survey.core.masking import mask_name, mask_personal
 from survey.core.window import Phase
@@ -50,12 +51,7 @@ for rule, view, methods in (
 
 
 # How the public lists name a consultation's phase (a survey is 进行中, a consultation 征集中).
-PHASE_LABELS = {
-    Phase.DRAFT: _l("未发布"),
-    Phase.NOT_STARTED: _l("未开始"),
-    Phase.OPEN: _l("征集中"),
-    Phase.ENDED: _l("已结束"),
-}
+PHASE_LABELS = {**window.PHASE_LABELS, Phase.OPEN: _l("征集中")}
 
 
 def init_app(app: Flask) -> None:
