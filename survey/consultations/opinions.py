@@ -79,6 +79,13 @@ def clean(text: str) -> str:
     return CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
 
 
+def commentable_part(consultation: Consultation, part_id: int) -> DraftPart | None:
+    """The commentable part of the consultation ``part_id`` names, in whichever version: a
+    form opened before the draft was revised comments on the text its writer read."""
+    parts = (part for version in consultation.versions for part in version.parts)
+    return next((part for part in parts if part.id == part_id and part.commentable), None)
+
+
 @dataclass(frozen=True)
 class Checked:
     """An opinion as it will be stored: the fields cleaned, the part found."""
@@ -113,9 +120,9 @@ def check(consultation: Consultation, draft: Draft, session: Session) -> Checked
         problems["contact"] = _("请填写手机号码、固定电话（含区号）或电子邮箱")
     part = None
     if draft.part_id is not None:
-        part = session.get(DraftPart, draft.part_id)
-        if part is None or part.version_id != consultation.current.id or not part.commentable:
-            problems["part"] = _("所选条款已不在当前版本中，请返回征求意见稿重新选择")
+        part = commentable_part(consultation, draft.part_id)
+        if part is None:
+            problems["part"] = _("所选条款不在征求意见稿中，请返回征求意见稿重新选择")
     if problems:
         raise OpinionRefused(problems)
     return Checked(body, name, contact, part)
@@ -204,13 +211,13 @@ def _take(
     secret_key: str,
     **fields: Any,
 ) -> Opinion:
-    """Store a checked opinion on the current version, with its receipt, who sent it and its
-    flags; ``fields`` say where it came from."""
+    """Store a checked opinion on its part's version (the whole draft: the current one), with
+    its receipt, who sent it and its flags; ``fields`` say where it came from."""
     part = checked.part
     device = fields.get("device") or secrets.token_hex()  # offline: each sender is their own
     opinion = Opinion(
         consultation_id=consultation.id,
-        version_id=consultation.current.id,
+        version_id=part.version_id if part else consultation.current.id,
         part_id=part.id if part else None,
         part_key=part.key if part else "",
         receipt=new_receipt(session),

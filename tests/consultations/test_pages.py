@@ -212,3 +212,31 @@ def test_one_form_posted_many_times_at_once_is_one_opinion(live_server, session,
     stored = session.scalars(select(Opinion)).all()
     assert len(stored) == 1
     assert locations == [f"303 /c/{consultation.slug}/receipt/{stored[0].receipt}"] * 6
+
+
+def test_a_form_opened_before_the_draft_was_revised_comments_on_what_was_read(
+    client, session, make_consultation
+):
+    from survey.consultations import design
+
+    consultation = make_consultation()
+    fourth = article(consultation, "第四条")
+    url, _page, fields = opinion_form(client, consultation, fourth)
+    text = consultation.current.text.replace("1000万美元", "500万美元")
+    design.revise_draft(session, consultation, None, text, "降低门槛")
+    session.commit()
+    response = client.post(url, data={**fields, "body": "1000万美元门槛太高。"})
+    assert response.status_code == 303
+    opinion = session.scalars(select(Opinion)).one()
+    assert (opinion.part_id, opinion.version.number) == (fourth.id, 1)
+    # Counted under 第四条 of the current version all the same.
+    assert "1 条意见" in plain(client.get(f"/c/{consultation.slug}").get_data(as_text=True))
+    # A part that is no part of this draft is refused, the text kept.
+    _url, _page, fresh = opinion_form(client, consultation)
+    refused = client.post(
+        f"/c/{consultation.slug}/opinion?part=99999", data={**fresh, "body": "意见"}
+    )
+    assert refused.status_code == 422 and "所选条款不在征求意见稿中" in refused.get_data(
+        as_text=True
+    )
+    assert client.get(f"/c/{consultation.slug}/opinion?part=99999").status_code == 404

@@ -48,17 +48,16 @@ def draft_page(slug: str) -> ResponseReturnValue:
     )
 
 
-def _part(consultation: Consultation, part_id: str | None) -> DraftPart | None:
-    if not part_id or not part_id.isdigit():
-        return None
-    return next((p for p in consultation.current.parts if p.id == int(part_id)), None)
-
-
 def opinion_form(slug: str) -> ResponseReturnValue:
     consultation = public_or_404(slug)
-    part = _part(consultation, request.values.get("part"))
+    number = request.args.get("part", "")
+    requested = int(number) if number.isdigit() else None
+    part = opinions.commentable_part(consultation, requested) if requested is not None else None
     if request.method == "POST":
-        return take_opinion(consultation, part)
+        # A part the draft does not have is the service's to refuse, with the text kept.
+        return take_opinion(consultation, requested, part)
+    if "part" in request.args and part is None:
+        abort(404)
     phase = consultation.phase(utcnow())
     if phase != Phase.OPEN:
         return render_template(
@@ -91,13 +90,15 @@ def render_form(
     ), status
 
 
-def take_opinion(consultation: Consultation, part: DraftPart | None) -> ResponseReturnValue:
+def take_opinion(
+    consultation: Consultation, requested: int | None, part: DraftPart | None
+) -> ResponseReturnValue:
     form = request.form
     draft = Draft(
         body=form.get("body", ""),
         name=form.get("name", ""),
         contact=form.get("contact", ""),
-        part_id=part.id if part else None,
+        part_id=requested,
     )
     form_key = form.get("form_key", "")
     secret_key = current_app.config["SECRET_KEY"]
