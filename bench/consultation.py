@@ -72,7 +72,7 @@ def make(session, articles: int, opinions: int) -> tuple[str, int]:
     )
     lifecycle.open_consultation(session, consultation, None, now)
     session.flush()
-    parts = [p for p in consultation.current.parts if p.commentable]
+    parts = consultation.current.commentable_parts
     rows = []
     for n in range(opinions):
         part = parts[n % len(parts)] if n % 10 else None  # one in ten on the whole draft

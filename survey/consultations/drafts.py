@@ -78,10 +78,6 @@ class Part:
     paragraphs: list[str] = field(default_factory=list)
     line: int = 0  # where it starts in the source
 
-    @property
-    def commentable(self) -> bool:
-        return self.kind in ("preamble", "article")
-
 
 @dataclass
 class SplitDraft:

@@ -155,6 +155,10 @@ class DraftVersion(Base):
         back_populates="version", order_by="DraftPart.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def commentable_parts(self) -> list[DraftPart]:
+        return [part for part in self.parts if part.commentable]
+
 
 class DraftPart(Base):
     """A heading or a commentable text of one version (see ``drafts.Part``)."""

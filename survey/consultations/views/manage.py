@@ -95,7 +95,8 @@ def new_consultation() -> ResponseReturnValue:
             refused(refusal)
         else:
             flash(
-                _("已创建意见征集，共 %(n)s 个条款", n=len(consultation.current.parts)), "success"
+                _("已创建意见征集，共 %(n)s 个条款", n=len(consultation.current.commentable_parts)),
+                "success",
             )
             for warning in [*file_warnings, *warnings]:
                 flash(warning, "warning")
@@ -288,7 +289,7 @@ def opinion_detail(consultation_id: int, opinion_id: int) -> ResponseReturnValue
 
 def _part_choices(consultation: Consultation) -> list[tuple[str, str]]:
     return [("", _("整体意见"))] + [
-        (str(part.id), part.name) for part in consultation.current.parts if part.commentable
+        (str(part.id), part.name) for part in consultation.current.commentable_parts
     ]
 
 
@@ -355,8 +356,7 @@ def publish(consultation_id: int) -> ResponseReturnValue:
         consultation=consultation,
         form=form,
         document=document,
-        tally=queries.tally(session, consultation),
-        now=utcnow(),
+        unhandled=queries.unhandled(session, consultation),
     )
 
 
