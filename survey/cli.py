@@ -304,12 +304,14 @@ def import_draft(path: Path, title: str, issuer: str, open_now: bool, days: int 
     warnings: list[str] = []
     try:
         if suffix == ".docx":
-            word = _carry_out(lambda: read_docx(path.read_bytes()))
+            word = read_docx(path.read_bytes())
             content, warnings = word.text, word.warnings
         else:
             content = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise click.ClickException(_("文件不是 UTF-8 编码")) from None
+    except Refusal as refusal:
+        raise click.ClickException(refusal.message) from None
     now = utcnow()
     settings = drafts.Settings(
         title=title, issuer=issuer, closes_at=now + timedelta(days=days) if days else None
