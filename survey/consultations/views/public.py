@@ -25,6 +25,7 @@ from survey.publishing.html import printable_opinions_html
 from survey.publishing.renderers import pdf
 
 DEVICE_COOKIE = "device"
+SENT_COOKIE = "sent_opinion"
 
 
 def public_or_404(slug: str) -> Consultation:
@@ -63,7 +64,7 @@ def opinion_form(slug: str) -> ResponseReturnValue:
         return render_template(
             "consultations/closed.html", consultation=consultation, phase=phase, typed=""
         ), 200
-    return render_form(consultation, part, Draft(body=""))
+    return render_form(consultation, part, Draft(body=""), sent=just_sent(consultation, part))
 
 
 def render_form(
@@ -72,6 +73,7 @@ def render_form(
     draft: Draft,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    sent: Opinion | None = None,
 ) -> ResponseReturnValue:
     form_key = secrets.token_urlsafe(16)
     puzzle = (
@@ -87,6 +89,7 @@ def render_form(
         errors=errors or {},
         form_key=form_key,
         puzzle=puzzle,
+        sent=sent,
     ), status
 
 
@@ -143,7 +146,25 @@ def take_opinion(
     response = redirect(url_for(".receipt", slug=consultation.slug, receipt=opinion.receipt), 303)
     response.set_cookie(DEVICE_COOKIE, device, max_age=365 * 24 * 3600, samesite="Lax",
                         httponly=True)  # fmt: skip
+    # Back from the receipt opens the form again: it says what was just sent.
+    response.set_cookie(SENT_COOKIE, opinion.receipt, max_age=3600, samesite="Lax",
+                        httponly=True, path=f"/c/{consultation.slug}")  # fmt: skip
     return response
+
+
+def just_sent(consultation: Consultation, part: DraftPart | None) -> Opinion | None:
+    """The opinion this browser sent last on this part, if it sent one in the last hour."""
+    receipt = request.cookies.get(SENT_COOKIE)
+    if not receipt:
+        return None
+    opinion = get_session().scalar(
+        select(Opinion).where(
+            Opinion.receipt == receipt, Opinion.consultation_id == consultation.id
+        )
+    )
+    if opinion is None or opinion.part_key != (part.key if part else ""):
+        return None
+    return opinion
 
 
 def receipt(slug: str, receipt: str) -> ResponseReturnValue:
