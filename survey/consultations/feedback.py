@@ -166,6 +166,15 @@ def _summary_row(
     )
 
 
+def not_ready(session: Session, consultation: Consultation, now: datetime) -> str | None:
+    """Why the 意见采纳情况 cannot be published now, or None."""
+    if consultation.phase(now) != Phase.ENDED:
+        return _("意见征集结束后才能发布采纳情况")
+    if unhandled := queries.unhandled(session, consultation):
+        return _("还有 %(n)s 条意见没有处理结果，处理完后才能发布", n=unhandled)
+    return None
+
+
 def publish(
     session: Session,
     consultation: Consultation,
@@ -178,10 +187,8 @@ def publish(
     summary: str = "",
 ) -> FeedbackPublication:
     """Freeze the 意见采纳情况 as its next version and make it public."""
-    if consultation.phase(now) != Phase.ENDED:
-        raise FeedbackError(_("意见征集结束后才能发布采纳情况"))
-    if unhandled := queries.unhandled(session, consultation):
-        raise FeedbackError(_("还有 %(n)s 条意见没有处理结果，处理完后才能发布", n=unhandled))
+    if reason := not_ready(session, consultation, now):
+        raise FeedbackError(reason)
     content = document(
         session, consultation, zone, outcomes, by_article=by_article, summary=summary
     )

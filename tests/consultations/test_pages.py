@@ -35,7 +35,8 @@ def test_the_draft_page_shows_articles_counts_and_actions_without_javascript(
     text = plain(page)
     assert "第一章　总则" in text and "第二节　服务保障" in text
     assert "第四条 对年进出口额首次突破1000万美元的企业" in text
-    assert text.count("对本条提意见") == 7  # the preamble and six articles
+    # An action beside the preamble and each of the six articles.
+    assert (text.count("对序言提意见"), text.count("对本条提意见")) == (1, 6)
     assert "对整体提意见" in text and "征集中" in text
     assert "<script" not in page  # nothing on this page needs a script
 
@@ -163,6 +164,9 @@ def test_staff_handle_opinions_and_publish_the_feedback(client, session, login, 
                "outcome": "部分采纳", "reason": "门槛调整为800万美元。"})  # fmt: skip
     staff_post(client, f"{base}/opinions/batch", {"ids": ids[1], "action": "answer",
                "outcome": "采纳"})  # fmt: skip
+    early = client.get(f"{base}/publish").get_data(as_text=True)
+    assert "意见征集结束后才能发布采纳情况" in early
+    assert re.search(r'value="publish" class="button small" disabled', early)
     staff_post(client, f"{base}/close", {})
     preview = plain(client.get(f"{base}/publish").get_data(as_text=True))
     assert "门槛调整为800万美元" in preview and "朱*" in preview

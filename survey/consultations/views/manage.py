@@ -336,11 +336,12 @@ def publish(consultation_id: int) -> ResponseReturnValue:
     """The 意见采纳情况 as it would be published (a preview), and publishing it."""
     consultation = consultation_or_404(consultation_id)
     session = get_session()
+    now = utcnow()
     form = PublishForm()
     if form.validate_on_submit() and request.form.get("confirm") == "publish":
         result = attempt(
             lambda: feedback.publish(
-                session, consultation, current_user, utcnow(), office_zone(), outcomes(),
+                session, consultation, current_user, now, office_zone(), outcomes(),
                 by_article=form.by_article.data, summary=form.summary.data or "",
             )
         )  # fmt: skip
@@ -356,7 +357,8 @@ def publish(consultation_id: int) -> ResponseReturnValue:
         consultation=consultation,
         form=form,
         document=document,
-        unhandled=queries.unhandled(session, consultation),
+        not_ready=feedback.not_ready(session, consultation, now),
+        now=now,
     )
 
 
