@@ -38,9 +38,11 @@ def configure_features(app: Flask) -> None:
     from survey import portal
     from survey.accounts import views as accounts
     from survey.consultations import views as consultations
+    from survey.review import views as review
     from survey.surveys import views as surveys
 
     accounts.init_app(app)
+    review.init_app(app)
     surveys.init_app(app)
     consultations.init_app(app)
     app.register_blueprint(portal.bp)

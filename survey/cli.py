@@ -11,15 +11,18 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from survey import db
-from survey.accounts.roles import Role
-from survey.accounts.services import create_user
+from survey.accounts.models import Department, User
+from survey.accounts.roles import ROLE_NAMES, Role
+from survey.accounts.services import create_department, create_user
 from survey.config import office_zone
+from survey.consultations import reviewables as consultation_reviews
 from survey.consultations.models import Consultation
 from survey.core import audit
 from survey.core.errors import Refusal
@@ -27,7 +30,11 @@ from survey.core.i18n import _
 from survey.core.models import utcnow
 from survey.publishing.renderers import json as json_renderer
 from survey.publishing.renderers import pdf, tables, text
+from survey.review.kinds import Moment
+from survey.review.models import ReviewRequest
+from survey.review.services import go_public
 from survey.surveys import counting, design, lifecycle, publication
+from survey.surveys import reviewables as survey_reviews
 from survey.surveys.definition import DefinitionError, dump, export_definition
 from survey.surveys.exports import CODINGS, csv_chunks, write_xlsx
 from survey.surveys.models import Survey
@@ -53,6 +60,42 @@ def _survey(slug: str) -> Survey:
     if survey is None:
         raise click.ClickException(_("没有问卷 %(slug)s", slug=slug))
     return survey
+
+
+def _acting(username: str | None) -> User | None:
+    """The account ``--as`` names (None: the shell itself, which review refuses)."""
+    if username is None:
+        return None
+    user = db.get_session().scalar(select(User).where(User.username == username))
+    if user is None or not user.is_active:
+        raise click.ClickException(_("没有可用的账号 %(name)s", name=username))
+    return user
+
+
+def _go_public(
+    action: str, subject: Any, actor: User | None, params: dict[str, Any]
+) -> ReviewRequest | dict[str, Any]:
+    """Send an item public as the workspace does: through review (saying where it waits)
+    unless the install turned review off."""
+    return go_public(
+        db.get_session(), action, subject, actor, params, Moment(utcnow(), office_zone()),
+        review=bool(current_app.config["REVIEW"]),
+    )  # fmt: skip
+
+
+def _said(result: ReviewRequest | dict[str, Any], done: str) -> None:
+    if isinstance(result, ReviewRequest):
+        click.echo(
+            _("已送审（送审单 %(n)s），等待%(step)s", n=result.id, step=result.chain[0]["name"]),
+            err=True,
+        )
+    else:
+        click.echo(done, err=True)
+
+
+AS_USER = click.option(
+    "--as", "as_user", metavar="USER", help="The staff account acting (needed with review on)."
+)
 
 
 def _carry_out(action: Callable[[], Result]) -> Result:
@@ -91,7 +134,8 @@ def demo() -> None:
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--open", "open_now", is_flag=True, help="Open the survey for answers at once.")
-def import_survey(path: Path, open_now: bool) -> None:
+@AS_USER
+def import_survey(path: Path, open_now: bool, as_user: str | None) -> None:
     """Import a questionnaire (.yaml, .yml, .json, or .txt plain text); print the new slug."""
     fmt = IMPORT_FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -111,14 +155,19 @@ def import_survey(path: Path, open_now: bool) -> None:
     for warning in loaded.warnings:
         click.echo(f"{path}: " + _("注意：%(problem)s", problem=warning), err=True)
     session = db.get_session()
+    actor = _acting(as_user)
+    opened: list[ReviewRequest | dict[str, Any]] = []
 
     def import_and_open() -> Survey:
-        survey = design.import_survey(session, None, loaded.definition, fmt)
+        survey = design.import_survey(session, actor, loaded.definition, fmt)
         if open_now:
-            lifecycle.open_survey(session, survey, None, utcnow())
+            session.flush()
+            opened.append(_go_public(survey_reviews.OPEN, survey, actor, {"at": None}))
         return survey
 
     click.echo(_carry_out(import_and_open).slug)
+    for result in opened:
+        _said(result, _("已开始收集"))
 
 
 @click.command("export-definition")
@@ -172,10 +221,12 @@ def export_results(slug: str, fmt: str, output: Path | None) -> None:
 
 @click.command("open")
 @click.argument("slug")
-def open_survey(slug: str) -> None:
-    """Open a survey for answers (from now, or from its opening time)."""
-    survey = _survey(slug)
-    _carry_out(lambda: lifecycle.open_survey(db.get_session(), survey, None, utcnow()))
+@AS_USER
+def open_survey(slug: str, as_user: str | None) -> None:
+    """Open a survey for answers (from now, or from its opening time), through review."""
+    survey, actor = _survey(slug), _acting(as_user)
+    result = _carry_out(lambda: _go_public(survey_reviews.OPEN, survey, actor, {"at": None}))
+    _said(result, _("已开始收集"))
 
 
 @click.command("close")
@@ -189,34 +240,53 @@ def close_survey(slug: str) -> None:
 @click.command("publish-results")
 @click.argument("slug")
 @click.option("--withdraw", is_flag=True, help="Take the results page down again.")
-def publish_results(slug: str, withdraw: bool) -> None:
-    """Publish the survey's 结果反馈 page (or withdraw it)."""
-    session, survey = db.get_session(), _survey(slug)
+@click.option("--reason", default="", help="Why it is withdrawn (the public page says so).")
+@AS_USER
+def publish_results(slug: str, withdraw: bool, reason: str, as_user: str | None) -> None:
+    """Publish the survey's 结果反馈 page (or withdraw it), through review."""
+    session, survey, actor = db.get_session(), _survey(slug), _acting(as_user)
     if withdraw:
-        _carry_out(lambda: publication.withdraw(session, survey, None))
+        result = _carry_out(
+            lambda: _go_public(survey_reviews.WITHDRAW, survey, actor, {"reason": reason})
+        )
+        _said(result, _("结果已撤回"))
         return
-    published = _carry_out(
-        lambda: publication.publish(session, survey, None, utcnow(), office_zone())
+    result = _carry_out(
+        lambda: _go_public(
+            survey_reviews.PUBLISH, survey, actor, publication.resolve(session, survey)
+        )
     )
-    click.echo(_("已发布第 %(n)s 版结果反馈", n=published.version), err=True)
+    version = result.get("version", "") if isinstance(result, dict) else ""
+    _said(result, _("已发布第 %(n)s 版结果反馈", n=version))
 
 
 @click.command("create-user")
 @click.argument("username")
 @click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.EDITOR.value)
 @click.option("--name", "display_name", default="", help="The person's name, for the audit log.")
-def create_user_cmd(username: str, role: str, display_name: str) -> None:
+@click.option("--department", default="", help="The 科室 (created if new).")
+def create_user_cmd(username: str, role: str, display_name: str, department: str) -> None:
     """Create a staff account; the password is asked for (or read from standard input)."""
     if sys.stdin.isatty():
         password = click.prompt(_("密码"), hide_input=True, confirmation_prompt=_("再次输入密码"))
     else:
         password = sys.stdin.readline().rstrip("\n")
-    _carry_out(
-        lambda: create_user(
-            db.get_session(), username, password, Role(role), display_name=display_name
+    session = db.get_session()
+
+    def create() -> User:
+        unit = None
+        if department.strip():
+            unit = session.scalar(
+                select(Department).where(Department.name == department.strip())
+            ) or create_department(session, department, None)
+        return create_user(
+            session, username, password, Role(role), display_name=display_name, department=unit
         )
+
+    _carry_out(create)
+    click.echo(
+        _("已创建%(role)s账号 %(name)s", role=ROLE_NAMES[Role(role)], name=username), err=True
     )
-    click.echo(_("已创建 %(role)s 账号 %(name)s", role=role, name=username), err=True)
 
 
 @click.command("recount")
@@ -290,10 +360,12 @@ def export_responses(slug: str, fmt: str, coding: str, output: Path | None) -> N
 @click.option("--issuer", default="", help="发布单位.")
 @click.option("--open", "open_now", is_flag=True, help="Open it for opinions at once.")
 @click.option("--days", type=click.IntRange(1, 3650), help="Take opinions for this many days.")
-def import_draft(path: Path, title: str, issuer: str, open_now: bool, days: int | None) -> None:
+@AS_USER
+def import_draft(
+    path: Path, title: str, issuer: str, open_now: bool, days: int | None, as_user: str | None
+) -> None:
     """Put a draft (.txt or .docx) out for comment as a new 意见征集; print its slug."""
     from survey.consultations import design as drafts
-    from survey.consultations import lifecycle as consultation_lifecycle
     from survey.consultations.wordfile import read_docx
 
     suffix = path.suffix.lower()
@@ -317,18 +389,22 @@ def import_draft(path: Path, title: str, issuer: str, open_now: bool, days: int 
         title=title, issuer=issuer, closes_at=now + timedelta(days=days) if days else None
     )
     session = db.get_session()
+    actor = _acting(as_user)
+    opened: list[ReviewRequest | dict[str, Any]] = []
 
     def create_and_open() -> Consultation:
-        consultation, split_warnings = drafts.create_consultation(session, None, settings, content)
+        consultation, split_warnings = drafts.create_consultation(session, actor, settings, content)
         warnings.extend(split_warnings)
         if open_now:
-            consultation_lifecycle.open_consultation(session, consultation, None, now)
+            opened.append(_go_public(consultation_reviews.OPEN, consultation, actor, {}))
         return consultation
 
     consultation = _carry_out(create_and_open)
     for warning in warnings:
         click.echo(f"{path}: " + _("注意：%(problem)s", problem=warning), err=True)
     click.echo(consultation.slug)
+    for result in opened:
+        _said(result, _("已开始征集意见"))
 
 
 @click.command("export-feedback")

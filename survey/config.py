@@ -47,11 +47,15 @@ DEFAULTS: dict[str, Any] = {
     # How old a worker's copy of a questionnaire may be when it serves an answer page (seconds).
     # Submissions are always judged by the current design, whatever this says.
     "QUESTIONNAIRE_RECHECK_SECONDS": 1.0,
+    # 三审三校: opening a survey or consultation, publishing and withdrawing results pass the
+    # office's chain of sign-offs. SURVEY_REVIEW=off turns review off for the whole install
+    # (a one-person office): those actions then take effect at once, audited as before.
+    "REVIEW": True,
 }
 
 FLOAT_KEYS = {"QUESTIONNAIRE_RECHECK_SECONDS"}
 
-BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE"}
+BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "REVIEW"}
 
 
 def load(instance_path: str, overrides: dict[str, Any] | None) -> dict[str, Any]:
@@ -61,7 +65,7 @@ def load(instance_path: str, overrides: dict[str, Any] | None) -> dict[str, Any]
         value = os.environ.get(f"SURVEY_{key}")
         if value is not None:
             if key in BOOLEAN_KEYS:
-                settings[key] = value.lower() in {"1", "true", "yes"}
+                settings[key] = value.lower() in {"1", "true", "yes", "on"}
             else:
                 settings[key] = float(value) if key in FLOAT_KEYS else value
     settings.update(overrides or {})

@@ -59,6 +59,21 @@ def upgrade(app: Flask, revision: str = "head") -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with app.extensions["survey.engine"].begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with app.extensions["survey.engine"].connect() as connection:
+        # SQLite alters a table by copying it and dropping the original, which would cascade to
+        # the rows referencing it: foreign keys are off while migrating (outside the
+        # transaction, where SQLite heeds the pragma), and checked before they are back on.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("the migration left rows referencing missing ones")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()

@@ -83,6 +83,9 @@ def app_settings(database_url: str) -> dict:
         # Pages from the current design at once, so a test can look right after a change;
         # test_respond.py checks the production setting on its own.
         "QUESTIONNAIRE_RECHECK_SECONDS": 0,
+        # The features' tests open and publish directly, as an install with review turned off
+        # does; tests/review turns it on, as it is by default.
+        "REVIEW": False,
     }
 
 

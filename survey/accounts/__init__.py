@@ -3,4 +3,10 @@
 from survey.core import audit
 from survey.core.i18n import _l
 
-audit.register_actions({"user.create": _l("创建账号"), "user.edit": _l("修改账号")})
+audit.register_actions(
+    {
+        "user.create": _l("创建账号"),
+        "user.edit": _l("修改账号"),
+        "department.create": _l("新建科室"),
+    }
+)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from survey.accounts.models import User
+from survey.accounts.models import Department, User
 from survey.accounts.roles import Role
 from survey.core import audit
 from survey.core.errors import Refusal
@@ -36,6 +36,7 @@ def create_user(
     role: Role,
     actor: User | None = None,
     display_name: str = "",
+    department: Department | None = None,
 ) -> User:
     username = username.strip()
     if not username or len(username) > 64:
@@ -48,10 +49,14 @@ def create_user(
         display_name=display_name.strip(),
         password_hash=generate_password_hash(password),
         role=role,
+        department_id=department.id if department else None,
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.create", target=username, role=str(role))
+    audit.record(
+        session, actor, "user.create", target=username, role=str(role),
+        department=department.name if department else "",
+    )  # fmt: skip
     return user
 
 
@@ -75,8 +80,10 @@ def update_user(
     role: Role | None = None,
     is_active: bool | None = None,
     password: str | None = None,
+    department: Department | bool | None = False,
 ) -> None:
-    """Change an account; an admin cannot demote or deactivate themselves (nobody would be left)."""
+    """Change an account (``department``: the new one, None for none, False to keep it); an
+    admin cannot demote or deactivate themselves (nobody would be left)."""
     changes: dict[str, Any] = {}
     if user.id == actor.id and (role not in (None, Role.ADMIN) or is_active is False):
         raise AccountError(_("不能降低或停用自己的管理员账号"))
@@ -86,6 +93,11 @@ def update_user(
     if is_active is not None and is_active != user.is_active:
         changes["is_active"] = is_active
         user.is_active = is_active
+    if department is not False:
+        new_id = department.id if isinstance(department, Department) else None
+        if new_id != user.department_id:
+            changes["department"] = department.name if isinstance(department, Department) else ""
+            user.department_id = new_id
     if password:
         check_password_rules(password)
         user.password_hash = generate_password_hash(password)
@@ -107,3 +119,28 @@ def active_account(session: Session, user_id: str) -> User | None:
     """The account a staff session names, if it may still log in."""
     user = session.get(User, int(user_id)) if user_id.isdigit() else None
     return user if user and user.is_active else None
+
+
+def departments(session: Session) -> list[Department]:
+    return list(session.scalars(select(Department).order_by(Department.name)))
+
+
+def department(session: Session, department_id: int | None) -> Department | None:
+    return session.get(Department, department_id) if department_id else None
+
+
+def create_department(session: Session, name: str, actor: User | None) -> Department:
+    name = name.strip()
+    if not name or len(name) > 60:
+        raise AccountError(_("科室名称应为 1 到 60 个字符"))
+    if session.scalar(select(Department.id).where(Department.name == name)):
+        raise AccountError(_("科室 %(name)s 已存在", name=name))
+    created = Department(name=name)
+    session.add(created)
+    session.flush()
+    audit.record(session, actor, "department.create", target=name)
+    return created
+
+
+def department_names(session: Session) -> dict[int, str]:
+    return {id: name for id, name in session.execute(select(Department.id, Department.name))}

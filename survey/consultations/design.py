@@ -79,6 +79,7 @@ def create_consultation(
         slug=unused_slug(session, Consultation.slug),
         **{field.name: getattr(settings, field.name) for field in fields(settings)},
     )
+    consultation.department_id = actor.department_id if actor else None
     consultation.versions.append(_version(1, text, split, actor))
     session.add(consultation)
     session.flush()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -175,6 +176,54 @@ def not_ready(session: Session, consultation: Consultation, now: datetime) -> st
     return None
 
 
+def freeze(
+    session: Session,
+    consultation: Consultation,
+    zone: ZoneInfo,
+    outcomes: Sequence[Outcome],
+    now: datetime,
+    *,
+    by_article: bool = False,
+    summary: str = "",
+) -> dict[str, Any]:
+    """The 意见采纳情况 that would be published now, as stored (refused when not ready)."""
+    if reason := not_ready(session, consultation, now):
+        raise FeedbackError(reason)
+    content = document(
+        session, consultation, zone, outcomes, by_article=by_article, summary=summary
+    )
+    return documents.dump(content)
+
+
+def publish_frozen(
+    session: Session,
+    consultation: Consultation,
+    actor: audit.Actor | None,
+    now: datetime,
+    content: dict[str, Any],
+    summary: str = "",
+) -> FeedbackPublication:
+    """Make ``content`` (as ``freeze`` made it) the next public version (audited)."""
+    publication = FeedbackPublication(
+        consultation_id=consultation.id,
+        version=versions.next_number(latest_publication(session, consultation)),
+        published_at=now,
+        published_by=actor.username if actor else audit.SHELL,
+        summary=summary,
+        content=content,
+        content_hash=versions.content_hash(content),
+    )
+    session.add(publication)
+    consultation.feedback_published_at = now
+    session.flush()
+    audit.record(
+        session, actor, "feedback.publish", consultation,
+        version=publication.version, opinions=content.get("opinions"),
+        hash=publication.content_hash,
+    )  # fmt: skip
+    return publication
+
+
 def publish(
     session: Session,
     consultation: Consultation,
@@ -186,40 +235,38 @@ def publish(
     by_article: bool = False,
     summary: str = "",
 ) -> FeedbackPublication:
-    """Freeze the 意见采纳情况 as its next version and make it public."""
-    if reason := not_ready(session, consultation, now):
-        raise FeedbackError(reason)
-    content = document(
-        session, consultation, zone, outcomes, by_article=by_article, summary=summary
+    """Freeze the 意见采纳情况 and publish it at once, without review (the demo's loader;
+    staff go through ``survey.review``)."""
+    content = freeze(
+        session, consultation, zone, outcomes, now, by_article=by_article, summary=summary
     )
-    publication = FeedbackPublication(
-        consultation_id=consultation.id,
-        version=versions.next_number(latest_publication(session, consultation)),
-        published_at=now,
-        published_by=actor.username if actor else audit.SHELL,
-        summary=summary,
-        content=documents.dump(content),
-    )
-    session.add(publication)
-    consultation.feedback_published_at = now
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "feedback.publish",
-        consultation,
-        version=publication.version,
-        opinions=content.opinions,
-    )
-    return publication
+    return publish_frozen(session, consultation, actor, now, content, summary)
 
 
-def withdraw(session: Session, consultation: Consultation, actor: audit.Actor | None) -> None:
-    """Take the 意见采纳情况 off the public pages (its versions are kept)."""
+def withdrawal(session: Session, consultation: Consultation, reason: str) -> dict[str, Any]:
+    """What withdrawing the 意见采纳情况 would do: which version goes, and why."""
+    latest = latest_publication(session, consultation)
+    if consultation.feedback_published_at is None or latest is None:
+        raise FeedbackError(_("采纳情况尚未发布"))
+    if not reason.strip():
+        raise FeedbackError(_("请写明撤回的原因，公众页面会显示"))
+    return {"version": latest.version, "hash": latest.content_hash, "reason": reason.strip()}
+
+
+def withdraw(
+    session: Session,
+    consultation: Consultation,
+    actor: audit.Actor | None,
+    now: datetime,
+    reason: str,
+) -> None:
+    """Take the 意见采纳情况 off the public pages: the page then says it was withdrawn, when
+    and why (its versions are kept)."""
     if consultation.feedback_published_at is None:
         raise FeedbackError(_("采纳情况尚未发布"))
     consultation.feedback_published_at = None
-    audit.record(session, actor, "feedback.withdraw", consultation)
+    versions.mark_withdrawn(latest_publication(session, consultation), now, reason)
+    audit.record(session, actor, "feedback.withdraw", consultation, reason=reason)
 
 
 def publications(session: Session, consultation: Consultation) -> list[FeedbackPublication]:

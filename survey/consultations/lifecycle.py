@@ -47,14 +47,19 @@ def period_warning(consultation: Consultation, zone: ZoneInfo, now: datetime) ->
     return None
 
 
-def open_consultation(
-    session: Session, consultation: Consultation, actor: audit.Actor | None, now: datetime
-) -> None:
-    """Open for opinions from now (or from its opening time, if that is later)."""
+def check_opening(consultation: Consultation, now: datetime) -> None:
+    """Refuse, with the reason, a consultation that cannot open now."""
     if consultation.status == Status.OPEN:
         raise LifecycleError(_("已在征集中"))
     if consultation.closes_at is not None and consultation.closes_at <= now:
         raise LifecycleError(_("截止时间已过，请先修改征集时间"))
+
+
+def open_consultation(
+    session: Session, consultation: Consultation, actor: audit.Actor | None, now: datetime
+) -> None:
+    """Open for opinions from now (or from its opening time, if that is later)."""
+    check_opening(consultation, now)
     consultation.status = Status.OPEN
     if consultation.opens_at is None:
         consultation.opens_at = now

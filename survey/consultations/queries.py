@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from survey.consultations.models import (
@@ -175,8 +175,11 @@ def tally(session: Session, consultation: Consultation) -> Tally:
     )
 
 
-def staff_list(session: Session) -> list[tuple[Consultation, int]]:
-    """Every consultation, newest first, with how many opinions it has."""
+def staff_list(
+    session: Session, reach: ColumnElement[bool] | None = None
+) -> list[tuple[Consultation, int]]:
+    """Every consultation (``reach`` picks those a person acts on), newest first, with how
+    many opinions it has."""
     counts = (
         select(Opinion.consultation_id, func.count().label("opinions"))
         .group_by(Opinion.consultation_id)
@@ -185,6 +188,7 @@ def staff_list(session: Session) -> list[tuple[Consultation, int]]:
     rows = session.execute(
         select(Consultation, func.coalesce(counts.c.opinions, 0))
         .outerjoin(counts, counts.c.consultation_id == Consultation.id)
+        .where(reach if reach is not None else true())
         .order_by(Consultation.created_at.desc(), Consultation.id.desc())
     )
     return list(rows)

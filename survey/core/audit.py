@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 # The name the log gives to changes made from the shell, where nobody is logged in.
 SHELL = "命令行"
+# The name it gives to what the platform does by itself (voiding a changed review request).
+SYSTEM = "系统"
 
 ACTIONS: dict[str, LazyString] = {
     "auth.login": _l("登录"),
@@ -62,10 +64,11 @@ class AuditEvent(Base):
 
 
 class Actor(Protocol):
-    """Whoever acts: a staff account."""
+    """Whoever acts: a staff account (in a department, or None)."""
 
     id: int
     username: str
+    department_id: int | None
 
 
 class Subject(Protocol):

@@ -15,5 +15,9 @@ class Permission(enum.StrEnum):
     EXPORT = "data.export"  # export responses, result tables, invitation links
     PUBLISH = "results.publish"  # publish and withdraw 结果反馈 and 意见采纳情况
     HANDLE_OPINIONS = "opinions.handle"  # screen, merge and answer opinions; enter offline ones
-    MANAGE_ACCOUNTS = "accounts.manage"
+    REVIEW = "review.check"  # sign a 初审 or 复审 step, and 复查 what went public
+    APPROVE = "review.approve"  # sign the last step (终审, 签发)
+    WITHDRAW_NOW = "review.urgent"  # withdraw a publication at once, without the chain
+    ALL_DEPARTMENTS = "departments.all"  # act on every department's items, not only one's own
+    MANAGE_ACCOUNTS = "accounts.manage"  # accounts, departments and the review chain
     READ_AUDIT = "audit.read"

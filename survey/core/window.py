@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, DateTime, String, and_, or_, select
+from sqlalchemy import ColumnElement, DateTime, ForeignKey, String, and_, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from survey.core.i18n import _l
@@ -98,6 +98,10 @@ class CollectionWindow:
     opens_at: Mapped[datetime | None] = mapped_column(DateTime)  # 征集时间 start, UTC
     closes_at: Mapped[datetime | None] = mapped_column(DateTime)  # 征集时间 end, UTC
     status: Mapped[str] = mapped_column(String(16), default=Status.DRAFT)
+    # The 科室 it belongs to, whose staff act on it (None: the office as a whole).
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id", ondelete="SET NULL"), index=True
+    )
 
     def phase(self, now: datetime) -> Phase:
         ended = self.closes_at is not None and now >= self.closes_at

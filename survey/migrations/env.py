@@ -7,6 +7,7 @@ from alembic import context
 import survey.accounts.models
 import survey.consultations.models
 import survey.core.audit
+import survey.review.models
 import survey.surveys.models  # noqa: F401 - every table is on Base.metadata once imported
 from survey.core.models import Base
 

@@ -3,7 +3,7 @@ published as 结果反馈."""
 
 from survey.core import audit
 from survey.core.i18n import _l
-from survey.surveys import queries
+from survey.surveys import queries, reviewables
 
 audit.register_actions(
     {
@@ -36,3 +36,5 @@ audit.register_actions(
     }
 )
 audit.register_subjects("survey_id", queries.titles)
+
+reviewables.register()

@@ -60,6 +60,7 @@ def new_draft(session: Session, actor: User | None, title: str, issuer: str) -> 
         {"title": title, "issuer": issuer, "description": "", "thank_you": "", "opens": None,
          "closes": None, "questions": []},
     )  # fmt: skip
+    survey.department_id = actor.department_id if actor else None
     audit.record(session, actor, "survey.create", survey)
     return survey
 
@@ -69,6 +70,7 @@ def import_survey(
 ) -> Survey:
     """A draft from an imported definition (``fmt``: yaml, json or txt, for the log)."""
     survey = create_survey(session, definition)
+    survey.department_id = actor.department_id if actor else None
     audit.record(session, actor, "survey.import", survey, format=fmt)
     return survey
 

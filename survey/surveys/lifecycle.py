@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from survey.accounts.models import User
 from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
@@ -32,17 +31,30 @@ def response_count(session: Session, survey: Survey) -> int:
     )
 
 
-def open_survey(
-    session: Session, survey: Survey, actor: User | None, now: datetime, at: datetime | None = None
-) -> None:
-    """Take answers from now, or from ``at`` when given (a scheduled start)."""
+def opening_start(survey: Survey, now: datetime, at: datetime | None = None) -> datetime | None:
+    """Whether the survey may open now (refused, with the reason, if not), and when: None for
+    at once, or the scheduled start ``at``."""
     if survey.status == Status.ARCHIVED:
         raise LifecycleError(_("已归档的问卷不能再开始收集"))
+    if survey.status == Status.OPEN and not (survey.opens_at and survey.opens_at > now):
+        raise LifecycleError(_("问卷已在收集中"))
     if not survey.questions:
         raise LifecycleError(_("问卷还没有题目"))
     start = at if at and at > now else None
     if survey.closes_at and (start or now) >= survey.closes_at:
         raise LifecycleError(_("开始时间应早于截止时间，请先修改征集时间"))
+    return start
+
+
+def open_survey(
+    session: Session,
+    survey: Survey,
+    actor: audit.Actor | None,
+    now: datetime,
+    at: datetime | None = None,
+) -> None:
+    """Take answers from now, or from ``at`` when given (a scheduled start)."""
+    start = opening_start(survey, now, at)
     if start:
         survey.opens_at = start
     elif survey.opens_at and survey.opens_at > now:
@@ -51,14 +63,14 @@ def open_survey(
     audit.record(session, actor, "survey.schedule" if start else "survey.open", survey)
 
 
-def close_survey(session: Session, survey: Survey, actor: User | None) -> None:
+def close_survey(session: Session, survey: Survey, actor: audit.Actor | None) -> None:
     if survey.status != Status.OPEN:
         raise LifecycleError(_("只有收集中的问卷可以结束"))
     survey.close()
     audit.record(session, actor, "survey.close", survey)
 
 
-def copy_survey(session: Session, survey: Survey, actor: User | None) -> Survey:
+def copy_survey(session: Session, survey: Survey, actor: audit.Actor | None) -> Survey:
     """A new draft with the same questionnaire (options on offer only) and no responses."""
     copy = create_survey(
         session,
@@ -84,18 +96,19 @@ def copy_survey(session: Session, survey: Survey, actor: User | None) -> Survey:
             ],
         },
     )
+    copy.department_id = survey.department_id
     audit.record(session, actor, "survey.copy", copy, source=survey.title)
     return copy
 
 
-def delete_draft(session: Session, survey: Survey, actor: User | None) -> None:
+def delete_draft(session: Session, survey: Survey, actor: audit.Actor | None) -> None:
     if survey.status != Status.DRAFT or response_count(session, survey):
         raise LifecycleError(_("只能删除没有答卷的草稿；有答卷的问卷请归档"))
     audit.record(session, actor, "survey.delete", title=survey.title)
     session.delete(survey)
 
 
-def archive_survey(session: Session, survey: Survey, actor: User | None) -> None:
+def archive_survey(session: Session, survey: Survey, actor: audit.Actor | None) -> None:
     if survey.status == Status.DRAFT:
         raise LifecycleError(_("草稿不需要归档，可以直接删除"))
     survey.status = Status.ARCHIVED
@@ -103,7 +116,7 @@ def archive_survey(session: Session, survey: Survey, actor: User | None) -> None
 
 
 def delete_responses(
-    session: Session, survey: Survey, actor: User | None, confirmation: str
+    session: Session, survey: Survey, actor: audit.Actor | None, confirmation: str
 ) -> int:
     """Delete every response, once the staff member has typed the survey's title to confirm."""
     if confirmation.strip() != survey.title:

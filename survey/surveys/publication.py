@@ -4,8 +4,9 @@ chosen questions, small counts hidden, personal data masked, the staff's summary
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -158,6 +159,77 @@ def default_questions(session: Session, survey: Survey) -> set[int]:
     return {table.question.id for table in survey_results(session, survey).tables}
 
 
+def resolve(
+    session: Session,
+    survey: Survey,
+    *,
+    questions: Collection[int] | None = None,
+    summary: str | None = None,
+    min_cell_size: int | None = None,
+) -> dict[str, Any]:
+    """The choices of a publication with the defaults filled in: those of the previous
+    version (choice questions and the survey's minimum cell size the first time)."""
+    latest = latest_publication(session, survey)
+    if questions is None:
+        questions = default_questions(session, survey)
+    if summary is None:
+        summary = latest.summary if latest else ""
+    return {
+        "questions": sorted(questions),
+        "summary": summary,
+        "min_cell_size": survey.min_cell_size if min_cell_size is None else min_cell_size,
+    }
+
+
+def freeze(
+    session: Session, survey: Survey, zone: ZoneInfo, choices: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The 结果反馈 document the ``resolve``d choices would publish now, as stored."""
+    if survey.status == Status.DRAFT:
+        raise PublicationError(_("草稿没有结果可发布"))
+    low, high = MIN_CELL_SIZE_RANGE
+    if not low <= choices["min_cell_size"] <= high:
+        raise PublicationError(_("最小单元数应在 %(low)s 到 %(high)s 之间", low=low, high=high))
+    frozen = document(
+        session,
+        survey_results(session, survey),
+        zone,
+        questions=choices["questions"],
+        k=choices["min_cell_size"],
+        summary=choices["summary"],
+        public=True,
+    )
+    return documents.dump(frozen)
+
+
+def publish_frozen(
+    session: Session,
+    survey: Survey,
+    actor: audit.Actor | None,
+    now: datetime,
+    choices: Mapping[str, Any],
+    content: dict[str, Any],
+) -> ResultPublication:
+    """Make ``content`` (as ``freeze`` made it) the next published version (audited)."""
+    publication = ResultPublication(
+        survey_id=survey.id,
+        version=versions.next_number(latest_publication(session, survey)),
+        published_at=now,
+        published_by=actor.username if actor else audit.SHELL,
+        summary=choices["summary"],
+        content=content,
+        content_hash=versions.content_hash(content),
+    )
+    session.add(publication)
+    survey.min_cell_size = choices["min_cell_size"]
+    survey.publish_results(now)
+    audit.record(
+        session, actor, "survey.publish", survey,
+        version=publication.version, hash=publication.content_hash,
+    )  # fmt: skip
+    return publication
+
+
 def publish(
     session: Session,
     survey: Survey,
@@ -169,45 +241,31 @@ def publish(
     summary: str | None = None,
     min_cell_size: int | None = None,
 ) -> ResultPublication:
-    """Freeze the current results as the next published version (audited). ``questions``,
-    ``summary`` and ``min_cell_size`` default to those of the previous version (choice
-    questions and the survey's minimum cell size the first time)."""
-    if survey.status == Status.DRAFT:
-        raise PublicationError(_("草稿没有结果可发布"))
-    low, high = MIN_CELL_SIZE_RANGE
-    if min_cell_size is not None and not low <= min_cell_size <= high:
-        raise PublicationError(_("最小单元数应在 %(low)s 到 %(high)s 之间", low=low, high=high))
+    """Freeze the current results and publish them at once, without review (the demo's
+    loader; staff go through ``survey.review``)."""
+    choices = resolve(
+        session, survey, questions=questions, summary=summary, min_cell_size=min_cell_size
+    )
+    return publish_frozen(
+        session, survey, actor, now, choices, freeze(session, survey, zone, choices)
+    )
+
+
+def withdrawal(session: Session, survey: Survey, reason: str) -> dict[str, Any]:
+    """What withdrawing the page would do: which version goes, and why."""
     latest = latest_publication(session, survey)
-    if questions is None:
-        questions = default_questions(session, survey)
-    if summary is None:
-        summary = latest.summary if latest else ""
-    if min_cell_size is not None:
-        survey.min_cell_size = min_cell_size
-    frozen = document(
-        session,
-        survey_results(session, survey),
-        zone,
-        questions=questions,
-        k=survey.min_cell_size,
-        summary=summary,
-        public=True,
-    )
-    publication = ResultPublication(
-        survey_id=survey.id,
-        version=versions.next_number(latest),
-        published_at=now,
-        published_by=actor.username if actor else audit.SHELL,
-        summary=summary,
-        content=documents.dump(frozen),
-    )
-    session.add(publication)
-    survey.publish_results(now)
-    audit.record(session, actor, "survey.publish", survey, version=publication.version)
-    return publication
+    if not survey.results_published or latest is None:
+        raise PublicationError(_("结果尚未发布"))
+    if not reason.strip():
+        raise PublicationError(_("请写明撤回的原因，公众页面会显示"))
+    return {"version": latest.version, "hash": latest.content_hash, "reason": reason.strip()}
 
 
-def withdraw(session: Session, survey: Survey, actor: User | None) -> None:
-    """Take the 结果反馈 page down (its versions are kept; publishing again makes the next)."""
+def withdraw(
+    session: Session, survey: Survey, actor: audit.Actor | None, now: datetime, reason: str
+) -> None:
+    """Take the 结果反馈 page down: it then says it was withdrawn, when and why (its versions
+    are kept; publishing again makes the next)."""
     survey.unpublish_results()
-    audit.record(session, actor, "survey.unpublish", survey)
+    versions.mark_withdrawn(latest_publication(session, survey), now, reason)
+    audit.record(session, actor, "survey.unpublish", survey, reason=reason)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from survey.core.window import SLUG_PATTERN, Phase, Status
@@ -43,11 +43,18 @@ _PHASES = {phase.value for phase in Phase}
 
 
 def dashboard(
-    session: Session, now: datetime, search: str = "", shown: str = ""
+    session: Session,
+    now: datetime,
+    search: str = "",
+    shown: str = "",
+    reach: ColumnElement[bool] | None = None,
 ) -> Sequence[Survey]:
     """The staff's list, newest first: surveys in phase ``shown`` ("archived": the archived
-    ones), else every survey but the archived, their titles containing ``search``."""
+    ones), else every survey but the archived, their titles containing ``search`` (and
+    ``reach`` picking those a person acts on)."""
     statement = select(Survey).order_by(Survey.created_at.desc(), Survey.id.desc())
+    if reach is not None:
+        statement = statement.where(reach)
     if shown == "archived":
         statement = statement.where(Survey.status == Status.ARCHIVED)
     else:

@@ -36,11 +36,12 @@ def test_recount_finds_and_mends_a_wrong_counter(session, demo_survey, runner):
 
 
 def test_deleting_responses_resets_the_counters(session, demo_survey, make_user):
+    from survey.core.models import utcnow
     from survey.surveys.lifecycle import delete_responses
     from survey.surveys.publication import withdraw
 
     editor = make_user("editor")
-    withdraw(session, demo_survey, editor)
+    withdraw(session, demo_survey, editor, utcnow(), "数据有误")
     delete_responses(session, demo_survey, editor, demo_survey.title)
     session.commit()
     session.expire_all()

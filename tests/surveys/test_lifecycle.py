@@ -138,7 +138,7 @@ def test_publish_and_unpublish_are_a_separate_switch(session, answered, editor):
     now = utcnow()
     publication.publish(session, answered, editor, now, office_zone())
     assert answered.results_published and answered.phase(now) == Phase.OPEN
-    publication.withdraw(session, answered, editor)
+    publication.withdraw(session, answered, editor, utcnow(), "数据有误")
     assert not answered.results_published
     with pytest.raises(publication.PublicationError):
         draft = answered
@@ -175,7 +175,7 @@ def test_deleting_responses_needs_the_title_and_is_audited(session, answered, ed
     publication.publish(session, answered, editor, utcnow(), office_zone())
     with pytest.raises(lifecycle.LifecycleError, match="请先撤回结果"):
         lifecycle.delete_responses(session, answered, editor, "测试问卷")
-    publication.withdraw(session, answered, editor)
+    publication.withdraw(session, answered, editor, utcnow(), "数据有误")
     assert lifecycle.delete_responses(session, answered, editor, "测试问卷") == 4
     session.commit()
     assert session.scalar(select(func.count()).select_from(Response)) == 0

@@ -1,7 +1,9 @@
 """Staff log in and out (attempts rate-limited; ``next`` only ever leads within the site), and
-the admin's pages: accounts and the audit log."""
+the admin's pages: accounts, departments and the audit log."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -10,7 +12,13 @@ from flask_login import current_user, login_user, logout_user
 from survey.accounts import services
 from survey.accounts.models import User
 from survey.accounts.roles import ROLE_DESCRIPTIONS, ROLE_NAMES, Role
-from survey.accounts.views.forms import AccountForm, LoginForm, NewAccountForm
+from survey.accounts.views.forms import (
+    AccountForm,
+    DepartmentForm,
+    LoginForm,
+    NewAccountForm,
+    department_choices,
+)
 from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
@@ -69,17 +77,36 @@ def logout() -> ResponseReturnValue:
 def _users_page(new: NewAccountForm | None = None, status: int = 200) -> ResponseReturnValue:
     """The accounts, each with its editor, and the form for a new one (``new``: bound to what
     was posted, showing its errors)."""
-    accounts = services.accounts(get_session())
+    session = get_session()
+    accounts = services.accounts(session)
+    names = services.department_names(session)
+    choices = department_choices(sorted(names.items(), key=lambda item: item[1]))
+    editors = {
+        account.id: AccountForm(
+            formdata=None, role=account.role, is_active=account.is_active,
+            department=account.department_id or 0,
+        )
+        for account in accounts
+    }  # fmt: skip
+    new = new or NewAccountForm(formdata=None)
+    new.department.choices = choices
+    for editor in editors.values():
+        editor.department.choices = choices
     page = render_template(
         "accounts/users.html",
         accounts=accounts,
-        editors={
-            account.id: AccountForm(formdata=None, role=account.role, is_active=account.is_active)
-            for account in accounts
-        },
-        new=new or NewAccountForm(formdata=None),
+        editors=editors,
+        new=new,
+        department_names=names,
     )
     return page, status
+
+
+def _with_departments(form: NewAccountForm | AccountForm) -> NewAccountForm | AccountForm:
+    form.department.choices = department_choices(
+        [(d.id, d.name) for d in services.departments(get_session())]
+    )
+    return form
 
 
 @requires(Permission.MANAGE_ACCOUNTS)
@@ -90,6 +117,7 @@ def users() -> ResponseReturnValue:
 @requires(Permission.MANAGE_ACCOUNTS)
 def add_user() -> ResponseReturnValue:
     form = NewAccountForm()
+    _with_departments(form)
     if not form.validate():
         return _users_page(form, 422)
     try:
@@ -101,6 +129,7 @@ def add_user() -> ResponseReturnValue:
                 Role(form.role.data),
                 current_user,
                 form.display_name.data or "",
+                services.department(get_session(), form.department.data),
             )
         )
     except Refusal as refusal:
@@ -115,6 +144,7 @@ def edit_user(user_id: int) -> ResponseReturnValue:
     session = get_session()
     account = services.account(session, user_id) or abort(404)
     form = AccountForm()
+    _with_departments(form)
     if form.validate():
         attempt(
             lambda: services.update_user(
@@ -124,12 +154,33 @@ def edit_user(user_id: int) -> ResponseReturnValue:
                 role=Role(form.role.data),
                 is_active=form.is_active.data,
                 password=form.password.data or None,
+                department=services.department(session, form.department.data),
             ),
             _("账号已更新"),
         )
     else:
         flash_errors(form)
     return redirect(url_for("accounts_admin.users"))
+
+
+@requires(Permission.MANAGE_ACCOUNTS)
+def departments() -> ResponseReturnValue:
+    """The departments, and a new one."""
+    session = get_session()
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        attempt(
+            lambda: services.create_department(session, form.name.data or "", current_user),
+            _("科室已创建"),
+        )
+        return redirect(url_for("accounts_admin.departments"))
+    counts = Counter(account.department_id for account in services.accounts(session))
+    return render_template(
+        "accounts/departments.html",
+        departments=services.departments(session),
+        counts=counts,
+        form=form,
+    )
 
 
 @requires(Permission.READ_AUDIT)
@@ -170,3 +221,4 @@ staff.add_url_rule("/users", view_func=users, methods=["GET"])
 staff.add_url_rule("/users", view_func=add_user, methods=["POST"])
 staff.add_url_rule("/users/<int:user_id>", view_func=edit_user, methods=["POST"])
 staff.add_url_rule("/audit", view_func=audit_log, methods=["GET"])
+staff.add_url_rule("/departments", view_func=departments, methods=["GET", "POST"])

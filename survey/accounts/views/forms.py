@@ -34,6 +34,7 @@ class NewAccountForm(FlaskForm):
     )
     display_name = StringField(_l("姓名"), validators=[Length(max=100)])
     role = SelectField(_l("角色"), choices=ROLE_CHOICES, default=Role.EDITOR.value)
+    department = SelectField(_l("科室"), coerce=int, default=0)
     password = PasswordField(_l("初始密码（至少 10 位）"))
 
 
@@ -41,5 +42,17 @@ class AccountForm(FlaskForm):
     """One account's role, whether it may log in, and a new password (blank: unchanged)."""
 
     role = SelectField(_l("角色"), choices=ROLE_CHOICES)
+    department = SelectField(_l("科室"), coerce=int, default=0)
     is_active = BooleanField(_l("启用"))
     password = PasswordField(_l("新密码"))
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField(
+        _l("科室名称"), validators=[InputRequired(_l("请填写科室名称")), Length(max=60)]
+    )
+
+
+def department_choices(departments: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The choices of a department field: none (the office as a whole), then each."""
+    return [(0, str(_l("不属于科室（全局）"))), *departments]

@@ -7,11 +7,13 @@ from flask import Blueprint, Flask
 
 from survey.consultations.models import CHANNEL_LABELS, SCREENING_LABELS
 from survey.consultations.views import manage, public
+from survey.consultations.views.review import PAGES
 from survey.core import window
 from survey.core.i18n import _l
 from survey.core.masking import mask_name, mask_personal
 from survey.core.window import Phase
 from survey.extensions import csrf
+from survey.review import views as review
 from survey.web.access import check_access
 from survey.web.ratelimit import limit_posts
 
@@ -57,6 +59,7 @@ PHASE_LABELS = {**window.PHASE_LABELS, Phase.OPEN: _l("征集中")}
 def init_app(app: Flask) -> None:
     app.register_blueprint(visitors)
     app.register_blueprint(staff)
+    review.register(PAGES)
     app.jinja_env.globals.update(
         channel_labels=CHANNEL_LABELS,
         screening_labels=SCREENING_LABELS,

@@ -118,3 +118,6 @@ class PublishForm(FlaskForm):
     summary = TextAreaField(
         _l("说明（可选，支持 Markdown）"), validators=[Optional(), Length(max=SUMMARY_MAX_LENGTH)]
     )
+    note = TextAreaField(
+        _l("送审说明（给审核人看，不公开）"), validators=[Optional(), Length(max=2000)]
+    )

@@ -23,7 +23,15 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from survey.config import office_zone
-from survey.consultations import design, feedback, handling, lifecycle, opinions, queries
+from survey.consultations import (
+    design,
+    feedback,
+    handling,
+    lifecycle,
+    opinions,
+    queries,
+    reviewables,
+)
 from survey.consultations.handling import parse_outcomes
 from survey.consultations.models import (
     SCREENING_LABELS,
@@ -50,6 +58,8 @@ from survey.db import get_session
 from survey.publishing.html import printable_opinions_html
 from survey.publishing.renderers import opinions as opinion_tables
 from survey.publishing.renderers import pdf
+from survey.review.services import open_request
+from survey.review.views import WithdrawForm, put_forward, withdraw
 from survey.web.access import requires
 from survey.web.actions import attempt, audited, committed, flash_errors, refused
 from survey.web.safety import local_path
@@ -63,6 +73,8 @@ def consultation_or_404(consultation_id: int) -> Consultation:
     consultation = queries.consultation_by_id(get_session(), consultation_id)
     if consultation is None:
         abort(404)
+    if not current_user.reaches(consultation):
+        abort(403)
     return consultation
 
 
@@ -74,7 +86,7 @@ def _back(consultation: Consultation, view: str = ".overview") -> Response:
 def consultations() -> ResponseReturnValue:
     return render_template(
         "consultations/manage/list.html",
-        rows=queries.staff_list(get_session()),
+        rows=queries.staff_list(get_session(), current_user.reach(Consultation.department_id)),
         now=utcnow(),
     )
 
@@ -163,10 +175,7 @@ def revise(consultation_id: int) -> ResponseReturnValue:
 @requires(Permission.RUN)
 def open_consultation(consultation_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
-    done = attempt(
-        lambda: lifecycle.open_consultation(get_session(), consultation, current_user, utcnow()),
-        _("已开始征集意见"),
-    )
+    done = put_forward(reviewables.OPEN, consultation, {}, _("已开始征集意见"))
     warning = lifecycle.period_warning(consultation, office_zone(), utcnow())
     if not isinstance(done, Refusal) and warning:
         flash(warning, "warning")
@@ -339,14 +348,14 @@ def publish(consultation_id: int) -> ResponseReturnValue:
     now = utcnow()
     form = PublishForm()
     if form.validate_on_submit() and request.form.get("confirm") == "publish":
-        result = attempt(
-            lambda: feedback.publish(
-                session, consultation, current_user, now, office_zone(), outcomes(),
-                by_article=form.by_article.data, summary=form.summary.data or "",
-            )
+        params = reviewables.publish_params(
+            list(outcomes()), bool(form.by_article.data), form.summary.data or ""
+        )
+        result = put_forward(
+            reviewables.PUBLISH, consultation, params, _("已发布意见采纳情况"),
+            form.note.data or "",
         )  # fmt: skip
         if not isinstance(result, Refusal):
-            flash(_("已发布第 %(n)s 版意见采纳情况", n=result.version), "success")
             return _back(consultation)
     document = feedback.document(
         session, consultation, office_zone(), outcomes(),
@@ -359,15 +368,14 @@ def publish(consultation_id: int) -> ResponseReturnValue:
         document=document,
         not_ready=feedback.not_ready(session, consultation, now),
         now=now,
+        pending=open_request(session, reviewables.PUBLISH, consultation),
     )
 
 
 @requires(Permission.PUBLISH)
 def withdraw_feedback(consultation_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
-    attempt(
-        lambda: feedback.withdraw(get_session(), consultation, current_user), _("已撤回采纳情况")
-    )
+    withdraw(reviewables.WITHDRAW, consultation, WithdrawForm(), _("已撤回采纳情况"))
     return _back(consultation)
 
 

@@ -180,6 +180,16 @@ def receipt(slug: str, receipt: str) -> ResponseReturnValue:
 
 
 def feedback_page(slug: str, version: int | None = None) -> ResponseReturnValue:
+    consultation = public_or_404(slug)
+    latest = feedback.latest_publication(get_session(), consultation)
+    if not consultation.feedback_published and latest and latest.withdrawn_at:
+        return render_template(
+            "publishing/withdrawn.html",
+            title=feedback.feedback_title(consultation.title),
+            issuer=consultation.issuer,
+            withdrawn_at=latest.withdrawn_at,
+            reason=latest.withdrawal_reason,
+        )
     consultation, publication, versions = _publication(slug, version)
     return render_template(
         "consultations/feedback.html",

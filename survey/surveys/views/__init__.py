@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from survey.review import views as review
 from survey.surveys.answering.copies import Questionnaires
 from survey.surveys.views import blueprints, templating
+from survey.surveys.views.manage.review import PAGES
 
 
 def init_app(app: Flask) -> None:
@@ -14,3 +16,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprints.public)
     app.register_blueprint(blueprints.staff)
     templating.register(app)
+    review.register(PAGES)

@@ -254,6 +254,15 @@ def results(slug: str, version: int | None = None) -> ResponseReturnValue:
     session = get_session()
     versions = publication.publications(session, survey) if survey.results_published else []
     if not versions:
+        latest = publication.latest_publication(session, survey)
+        if latest is not None and latest.withdrawn_at is not None:
+            return render_template(
+                "publishing/withdrawn.html",
+                title=publication.feedback_title(survey.title),
+                issuer=survey.issuer,
+                withdrawn_at=latest.withdrawn_at,
+                reason=latest.withdrawal_reason,
+            )
         return render_template("surveys/results_pending.html", survey=survey), 404
     shown = next((v for v in versions if v.version == version), None) if version else versions[0]
     if shown is None:

@@ -338,6 +338,10 @@ class PublishForm(FlaskForm):
         _l("调查结论（支持 Markdown）"),
         validators=[Length(max=SUMMARY_MAX_LENGTH, message=_l("最多 %(max)d 个字"))],
     )
+    note = TextAreaField(
+        _l("送审说明（给审核人看，不公开）"),
+        validators=[Length(max=2000, message=_l("最多 %(max)d 个字"))],
+    )
 
     def chosen(self, survey: Survey) -> set[int]:
         """The ticked questions of this survey (ids of others are ignored)."""

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from flask import abort, current_app
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from survey.db import get_session
@@ -16,9 +17,12 @@ from survey.surveys.models import Response as SurveyResponse
 
 
 def survey_or_404(survey_id: int) -> Survey:
+    """The survey, if the staff member acts on its department (403 otherwise)."""
     survey = queries.survey_by_id(get_session(), survey_id)
     if survey is None:
         abort(404)
+    if not current_user.reaches(survey):
+        abort(403)
     return survey
 
 
@@ -26,6 +30,7 @@ def question_or_404(question_id: int) -> Question:
     question = queries.question_by_id(get_session(), question_id)
     if question is None:
         abort(404)
+    survey_or_404(question.survey_id)
     return question
 
 
@@ -33,6 +38,7 @@ def response_or_404(response_id: int) -> SurveyResponse:
     response = queries.response_by_id(get_session(), response_id)
     if response is None:
         abort(404)
+    survey_or_404(response.survey_id)
     return response
 
 

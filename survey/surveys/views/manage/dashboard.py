@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import LazyString
+from flask_login import current_user
 
 from survey.core.i18n import _l
 from survey.core.models import utcnow
@@ -12,6 +13,7 @@ from survey.core.permissions import Permission
 from survey.core.window import PHASE_LABELS, Phase, Status
 from survey.db import get_session
 from survey.surveys import queries
+from survey.surveys.models import Survey
 from survey.web.access import requires
 
 STATUS_FILTERS: dict[str, LazyString] = {
@@ -28,7 +30,9 @@ def dashboard() -> ResponseReturnValue:
     now = utcnow()
     return render_template(
         "surveys/manage/dashboard.html",
-        surveys=queries.dashboard(get_session(), now, search, status),
+        surveys=queries.dashboard(
+            get_session(), now, search, status, current_user.reach(Survey.department_id)
+        ),
         query=search,
         status=status,
         filters=STATUS_FILTERS,

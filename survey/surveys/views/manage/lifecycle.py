@@ -9,10 +9,10 @@ from flask_login import current_user
 
 from survey.core.errors import Refusal
 from survey.core.i18n import _
-from survey.core.models import utcnow
 from survey.core.permissions import Permission
 from survey.db import get_session
-from survey.surveys import lifecycle
+from survey.review.views import put_forward
+from survey.surveys import lifecycle, reviewables
 from survey.surveys.models import Survey
 from survey.surveys.views.forms import DeleteResponsesForm, OpenForm
 from survey.surveys.views.manage.common import survey_or_404
@@ -31,10 +31,8 @@ def open_survey(survey_id: int) -> ResponseReturnValue:
     if not form.validate():
         refused(Refusal(problems=form.at.errors))
         return _overview(survey)
-    attempt(
-        lambda: lifecycle.open_survey(get_session(), survey, current_user, utcnow(), form.at.data),
-        _("已开始收集"),
-    )
+    at = form.at.data
+    put_forward(reviewables.OPEN, survey, {"at": at.isoformat() if at else None}, _("已开始收集"))
     return _overview(survey)
 
 

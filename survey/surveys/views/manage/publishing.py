@@ -3,22 +3,19 @@ size and the summary, publish a new version; or withdraw the page."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 
-from survey.config import office_zone
-from survey.core.errors import Refusal
 from survey.core.i18n import _
-from survey.core.models import utcnow
 from survey.core.permissions import Permission
 from survey.db import get_session
-from survey.surveys import publication
+from survey.review.services import open_request
+from survey.review.views import WithdrawForm, put_forward, withdraw
+from survey.surveys import publication, reviewables
 from survey.surveys.models import Survey
 from survey.surveys.views.forms import PublishForm
 from survey.surveys.views.manage.common import survey_or_404
 from survey.web.access import requires
-from survey.web.actions import attempt
 
 
 def _publish_page(survey: Survey, form: PublishForm, status: int = 200) -> ResponseReturnValue:
@@ -27,6 +24,7 @@ def _publish_page(survey: Survey, form: PublishForm, status: int = 200) -> Respo
         survey=survey,
         form=form,
         versions=publication.publications(get_session(), survey),
+        pending=open_request(get_session(), reviewables.PUBLISH, survey),
     )
     return page, status
 
@@ -48,25 +46,19 @@ def publish(survey_id: int) -> ResponseReturnValue:
         return _publish_page(survey, form)
     if not form.validate():
         return _publish_page(survey, form, 422)
-    published = attempt(
-        lambda: publication.publish(
-            session,
-            survey,
-            current_user,
-            utcnow(),
-            office_zone(),
-            questions=form.chosen(survey),
-            summary=form.summary.data or "",
-            min_cell_size=form.min_cell_size.data,
-        )
+    choices = publication.resolve(
+        session,
+        survey,
+        questions=form.chosen(survey),
+        summary=form.summary.data or "",
+        min_cell_size=form.min_cell_size.data,
     )
-    if not isinstance(published, Refusal):
-        flash(_("结果已发布（第 %(n)s 版）", n=published.version), "success")
+    put_forward(reviewables.PUBLISH, survey, choices, _("结果已发布"), form.note.data or "")
     return redirect(url_for("surveys_admin.survey_overview", survey_id=survey.id))
 
 
 @requires(Permission.PUBLISH)
 def withdraw_results(survey_id: int) -> ResponseReturnValue:
     survey = survey_or_404(survey_id)
-    attempt(lambda: publication.withdraw(get_session(), survey, current_user), _("结果已撤回"))
+    withdraw(reviewables.WITHDRAW, survey, WithdrawForm(), _("结果已撤回"))
     return redirect(url_for("surveys_admin.survey_overview", survey_id=survey.id))

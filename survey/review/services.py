@@ -1,0 +1,427 @@
+"""The review chain (三审三校): submitting an item, signing or returning each step, voiding the
+sign-offs when the item changed, carrying it out once the last step is signed, and the
+发布后复查 that follows a publication. Every step is audited with the content hash."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from survey.accounts.models import User
+from survey.core import audit
+from survey.core.errors import Refusal
+from survey.core.i18n import _, _l
+from survey.core.permissions import Permission
+from survey.publishing.versions import content_hash
+from survey.review.kinds import KINDS, Moment, Params, Reviewable, Subject, kind_of
+from survey.review.models import Decision, RequestStatus, ReviewRequest, ReviewStep, SignOff
+
+
+class ReviewError(Refusal):
+    """A review action that is refused; the message says why."""
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    permission: Permission
+
+
+# The chains an office may choose: 三审 for a bureau, fewer steps for a small office.
+CHAINS: dict[str, tuple[Step, ...]] = {
+    "three": (
+        Step("初审", Permission.REVIEW),
+        Step("复审", Permission.REVIEW),
+        Step("终审", Permission.APPROVE),
+    ),
+    "two": (Step("审核", Permission.REVIEW), Step("签发", Permission.APPROVE)),
+    "one": (Step("签发", Permission.APPROVE),),
+}
+CHAIN_NAMES = {
+    "three": _l("三审：初审 → 复审 → 终审"),
+    "two": _l("两审：审核 → 签发"),
+    "one": _l("一审：签发"),
+}
+DEFAULT_CHAIN = "three"
+# What a reviewer confirms of a live publication against the signed snapshot.
+CHECK_ITEMS = {
+    "numbers": _l("数字与送审版本一致"),
+    "masking": _l("个人信息已遮蔽"),
+    "attachments": _l("附件（PDF、表格）可下载且内容一致"),
+}
+
+audit.register_actions(
+    {
+        "review.submit": _l("送审"),
+        "review.approve": _l("审核通过"),
+        "review.return": _l("退回修改"),
+        "review.void": _l("送审内容已变，签核作废"),
+        "review.cancel": _l("撤回送审"),
+        "review.urgent": _l("紧急撤回"),
+        "review.check": _l("发布后复查"),
+        "review.chain": _l("修改审核流程"),
+    }
+)
+
+
+def office_chain(session: Session) -> tuple[Step, ...]:
+    """The chain items pass now (the default until the office chooses)."""
+    rows = session.scalars(select(ReviewStep).order_by(ReviewStep.position)).all()
+    if not rows:
+        return CHAINS[DEFAULT_CHAIN]
+    return tuple(Step(row.name, Permission(row.permission)) for row in rows)
+
+
+def office_chain_name(session: Session) -> str:
+    steps = office_chain(session)
+    return next((name for name, chain in CHAINS.items() if chain == steps), DEFAULT_CHAIN)
+
+
+def set_office_chain(session: Session, name: str, actor: User | None) -> None:
+    """Choose one of ``CHAINS``; requests already submitted keep the chain they started with."""
+    if name not in CHAINS:
+        raise ReviewError(_("没有这种审核流程"))
+    session.query(ReviewStep).delete()
+    for position, step in enumerate(CHAINS[name]):
+        session.add(ReviewStep(position=position, name=step.name, permission=step.permission))
+    audit.record(session, actor, "review.chain", chain=" → ".join(s.name for s in CHAINS[name]))
+
+
+def _subject_of(session: Session, request: ReviewRequest) -> Subject | None:
+    return kind_of(request.action).load(session, request.subject_id)
+
+
+def _check_author(kind: Reviewable, subject: Subject, actor: User | None) -> User:
+    if actor is None:
+        raise ReviewError(_("审核已开启：请指明由谁送审（命令行用 --as 用户名）"))
+    if not actor.can(kind.permission) or not actor.reaches(subject):
+        raise ReviewError(_("%(name)s 没有权限送审这一事项", name=actor.username))
+    return actor
+
+
+def open_request(session: Session, action: str, subject: Subject) -> ReviewRequest | None:
+    """The request of this action and item still waiting for sign-offs, if any."""
+    kind = kind_of(action)
+    return session.scalar(
+        select(ReviewRequest).where(
+            ReviewRequest.action == action,
+            getattr(ReviewRequest, kind.column) == subject.id,
+            ReviewRequest.status == RequestStatus.PENDING,
+        )
+    )
+
+
+def submit(
+    session: Session,
+    action: str,
+    subject: Subject,
+    actor: User | None,
+    params: Params,
+    moment: Moment,
+    note: str = "",
+) -> ReviewRequest:
+    """Freeze what would go public and put it forward to the office's chain."""
+    kind = kind_of(action)
+    author = _check_author(kind, subject, actor)
+    if open_request(session, action, subject) is not None:
+        raise ReviewError(_("这一事项已在审核中，请等待审核结果或先撤回送审"))
+    snapshot = kind.freeze(session, subject, params, moment)
+    request = ReviewRequest(
+        action=action,
+        title=subject.title,
+        params=dict(params),
+        snapshot=snapshot,
+        content_hash=content_hash(snapshot),
+        chain=[{"name": s.name, "permission": s.permission.value} for s in office_chain(session)],
+        submitted_by_id=author.id,
+        submitted_by=author.username,
+        submitted_at=moment.now,
+        note=note.strip()[:2000],
+    )
+    setattr(request, kind.column, subject.id)
+    session.add(request)
+    session.flush()
+    audit.record(
+        session, author, "review.submit", subject,
+        request=request.id, what=str(kind.label), hash=request.content_hash,
+    )  # fmt: skip
+    return request
+
+
+def go_public(
+    session: Session,
+    action: str,
+    subject: Subject,
+    actor: User | None,
+    params: Params,
+    moment: Moment,
+    *,
+    review: bool,
+    note: str = "",
+) -> ReviewRequest | dict[str, Any]:
+    """The one way an item goes public: submitted to the chain when review is on (the
+    request), carried out at once when the install has turned review off (what it made)."""
+    if review:
+        return submit(session, action, subject, actor, params, moment, note)
+    kind = kind_of(action)
+    if actor is not None and (not actor.can(kind.permission) or not actor.reaches(subject)):
+        raise ReviewError(_("%(name)s 没有权限送审这一事项", name=actor.username))
+    snapshot = kind.freeze(session, subject, params, moment)
+    return kind.carry_out(session, subject, params, snapshot, actor, moment)
+
+
+def unchanged(session: Session, request: ReviewRequest, moment: Moment) -> bool:
+    """Whether the item would still go public exactly as submitted (a refusal to freeze it
+    now, the item gone, or different content: changed)."""
+    subject = _subject_of(session, request)
+    if subject is None:
+        return False
+    try:
+        now = kind_of(request.action).freeze(session, subject, request.params, moment)
+    except Refusal:
+        return False
+    return content_hash(now) == request.content_hash
+
+
+def void_if_changed(session: Session, request: ReviewRequest, moment: Moment) -> bool:
+    """Void a pending request whose item changed since submission; True if it did."""
+    if request.status != RequestStatus.PENDING or unchanged(session, request, moment):
+        return False
+    request.status = RequestStatus.VOIDED
+    request.closed_at = moment.now
+    request.closing_note = _("送审后内容已修改，已有的签核作废，请重新送审")
+    for signoff in request.signoffs:
+        signoff.valid = False
+    subject = _subject_of(session, request)
+    audit.record(
+        session, None, "review.void", subject, by=audit.SYSTEM,
+        request=request.id, hash=request.content_hash,
+    )  # fmt: skip
+    return True
+
+
+def why_not_sign(request: ReviewRequest, user: User, subject: Subject | None) -> str | None:
+    """Why ``user`` may not sign the request's next step now, or None."""
+    step = request.next_step
+    if step is None:
+        return _("这份送审已不在审核中")
+    if request.submitted_by_id == user.id:
+        return _("送审人不能审核自己送审的事项")
+    if any(s.user_id == user.id and s.valid for s in request.signoffs):
+        return _("同一事项的两个审核环节不能由同一人签核")
+    if not user.can(Permission(step["permission"])):
+        return _("您没有%(step)s的权限", step=step["name"])
+    if subject is None or not user.reaches(subject):
+        return _("这一事项不属于您的科室")
+    return None
+
+
+def _sign(
+    session: Session, request: ReviewRequest, actor: User, decision: Decision, comment: str,
+    moment: Moment,
+) -> Subject:  # fmt: skip
+    subject = _subject_of(session, request)
+    if reason := why_not_sign(request, actor, subject):
+        raise ReviewError(reason)
+    assert subject is not None and request.next_step is not None
+    session.add(
+        SignOff(
+            request=request, step=request.signed_steps, step_name=request.next_step["name"],
+            user_id=actor.id, username=actor.username, decision=decision,
+            comment=comment.strip()[:2000], content_hash=request.content_hash, at=moment.now,
+        )
+    )  # fmt: skip
+    return subject
+
+
+def approve(
+    session: Session, request: ReviewRequest, actor: User, moment: Moment, comment: str = ""
+) -> ReviewRequest:
+    """Sign the next step; the last signature carries the item out, from the signed snapshot.
+    A request whose item changed is voided instead (the caller commits that, and says so)."""
+    if void_if_changed(session, request, moment):
+        raise ReviewError(request.closing_note)
+    step = request.next_step
+    subject = _sign(session, request, actor, Decision.APPROVE, comment, moment)
+    request.signed_steps += 1
+    audit.record(
+        session, actor, "review.approve", subject,
+        request=request.id, step=step["name"] if step else "", hash=request.content_hash,
+    )  # fmt: skip
+    if request.signed_steps == len(request.chain):
+        kind = kind_of(request.action)
+        request.result = kind.carry_out(
+            session, subject, request.params, request.snapshot, actor, moment
+        )
+        request.status = RequestStatus.DONE
+        request.closed_at = moment.now
+    return request
+
+
+def send_back(
+    session: Session, request: ReviewRequest, actor: User, moment: Moment, comment: str
+) -> ReviewRequest:
+    """Return the item to its author with a comment (required: the author must know why)."""
+    if not comment.strip():
+        raise ReviewError(_("退回时请写明需要修改的地方"))
+    step = request.next_step
+    subject = _sign(session, request, actor, Decision.RETURN, comment, moment)
+    request.status = RequestStatus.RETURNED
+    request.closed_at = moment.now
+    request.closing_note = comment.strip()[:2000]
+    audit.record(
+        session, actor, "review.return", subject,
+        request=request.id, step=step["name"] if step else "", hash=request.content_hash,
+    )  # fmt: skip
+    return request
+
+
+def cancel(session: Session, request: ReviewRequest, actor: User, moment: Moment) -> None:
+    """The author takes a pending request back."""
+    if request.status != RequestStatus.PENDING:
+        raise ReviewError(_("这份送审已不在审核中"))
+    if request.submitted_by_id != actor.id and not actor.can(Permission.ALL_DEPARTMENTS):
+        raise ReviewError(_("只有送审人可以撤回送审"))
+    request.status = RequestStatus.CANCELLED
+    request.closed_at = moment.now
+    audit.record(session, actor, "review.cancel", _subject_of(session, request), request=request.id)
+
+
+def withdraw_now(
+    session: Session, action: str, subject: Subject, actor: User, params: Params, moment: Moment
+) -> dict[str, Any]:
+    """An urgent withdrawal, carried out at once by someone allowed to (audited as such)."""
+    kind = kind_of(action)
+    if not kind.urgent:
+        raise ReviewError(_("只有撤回可以紧急处理"))
+    if not actor.can(Permission.WITHDRAW_NOW) or not actor.reaches(subject):
+        raise ReviewError(_("只有管理员可以紧急撤回"))
+    snapshot = kind.freeze(session, subject, params, moment)
+    for pending in requests_of(session, kind.column, subject.id):
+        if pending.status == RequestStatus.PENDING and pending.action == action:
+            pending.status = RequestStatus.CANCELLED
+            pending.closed_at = moment.now
+    audit.record(
+        session, actor, "review.urgent", subject,
+        what=str(kind.label), hash=content_hash(snapshot), reason=params.get("reason", ""),
+    )  # fmt: skip
+    return kind.carry_out(session, subject, params, snapshot, actor, moment)
+
+
+def post_check(
+    session: Session,
+    request: ReviewRequest,
+    actor: User,
+    moment: Moment,
+    *,
+    confirmed: Sequence[str],
+    live_hash: str,
+    note: str = "",
+) -> None:
+    """发布后复查: ``actor`` compared the live page (whose content hashes to ``live_hash``)
+    with the signed snapshot, ticking what they confirmed; every item ticked and the hashes
+    equal is a pass, anything else a problem (which needs a note)."""
+    if request.status != RequestStatus.DONE or not kind_of(request.action).publishes:
+        raise ReviewError(_("只有已发布的事项需要复查"))
+    if request.checked_at is not None:
+        raise ReviewError(_("已复查过"))
+    if not actor.can(Permission.REVIEW) or request.submitted_by_id == actor.id:
+        raise ReviewError(_("复查须由送审人以外的审核人员进行"))
+    subject = _subject_of(session, request)
+    if subject is None or not actor.reaches(subject):
+        raise ReviewError(_("这一事项不属于您的科室"))
+    ticked = [item for item in CHECK_ITEMS if item in confirmed]
+    ok = len(ticked) == len(CHECK_ITEMS) and live_hash == request.content_hash
+    if not ok and not note.strip():
+        raise ReviewError(_("有未确认的项目：请写明发现的问题"))
+    request.checked_at = moment.now
+    request.checked_by = actor.username
+    request.check_ok = ok
+    request.check_items = ticked
+    request.check_note = note.strip()[:2000]
+    audit.record(
+        session, actor, "review.check", subject,
+        request=request.id, ok=ok, hash=live_hash, signed=request.content_hash,
+    )  # fmt: skip
+
+
+def requests_of(session: Session, column: str, subject_id: int) -> list[ReviewRequest]:
+    """Every request about one item, newest first."""
+    return list(
+        session.scalars(
+            select(ReviewRequest)
+            .where(getattr(ReviewRequest, column) == subject_id)
+            .order_by(ReviewRequest.id.desc())
+        )
+    )
+
+
+def request_by_id(session: Session, request_id: int) -> ReviewRequest | None:
+    return session.get(ReviewRequest, request_id)
+
+
+def _waiting(session: Session, user: User) -> list[ReviewRequest]:
+    pending = session.scalars(
+        select(ReviewRequest)
+        .where(
+            or_(
+                ReviewRequest.status == RequestStatus.PENDING,
+                (ReviewRequest.status == RequestStatus.DONE)
+                & ReviewRequest.checked_at.is_(None)
+                & ReviewRequest.action.in_([a for a, k in KINDS.items() if k.publishes]),
+            ),
+            or_(ReviewRequest.submitted_by_id.is_(None), ReviewRequest.submitted_by_id != user.id),
+        )
+        .order_by(ReviewRequest.submitted_at)
+        .limit(500)
+    )
+    return list(pending)
+
+
+def for_me(session: Session, user: User) -> tuple[list[ReviewRequest], list[ReviewRequest]]:
+    """待我审核: the pending requests whose next step ``user`` may sign, and the publications
+    waiting for their 发布后复查 that ``user`` may do."""
+    to_sign, to_check = [], []
+    for request in _waiting(session, user):
+        subject = _subject_of(session, request)
+        if request.status == RequestStatus.PENDING:
+            if why_not_sign(request, user, subject) is None:
+                to_sign.append(request)
+        elif user.can(Permission.REVIEW) and subject is not None and user.reaches(subject):
+            to_check.append(request)
+    return to_sign, to_check
+
+
+def count_for_me(session: Session, user: User) -> int:
+    """How many requests wait for ``user`` (the staff header's count)."""
+    if not user.can(Permission.REVIEW):
+        return 0
+    to_sign, to_check = for_me(session, user)
+    return len(to_sign) + len(to_check)
+
+
+def mine(session: Session, user: User, limit: int = 50) -> list[ReviewRequest]:
+    """What ``user`` submitted, newest first."""
+    return list(
+        session.scalars(
+            select(ReviewRequest)
+            .where(ReviewRequest.submitted_by_id == user.id)
+            .order_by(ReviewRequest.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def pending_count(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ReviewRequest)
+            .where(ReviewRequest.status == RequestStatus.PENDING)
+        )
+        or 0
+    )
