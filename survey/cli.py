@@ -9,7 +9,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -73,23 +73,28 @@ def _acting(username: str | None) -> User | None:
 
 
 def _go_public(
-    action: str, subject: Any, actor: User | None, params: dict[str, Any]
+    action: str,
+    subject: Any,
+    actor: User | None,
+    params: dict[str, Any],
+    now: datetime | None = None,
 ) -> ReviewRequest | dict[str, Any]:
-    """Send an item public as the workspace does: through review (saying where it waits)
-    unless the install turned review off."""
+    """Send an item public as the workspace does: through review unless the install turned
+    review off."""
     return go_public(
-        db.get_session(), action, subject, actor, params, Moment(utcnow(), office_zone()),
-        review=bool(current_app.config["REVIEW"]),
+        db.get_session(), action, subject, actor, params,
+        Moment(now or utcnow(), office_zone()), review=bool(current_app.config["REVIEW"]),
     )  # fmt: skip
 
 
-def _said(result: ReviewRequest | dict[str, Any], done: str) -> None:
+def _said(result: ReviewRequest | dict[str, Any], done: str | None = None) -> None:
+    """Say where a submission waits, or (``done``) what was carried out at once."""
     if isinstance(result, ReviewRequest):
         click.echo(
             _("已送审（送审单 %(n)s），等待%(step)s", n=result.id, step=result.chain[0]["name"]),
             err=True,
         )
-    else:
+    elif done:
         click.echo(done, err=True)
 
 
@@ -167,7 +172,7 @@ def import_survey(path: Path, open_now: bool, as_user: str | None) -> None:
 
     click.echo(_carry_out(import_and_open).slug)
     for result in opened:
-        _said(result, _("已开始收集"))
+        _said(result)
 
 
 @click.command("export-definition")
@@ -226,7 +231,7 @@ def open_survey(slug: str, as_user: str | None) -> None:
     """Open a survey for answers (from now, or from its opening time), through review."""
     survey, actor = _survey(slug), _acting(as_user)
     result = _carry_out(lambda: _go_public(survey_reviews.OPEN, survey, actor, {"at": None}))
-    _said(result, _("已开始收集"))
+    _said(result)
 
 
 @click.command("close")
@@ -396,7 +401,7 @@ def import_draft(
         consultation, split_warnings = drafts.create_consultation(session, actor, settings, content)
         warnings.extend(split_warnings)
         if open_now:
-            opened.append(_go_public(consultation_reviews.OPEN, consultation, actor, {}))
+            opened.append(_go_public(consultation_reviews.OPEN, consultation, actor, {}, now))
         return consultation
 
     consultation = _carry_out(create_and_open)
@@ -404,7 +409,7 @@ def import_draft(
         click.echo(f"{path}: " + _("注意：%(problem)s", problem=warning), err=True)
     click.echo(consultation.slug)
     for result in opened:
-        _said(result, _("已开始征集意见"))
+        _said(result)
 
 
 @click.command("export-feedback")

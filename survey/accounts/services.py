@@ -53,10 +53,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit.record(
-        session, actor, "user.create", target=username, role=str(role),
-        department=department.name if department else "",
-    )  # fmt: skip
+    placed = {"department": department.name} if department else {}
+    audit.record(session, actor, "user.create", target=username, role=str(role), **placed)
     return user
 
 

@@ -137,6 +137,9 @@ def test_lifecycle_buttons_and_refusals(client, session, editor, demo_survey):
     post(client, f"{overview}/lifecycle/delete-responses", {"confirm_title": "错的"})
     assert "请输入完整的问卷标题" in flashes(client, overview)
     post(client, f"{overview}/lifecycle/unpublish")
+    assert "请写明撤回的原因" in flashes(client, overview)
+    post(client, f"{overview}/lifecycle/unpublish", {"reason": "样本答卷"})
+    assert "结果已撤回" in flashes(client, overview)
     post(client, f"{overview}/lifecycle/delete-responses", {"confirm_title": demo_survey.title})
     assert "已删除 4 份答卷" in flashes(client, overview)
     assert post(client, f"{overview}/lifecycle/explode").status_code == 404

@@ -1,4 +1,5 @@
-"""Every /admin URL checks login and permission on every request: walked for every role."""
+"""Every /admin URL checks login and permission on every request: walked for every role, and
+for staff of another department than the item's."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import time
 import pytest
 from flask import Flask
 
+from survey.accounts.roles import Role
+from survey.accounts.services import create_user
+from survey.config import office_zone
+from survey.core.models import utcnow
 from survey.core.permissions import Permission
 from survey.web.access import REQUIRED_PERMISSION
 from tests.conftest import PASSWORD
 
-STAFF_BLUEPRINTS = ("surveys_admin.", "accounts_admin.", "consultations_admin.")
+STAFF_BLUEPRINTS = ("surveys_admin.", "accounts_admin.", "consultations_admin.", "review_admin.")
 # The permission each staff endpoint needs. A new staff view must be added here, or the
 # completeness test below fails.
 REQUIRED = {
@@ -53,6 +58,15 @@ REQUIRED = {
     "accounts_admin.add_user": Permission.MANAGE_ACCOUNTS,
     "accounts_admin.edit_user": Permission.MANAGE_ACCOUNTS,
     "accounts_admin.audit_log": Permission.READ_AUDIT,
+    "accounts_admin.departments": Permission.MANAGE_ACCOUNTS,
+    "review_admin.inbox": Permission.VIEW,
+    "review_admin.detail": Permission.VIEW,
+    "review_admin.preview": Permission.VIEW,
+    "review_admin.cancel": Permission.VIEW,
+    "review_admin.approve": Permission.REVIEW,
+    "review_admin.send_back": Permission.REVIEW,
+    "review_admin.post_check": Permission.REVIEW,
+    "review_admin.chain": Permission.MANAGE_ACCOUNTS,
     "consultations_admin.consultations": Permission.VIEW,
     "consultations_admin.overview": Permission.VIEW,
     "consultations_admin.opinion_queue": Permission.VIEW,
@@ -68,21 +82,32 @@ REQUIRED = {
     "consultations_admin.withdraw_feedback": Permission.PUBLISH,
     "consultations_admin.export_feedback": Permission.EXPORT,
 }
-# What each role may do: a viewer sees, an editor runs surveys, an admin also manages accounts.
+# What each role may do: a viewer sees, an editor runs surveys and reviews colleagues' items, a
+# reviewer reviews, an approver also signs the last step, an admin also manages accounts.
 VIEWER = {Permission.VIEW}
 EDITOR = VIEWER | {Permission.DESIGN, Permission.RUN, Permission.INVITE, Permission.INVALIDATE,
-                   Permission.EXPORT, Permission.PUBLISH, Permission.HANDLE_OPINIONS}  # fmt: skip
-ALLOWED = {None: set(), "viewer": VIEWER, "editor": EDITOR, "admin": set(Permission)}
+                   Permission.EXPORT, Permission.PUBLISH, Permission.HANDLE_OPINIONS,
+                   Permission.REVIEW}  # fmt: skip
+REVIEWER = VIEWER | {Permission.REVIEW}
+ALLOWED = {None: set(), "viewer": VIEWER, "editor": EDITOR, "reviewer": REVIEWER,
+           "approver": REVIEWER | {Permission.APPROVE}, "admin": set(Permission)}  # fmt: skip
+# The staff pages of one item (a survey, a question, a response, a consultation, an opinion, a
+# review request), which staff of another department may not open.
+ITEM_ARGUMENTS = {"survey_id", "question_id", "response_id", "consultation_id", "opinion_id",
+                  "request_id"}  # fmt: skip
 
 
 def staff_requests(app: Flask, survey_id: int, question_id: int, user_id: int,
-                   consultation_id: int):  # fmt: skip
-    """(method, url, endpoint) for every staff route, with real ids filled in."""
+                   consultation_id: int, request_id: int = 1, items_only: bool = False):  # fmt: skip
+    """(method, url, endpoint) for every staff route, with real ids filled in (``items_only``:
+    the pages of one item)."""
     values = {"survey_id": survey_id, "question_id": question_id, "user_id": user_id,
               "fmt": "csv", "response_id": 1, "consultation_id": consultation_id,
-              "opinion_id": 1}  # fmt: skip
+              "opinion_id": 1, "request_id": request_id}  # fmt: skip
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith(STAFF_BLUEPRINTS):
+            continue
+        if items_only and not rule.arguments & ITEM_ARGUMENTS:
             continue
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -97,7 +122,7 @@ def test_every_staff_endpoint_has_a_declared_permission(app):
         assert getattr(app.view_functions[endpoint], REQUIRED_PERMISSION) == REQUIRED[endpoint]
 
 
-@pytest.mark.parametrize("role", [None, "viewer", "editor", "admin"])
+@pytest.mark.parametrize("role", [None, "viewer", "editor", "reviewer", "approver", "admin"])
 def test_role_matrix(app, client, make_survey, make_consultation, make_user, login, role):
     survey = make_survey([{"type": "text", "title": "意见"}])
     consultation = make_consultation()
@@ -119,6 +144,45 @@ def test_role_matrix(app, client, make_survey, make_consultation, make_user, log
             ).startswith("/admin/"), (role, method, url, response.status_code)
             assert not response.headers.get("Location", "").startswith("/admin/login")
     assert user is None or user.role == role
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor", "reviewer", "approver"])
+def test_staff_act_on_their_own_department_only(
+    app, client, session, make_survey, make_consultation, login, role
+):
+    from survey.accounts.models import Department
+    from survey.review import services
+    from survey.review.kinds import Moment
+    from survey.surveys import publication, reviewables
+
+    ours, theirs = Department(name="外贸科"), Department(name="内贸科")
+    session.add_all([ours, theirs])
+    session.flush()
+    survey = make_survey([{"type": "single", "title": "性质", "options": ["国企", "民企"]}])
+    consultation = make_consultation()
+    survey.department_id = consultation.department_id = theirs.id
+    author = create_user(session, "zhou", PASSWORD, Role.EDITOR)
+    author.department_id = theirs.id
+    request = services.submit(
+        session, reviewables.PUBLISH, survey, author, publication.resolve(session, survey),
+        Moment(utcnow(), office_zone()),
+    )  # fmt: skip
+    user = login(role)
+    user.department_id = ours.id
+    session.commit()
+    app.config["WTF_CSRF_ENABLED"] = False
+    ids = (survey.id, survey.questions[0].id, user.id, consultation.id, request.id)
+    for method, url, endpoint in staff_requests(app, *ids, items_only=True):
+        response = client.open(url, method=method)
+        response.close()
+        assert response.status_code in (403, 404), (role, method, url, response.status_code)
+    for listing in ("/admin/", "/admin/consultations/", "/admin/review/"):
+        page = client.get(listing).get_data(as_text=True)
+        assert survey.title not in page and consultation.title not in page, listing
+    user.department_id = theirs.id
+    session.commit()
+    assert client.get(f"/admin/surveys/{survey.id}").status_code == 200
+    assert survey.title in client.get("/admin/").get_data(as_text=True)
 
 
 def test_a_refused_staff_page_says_so(client, login, demo_survey):

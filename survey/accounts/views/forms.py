@@ -53,6 +53,9 @@ class DepartmentForm(FlaskForm):
     )
 
 
-def department_choices(departments: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def department_choices(departments: list[tuple[int, str]]) -> list[SelectChoice]:
     """The choices of a department field: none (the office as a whole), then each."""
-    return [(0, str(_l("不属于科室（全局）"))), *departments]
+    return [
+        SelectChoice(0, _l("不属于科室（全局）")),
+        *(SelectChoice(id, name) for id, name in departments),
+    ]

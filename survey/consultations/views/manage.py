@@ -352,7 +352,8 @@ def publish(consultation_id: int) -> ResponseReturnValue:
             list(outcomes()), bool(form.by_article.data), form.summary.data or ""
         )
         result = put_forward(
-            reviewables.PUBLISH, consultation, params, _("已发布意见采纳情况"),
+            reviewables.PUBLISH, consultation, params,
+            lambda made: _("已发布第 %(n)s 版意见采纳情况", n=made["version"]),
             form.note.data or "",
         )  # fmt: skip
         if not isinstance(result, Refusal):

@@ -23,6 +23,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -89,7 +90,7 @@ class SignForm(FlaskForm):
 class CheckForm(FlaskForm):
     confirmed = SelectMultipleField(
         _l("复查项目"),
-        choices=[(key, label) for key, label in services.CHECK_ITEMS.items()],
+        choices=[SelectChoice(key, label) for key, label in services.CHECK_ITEMS.items()],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validate_choice=True,
@@ -99,7 +100,8 @@ class CheckForm(FlaskForm):
 
 class ChainForm(FlaskForm):
     chain = RadioField(
-        _l("审核流程"), choices=[(key, label) for key, label in services.CHAIN_NAMES.items()]
+        _l("审核流程"),
+        choices=[SelectChoice(key, label) for key, label in services.CHAIN_NAMES.items()],
     )
 
 
@@ -109,10 +111,15 @@ class WithdrawForm(FlaskForm):
 
 
 def put_forward(
-    action: str, subject: Subject, params: Params, done: str, note: str = ""
+    action: str,
+    subject: Subject,
+    params: Params,
+    done: str | Callable[[dict[str, Any]], str],
+    note: str = "",
 ) -> ReviewRequest | dict[str, Any] | Refusal:
     """Send ``subject`` public by ``action``: submitted for review (and says so), or carried
-    out at once when review is off (and says ``done``); a refusal is shown."""
+    out at once when review is off (and says ``done``, or ``done`` of what it made); a
+    refusal is shown."""
     result = attempt(
         lambda: services.go_public(
             get_session(), action, subject, current_user, params, moment(),
@@ -126,7 +133,7 @@ def put_forward(
             "success",
         )  # fmt: skip
     elif not isinstance(result, Refusal):
-        flash(done, "success")
+        flash(done(result) if callable(done) else done, "success")
     return result
 
 

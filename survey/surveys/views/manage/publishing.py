@@ -53,7 +53,10 @@ def publish(survey_id: int) -> ResponseReturnValue:
         summary=form.summary.data or "",
         min_cell_size=form.min_cell_size.data,
     )
-    put_forward(reviewables.PUBLISH, survey, choices, _("结果已发布"), form.note.data or "")
+    put_forward(
+        reviewables.PUBLISH, survey, choices,
+        lambda made: _("结果已发布（第 %(n)s 版）", n=made["version"]), form.note.data or "",
+    )  # fmt: skip
     return redirect(url_for("surveys_admin.survey_overview", survey_id=survey.id))
 
 
