@@ -53,8 +53,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    placed = {"department": department.name} if department else {}
-    audit.record(session, actor, "user.create", target=username, role=str(role), **placed)
+    placed: dict[str, Any] = {"department": department.name} if department else {}
+    audit.record(session, actor, "user.create", None, target=username, role=str(role), **placed)
     return user
 
 

@@ -98,7 +98,8 @@ ITEM_ARGUMENTS = {"survey_id", "question_id", "response_id", "consultation_id", 
 
 
 def staff_requests(app: Flask, survey_id: int, question_id: int, user_id: int,
-                   consultation_id: int, request_id: int = 1, items_only: bool = False):  # fmt: skip
+                   consultation_id: int, request_id: int = 1,
+                   items_only: bool = False):  # fmt: skip
     """(method, url, endpoint) for every staff route, with real ids filled in (``items_only``:
     the pages of one item)."""
     values = {"survey_id": survey_id, "question_id": question_id, "user_id": user_id,
@@ -172,7 +173,7 @@ def test_staff_act_on_their_own_department_only(
     session.commit()
     app.config["WTF_CSRF_ENABLED"] = False
     ids = (survey.id, survey.questions[0].id, user.id, consultation.id, request.id)
-    for method, url, endpoint in staff_requests(app, *ids, items_only=True):
+    for method, url, _endpoint in staff_requests(app, *ids, items_only=True):
         response = client.open(url, method=method)
         response.close()
         assert response.status_code in (403, 404), (role, method, url, response.status_code)
