@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from flask import current_app
 
 from survey.accounts.models import Department
 
 
 @pytest.fixture
 def reviewed(app):
-    app.config["REVIEW"] = True
+    """Review on for the requests and for the shell's commands (which run in the test's own
+    app context, see the app fixture)."""
+    app.config["REVIEW"] = current_app.config["REVIEW"] = True
     return app
 
 
 @pytest.fixture
 def staff(session, make_user, reviewed):
-    """An author, two reviewers and an approver, all in one department (科一)."""
+    """An author, two reviewers and an approver, all in one department."""
     unit = Department(name="外贸科")
     session.add(unit)
     session.flush()
