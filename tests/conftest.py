@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
@@ -243,3 +243,37 @@ def csrf_of(client, url: str = "/admin/login") -> str:
     """A CSRF token for the client's session, read from a page as a browser would."""
     page = client.get(url).get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+@pytest.fixture
+def reviewed(app):
+    """Review on, as an install has it by default, for the requests and for the shell's
+    commands (which run in the test's own app context, see the app fixture)."""
+    app.config["REVIEW"] = current_app.config["REVIEW"] = True
+    return app
+
+
+@pytest.fixture
+def staff(session, make_user, reviewed):
+    """With review on: an author, two reviewers and an approver, all in one department."""
+    from survey.accounts.models import Department
+
+    unit = Department(name="外贸科")
+    session.add(unit)
+    session.flush()
+    people = {
+        "author": make_user("editor", "zhang"),
+        "first": make_user("reviewer", "li"),
+        "second": make_user("reviewer", "zhao"),
+        "approver": make_user("approver", "wang"),
+    }
+    for one in people.values():
+        one.department_id = unit.id
+    session.commit()
+    return people
+
+
+@pytest.fixture
+def department(staff) -> int:
+    """The staff's department."""
+    return staff["author"].department_id
