@@ -134,3 +134,18 @@ def test_a_withdrawn_feedback_says_so_publicly(
     session.commit()
     page = client.get(f"/c/{ended.slug}/feedback").get_data(as_text=True)
     assert "撤回原因：采纳情况统计有误" in page and "公开征求意见采纳情况的说明" in page
+
+
+def test_the_item_page_says_a_changed_submission_was_voided(
+    client, session, staff, department, make_survey
+):
+    draft = make_survey([{"type": "text", "title": "建议"}], status="draft")
+    draft.department_id = department
+    session.commit()
+    log_in(client, "zhang")
+    post(client, f"/admin/surveys/{draft.id}/lifecycle/open")
+    question = draft.questions[0]
+    post(client, f"/admin/questions/{question.id}", {"title": "您的建议", "type": "text"})
+    page = client.get(f"/admin/surveys/{draft.id}").get_data(as_text=True)
+    assert "已作废" in page and "送审后内容已修改" in page
+    assert requests(session)[0].status == RequestStatus.VOIDED

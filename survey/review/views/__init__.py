@@ -329,6 +329,17 @@ for rule, view, methods in (
     bp.add_url_rule(rule, view_func=view, methods=methods)
 
 
+def standing(column: str, item_id: int) -> list[ReviewRequest]:
+    """An item's latest requests for its staff page, a pending one whose item changed since
+    it was submitted voided first, so that the page says so."""
+    session = get_session()
+    found = services.requests_of(session, column, item_id)[:5]
+    now = moment()
+    if any([services.void_if_changed(session, one, now) for one in found]):
+        session.commit()
+    return found
+
+
 def waiting_count() -> int:
     """The staff header's 待我审核 count."""
     if not current_user.is_authenticated or not review_on():
@@ -343,7 +354,7 @@ def init_app(app: Flask) -> None:
         review_status_labels=STATUS_LABELS,
         review_kinds=KINDS,
         review_item_pages=ITEM_PAGES,
-        review_requests=lambda column, id: services.requests_of(get_session(), column, id)[:5],
+        review_requests=standing,
         review_on=review_on,
         withdraw_form=WithdrawForm,
     )
