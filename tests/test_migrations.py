@@ -60,3 +60,41 @@ def test_published_versions_from_before_read_in_the_current_schema(app_settings)
     assert document.questions[0].rows[0].shown == "<2" and document.questions[0].suppressed
     assert document.questions[1].answers == ["联系人：张*祥"]
     app.extensions["survey.engine"].dispose()
+
+
+def test_altering_a_table_keeps_the_rows_that_reference_it(app_settings):
+    """0011 rebuilds survey and user_account on SQLite (a copy, then the original dropped):
+    their children (publications, audit events naming the account) stay as they were."""
+    app: Flask = create_app(app_settings)
+    db.upgrade(app, "0010")
+    with app.extensions["survey.engine"].begin() as connection:
+        connection.execute(
+            text("INSERT INTO user_account (id, username, display_name, password_hash, role, "
+                 "is_active, created_at) VALUES (7, 'wang', '', 'x', 'editor', true, "
+                 "'2025-01-01 00:00:00')")
+        )  # fmt: skip
+        connection.execute(
+            text("INSERT INTO survey (id, slug, title, issuer, description, thank_you, status, "
+                 "created_at, response_count, design_version, min_cell_size, "
+                 "requires_invitation) VALUES (1, 'old', '外贸企业调查问卷', '', '', '', 'closed', "
+                 "'2025-01-01 00:00:00', 4, 'v', 1, false)")
+        )  # fmt: skip
+        connection.execute(
+            text("INSERT INTO result_publication (survey_id, version, published_at, "
+                 "published_by, summary, content) VALUES (1, 1, '2025-01-02 00:00:00', 'wang', "
+                 "'', :content)"),
+            {"content": json.dumps(EARLIER_DOCUMENT, ensure_ascii=False)},
+        )  # fmt: skip
+        connection.execute(
+            text("INSERT INTO audit_event (at, user_id, username, action, survey_id, detail, "
+                 "address) VALUES ('2025-01-02 00:00:00', 7, 'wang', 'survey.publish', 1, "
+                 "'{}', 'cli')")
+        )  # fmt: skip
+    db.upgrade(app)
+    with app.extensions["survey.engine"].connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM result_publication")).scalar() == 1
+        event = connection.execute(text("SELECT user_id, survey_id FROM audit_event")).one()
+        assert tuple(event) == (7, 1)
+        role = connection.execute(text("SELECT role FROM user_account WHERE id = 7")).scalar()
+        assert role == "editor"
+    app.extensions["survey.engine"].dispose()
