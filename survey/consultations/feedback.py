@@ -269,6 +269,15 @@ def withdraw(
     audit.record(session, actor, "feedback.withdraw", consultation, reason=reason)
 
 
+def live_hash(session: Session, consultation: Consultation, version: int) -> str | None:
+    """The hash of what the public reads as ``version`` (its content as stored now), while
+    it is the version they read."""
+    latest = latest_publication(session, consultation)
+    if not consultation.feedback_published or latest is None or latest.version != version:
+        return None
+    return versions.content_hash(latest.content)
+
+
 def publications(session: Session, consultation: Consultation) -> list[FeedbackPublication]:
     return versions.versions(
         session, FeedbackPublication, FeedbackPublication.consultation_id == consultation.id

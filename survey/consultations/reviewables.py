@@ -91,6 +91,10 @@ def _withdraw(
     return {"version": snapshot["version"]}
 
 
+def _live(session: Session, subject: Subject, made: dict[str, Any]) -> str | None:
+    return feedback.live_hash(session, _consultation(subject), made.get("version", 0))
+
+
 def publish_params(outcomes: list[Outcome], by_article: bool, summary: str) -> dict[str, Any]:
     """What a 意见采纳情况 publication is asked with, as a review request keeps it."""
     return {
@@ -119,7 +123,7 @@ def register() -> None:
             _load,
             _freeze_feedback,
             _publish,
-            publishes=True,
+            live_hash=_live,
         ),
         Reviewable(
             WITHDRAW,

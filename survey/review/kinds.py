@@ -52,8 +52,25 @@ class Reviewable:
     freeze: Callable[[Session, Subject, Params, Moment], Snapshot]
     # Make it public from the signed snapshot; returns what it made ({"version": 3}).
     carry_out: Callable[[Session, Subject, Params, Snapshot, Actor | None, Moment], dict[str, Any]]
-    publishes: bool = False  # a 发布后复查 follows
+    # What staff could change about the item after submission, which voids the sign-offs
+    # (default: the snapshot itself). Results frozen from a survey still taking answers are
+    # not voided by a new answer, only by an edit or an invalidated response.
+    fingerprint: Callable[[Session, Subject, Params, Moment], Any] | None = None
+    # The content hash of what carrying it out made, while the public still reads it (None
+    # once withdrawn or superseded): a publication's 发布后复查 compares it with the signed one.
+    live_hash: Callable[[Session, Subject, dict[str, Any]], str | None] | None = None
     urgent: bool = False  # a withdrawal an admin may carry out at once
+
+    @property
+    def publishes(self) -> bool:
+        """A 发布后复查 follows."""
+        return self.live_hash is not None
+
+    def state(self, session: Session, subject: Subject, params: Params, moment: Moment) -> Any:
+        """What a change of voids the sign-offs."""
+        if self.fingerprint is not None:
+            return self.fingerprint(session, subject, params, moment)
+        return self.freeze(session, subject, params, moment)
 
 
 KINDS: dict[str, Reviewable] = {}

@@ -29,6 +29,7 @@ class RequestStatus(enum.StrEnum):
     VOIDED = "voided"  # the item changed after submission: its sign-offs no longer count
     CANCELLED = "cancelled"  # taken back by its author
     DONE = "done"  # every step signed, and carried out
+    URGENT = "urgent"  # a withdrawal an admin carried out at once, without the chain
 
 
 class ReviewRequest(Base):
@@ -54,6 +55,8 @@ class ReviewRequest(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the author's choices
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)  # what goes public, frozen
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The hash of the item's ``fingerprint`` (what a change of voids the sign-offs).
+    state_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     chain: Mapped[list[dict[str, str]]] = mapped_column(JSON)  # [{"name", "permission"}, ...]
     status: Mapped[str] = mapped_column(String(16), default=RequestStatus.PENDING)
     signed_steps: Mapped[int] = mapped_column(Integer, default=0)

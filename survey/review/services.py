@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from survey.accounts.models import User
@@ -40,6 +40,14 @@ CHAINS: dict[str, tuple[Step, ...]] = {
     ),
     "two": (Step("审核", Permission.REVIEW), Step("签发", Permission.APPROVE)),
     "one": (Step("签发", Permission.APPROVE),),
+}
+# The steps' names as shown (stored in the office's own words, shown in the reader's).
+STEP_LABELS = {
+    "初审": _l("初审"),
+    "复审": _l("复审"),
+    "终审": _l("终审"),
+    "审核": _l("审核"),
+    "签发": _l("签发"),
 }
 CHAIN_NAMES = {
     "three": _l("三审：初审 → 复审 → 终审"),
@@ -103,6 +111,21 @@ def _check_author(kind: Reviewable, subject: Subject, actor: User | None) -> Use
     return actor
 
 
+def came_back(session: Session, action: str, subject: Subject) -> ReviewRequest | None:
+    """The newest request of this action and item, if it was returned or voided: its author
+    starts again from what they submitted."""
+    kind = kind_of(action)
+    newest = session.scalar(
+        select(ReviewRequest)
+        .where(ReviewRequest.action == action, getattr(ReviewRequest, kind.column) == subject.id)
+        .order_by(ReviewRequest.id.desc())
+        .limit(1)
+    )
+    if newest is None or newest.status not in (RequestStatus.RETURNED, RequestStatus.VOIDED):
+        return None
+    return newest
+
+
 def open_request(session: Session, action: str, subject: Subject) -> ReviewRequest | None:
     """The request of this action and item still waiting for sign-offs, if any."""
     kind = kind_of(action)
@@ -136,6 +159,7 @@ def submit(
         params=dict(params),
         snapshot=snapshot,
         content_hash=content_hash(snapshot),
+        state_hash=content_hash(kind.state(session, subject, params, moment)),
         chain=[{"name": s.name, "permission": s.permission.value} for s in office_chain(session)],
         submitted_by_id=author.id,
         submitted_by=author.username,
@@ -174,17 +198,21 @@ def go_public(
     return kind.carry_out(session, subject, params, snapshot, actor, moment)
 
 
+VOIDED_NOTE = _l("送审后内容已修改，已有的签核作废，须由送审人重新送审")
+
+
 def unchanged(session: Session, request: ReviewRequest, moment: Moment) -> bool:
-    """Whether the item would still go public exactly as submitted (a refusal to freeze it
-    now, the item gone, or different content: changed)."""
+    """Whether the item is still as it was submitted (the item gone, a refusal to freeze it
+    now, or a different fingerprint: changed)."""
     subject = _subject_of(session, request)
     if subject is None:
         return False
+    kind = kind_of(request.action)
     try:
-        now = kind_of(request.action).freeze(session, subject, request.params, moment)
+        state = kind.state(session, subject, request.params, moment)
     except Refusal:
         return False
-    return content_hash(now) == request.content_hash
+    return content_hash(state) == request.state_hash
 
 
 def void_if_changed(session: Session, request: ReviewRequest, moment: Moment) -> bool:
@@ -193,7 +221,7 @@ def void_if_changed(session: Session, request: ReviewRequest, moment: Moment) ->
         return False
     request.status = RequestStatus.VOIDED
     request.closed_at = moment.now
-    request.closing_note = _("送审后内容已修改，已有的签核作废，请重新送审")
+    request.closing_note = str(VOIDED_NOTE)
     for signoff in request.signoffs:
         signoff.valid = False
     subject = _subject_of(session, request)
@@ -305,11 +333,21 @@ def withdraw_now(
         if pending.status == RequestStatus.PENDING and pending.action == action:
             pending.status = RequestStatus.CANCELLED
             pending.closed_at = moment.now
+    # Kept beside the item's submissions, so that its reviewers see the chain was skipped.
+    record = ReviewRequest(
+        action=action, title=subject.title, params=dict(params), snapshot=snapshot,
+        content_hash=content_hash(snapshot), chain=[], status=RequestStatus.URGENT,
+        submitted_by_id=actor.id, submitted_by=actor.username, submitted_at=moment.now,
+        closed_at=moment.now, closing_note=str(_l("紧急撤回，未经审核")),
+    )  # fmt: skip
+    setattr(record, kind.column, subject.id)
+    session.add(record)
     audit.record(
         session, actor, "review.urgent", subject,
-        what=str(kind.label), hash=content_hash(snapshot), reason=params.get("reason", ""),
+        what=str(kind.label), hash=record.content_hash, reason=params.get("reason", ""),
     )  # fmt: skip
-    return kind.carry_out(session, subject, params, snapshot, actor, moment)
+    record.result = kind.carry_out(session, subject, params, snapshot, actor, moment)
+    return record.result
 
 
 def post_check(
@@ -319,12 +357,11 @@ def post_check(
     moment: Moment,
     *,
     confirmed: Sequence[str],
-    live_hash: str,
     note: str = "",
 ) -> None:
-    """发布后复查: ``actor`` compared the live page (whose content hashes to ``live_hash``)
-    with the signed snapshot, ticking what they confirmed; every item ticked and the hashes
-    equal is a pass, anything else a problem (which needs a note)."""
+    """发布后复查: ``actor`` compared the live page with the signed snapshot, ticking what
+    they confirmed; every item ticked and the live version's hash equal to the signed one is a
+    pass, anything else a problem (which needs a note)."""
     if request.status != RequestStatus.DONE or not kind_of(request.action).publishes:
         raise ReviewError(_("只有已发布的事项需要复查"))
     if request.checked_at is not None:
@@ -334,6 +371,9 @@ def post_check(
     subject = _subject_of(session, request)
     if subject is None or not actor.reaches(subject):
         raise ReviewError(_("这一事项不属于您的科室"))
+    live_hash = live_hash_of(session, request)
+    if live_hash is None:
+        raise ReviewError(_("这一版已不在公众页面上（已撤回或已有新版本），无需复查"))
     ticked = [item for item in CHECK_ITEMS if item in confirmed]
     ok = len(ticked) == len(CHECK_ITEMS) and live_hash == request.content_hash
     if not ok and not note.strip():
@@ -347,6 +387,28 @@ def post_check(
         session, actor, "review.check", subject,
         request=request.id, ok=ok, hash=live_hash, signed=request.content_hash,
     )  # fmt: skip
+
+
+def live_hash_of(session: Session, request: ReviewRequest) -> str | None:
+    """The content hash of the version a carried-out publication made, while the public still
+    reads it (None once withdrawn or superseded)."""
+    kind = kind_of(request.action)
+    if request.status != RequestStatus.DONE or kind.live_hash is None:
+        return None
+    subject = _subject_of(session, request)
+    return kind.live_hash(session, subject, request.result) if subject is not None else None
+
+
+def later_signer(request: ReviewRequest, user: User) -> str | None:
+    """The later step ``user`` is wanted for, if they hold a permission that a later step
+    needs and this one does not (a 签发人 who signs 初审 could no longer sign 终审)."""
+    step = request.next_step
+    if step is None:
+        return None
+    for later in request.chain[request.signed_steps + 1 :]:
+        if later["permission"] != step["permission"] and user.can(Permission(later["permission"])):
+            return later["name"]
+    return None
 
 
 def requests_of(session: Session, column: str, subject_id: int) -> list[ReviewRequest]:
@@ -389,19 +451,42 @@ def for_me(session: Session, user: User) -> tuple[list[ReviewRequest], list[Revi
     for request in _waiting(session, user):
         subject = _subject_of(session, request)
         if request.status == RequestStatus.PENDING:
-            if why_not_sign(request, user, subject) is None:
+            if why_not_sign(request, user, subject) is None and not later_signer(request, user):
                 to_sign.append(request)
-        elif user.can(Permission.REVIEW) and subject is not None and user.reaches(subject):
+        elif (
+            user.can(Permission.REVIEW)
+            and subject is not None
+            and user.reaches(subject)
+            and live_hash_of(session, request) is not None
+        ):
             to_check.append(request)
     return to_sign, to_check
 
 
+def returned_to(session: Session, user: User) -> list[ReviewRequest]:
+    """What ``user`` submitted that came back (returned, or voided by a change) and has not
+    been submitted again since."""
+    mine_newest_first = mine(session, user, limit=200)
+    seen: set[tuple[str, int]] = set()
+    back = []
+    for request in mine_newest_first:
+        key = (request.action, request.subject_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        if request.status in (RequestStatus.RETURNED, RequestStatus.VOIDED):
+            back.append(request)
+    return back
+
+
 def count_for_me(session: Session, user: User) -> int:
-    """How many requests wait for ``user`` (the staff header's count)."""
-    if not user.can(Permission.REVIEW):
-        return 0
-    to_sign, to_check = for_me(session, user)
-    return len(to_sign) + len(to_check)
+    """How many requests wait for ``user`` (the staff header's count): to sign, to check, or
+    come back to them."""
+    count = len(returned_to(session, user))
+    if user.can(Permission.REVIEW):
+        to_sign, to_check = for_me(session, user)
+        count += len(to_sign) + len(to_check)
+    return count
 
 
 def mine(session: Session, user: User, limit: int = 50) -> list[ReviewRequest]:
@@ -413,15 +498,4 @@ def mine(session: Session, user: User, limit: int = 50) -> list[ReviewRequest]:
             .order_by(ReviewRequest.id.desc())
             .limit(limit)
         )
-    )
-
-
-def pending_count(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(ReviewRequest)
-            .where(ReviewRequest.status == RequestStatus.PENDING)
-        )
-        or 0
     )

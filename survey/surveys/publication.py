@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.accounts.models import User
@@ -174,11 +174,44 @@ def resolve(
         questions = default_questions(session, survey)
     if summary is None:
         summary = latest.summary if latest else ""
+    last_response = session.scalar(
+        select(func.max(Response.id)).where(Response.survey_id == survey.id)
+    )
     return {
         "questions": sorted(questions),
         "summary": summary,
         "min_cell_size": survey.min_cell_size if min_cell_size is None else min_cell_size,
+        "responses_up_to": last_response or 0,
     }
+
+
+def frozen_state(
+    session: Session, survey: Survey, zone: ZoneInfo, choices: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What staff could change about results frozen with ``choices`` (answers arriving later
+    are not among it): the questionnaire, the notice's settings, and which of the responses
+    then received are valid (an invalidated, restored or deleted one changes it)."""
+    count, id_sum = session.execute(
+        select(func.count(), func.coalesce(func.sum(Response.id), 0)).where(
+            Response.survey_id == survey.id,
+            Response.id <= choices.get("responses_up_to", 0),
+            Response.invalid_at.is_(None),
+        )
+    ).one()
+    return {
+        "design": survey.design_version,
+        "window": survey.window_text(zone),
+        "valid": [count, id_sum],
+    }
+
+
+def live_hash(session: Session, survey: Survey, version: int) -> str | None:
+    """The hash of what the public reads as ``version`` (its content as stored now), while
+    it is the version they read."""
+    latest = latest_publication(session, survey)
+    if not survey.results_published or latest is None or latest.version != version:
+        return None
+    return versions.content_hash(latest.content)
 
 
 def freeze(

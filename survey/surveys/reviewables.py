@@ -67,6 +67,14 @@ def _publish(
     return {"version": published.version}
 
 
+def _results_state(session: Session, subject: Subject, params: Params, moment: Moment) -> Any:
+    return publication.frozen_state(session, _survey(subject), moment.zone, params)
+
+
+def _live(session: Session, subject: Subject, made: dict[str, Any]) -> str | None:
+    return publication.live_hash(session, _survey(subject), made.get("version", 0))
+
+
 def _freeze_withdrawal(
     session: Session, subject: Subject, params: Params, moment: Moment
 ) -> Snapshot:
@@ -94,7 +102,8 @@ def register() -> None:
             _load,
             _freeze_results,
             _publish,
-            publishes=True,
+            fingerprint=_results_state,
+            live_hash=_live,
         ),
         Reviewable(
             WITHDRAW,

@@ -194,19 +194,13 @@ def test_post_publication_check(session, survey, staff):
     services.approve(session, request, staff["approver"], moment())
     session.commit()
     assert request in services.for_me(session, staff["first"])[1]
-    live = publication.latest_publication(session, survey).content_hash
     with pytest.raises(ReviewError, match="送审人以外"):
-        services.post_check(
-            session, request, staff["author"], moment(), confirmed=[], live_hash=live
-        )
+        services.post_check(session, request, staff["author"], moment(), confirmed=[])
     with pytest.raises(ReviewError, match="写明发现的问题"):
-        services.post_check(
-            session, request, staff["first"], moment(), confirmed=["numbers"], live_hash=live
-        )
+        services.post_check(session, request, staff["first"], moment(), confirmed=["numbers"])
     services.post_check(
-        session, request, staff["first"], moment(),
-        confirmed=list(services.CHECK_ITEMS), live_hash=live,
-    )  # fmt: skip
+        session, request, staff["first"], moment(), confirmed=list(services.CHECK_ITEMS)
+    )
     session.commit()
     assert request.check_ok and request.checked_by == "li"
     assert request not in services.for_me(session, staff["second"])[1]
@@ -216,8 +210,66 @@ def test_a_live_page_that_differs_from_the_signed_one_fails_its_check(session, s
     services.set_office_chain(session, "one", None)
     request = submit_results(session, survey, staff["author"])
     services.approve(session, request, staff["approver"], moment())
+    session.flush()
+    live = publication.latest_publication(session, survey)
+    live.content = {**live.content, "responses": 40}  # changed behind the platform's back
+    session.flush()
+    assert services.live_hash_of(session, request) != request.content_hash
     services.post_check(
         session, request, staff["first"], moment(),
-        confirmed=list(services.CHECK_ITEMS), live_hash="0" * 64, note="页面与签核版本不符",
+        confirmed=list(services.CHECK_ITEMS), note="页面与签核版本不符",
     )  # fmt: skip
     assert request.check_ok is False
+
+
+def test_a_withdrawn_publication_needs_no_check(session, survey, staff, make_user):
+    services.set_office_chain(session, "one", None)
+    request = submit_results(session, survey, staff["author"])
+    services.approve(session, request, staff["approver"], moment())
+    services.withdraw_now(
+        session, reviewables.WITHDRAW, survey, make_user("admin", "root"), {"reason": "有误"},
+        moment(),
+    )  # fmt: skip
+    session.commit()
+    assert request not in services.for_me(session, staff["first"])[1]
+    with pytest.raises(ReviewError, match="无需复查"):
+        services.post_check(
+            session, request, staff["first"], moment(), confirmed=list(services.CHECK_ITEMS)
+        )
+    urgent = services.requests_of(session, "survey_id", survey.id)[0]
+    assert urgent.status == RequestStatus.URGENT and urgent.submitted_by == "root"
+
+
+def test_results_of_an_open_survey_are_not_voided_by_a_new_answer(
+    app, session, staff, department, make_survey
+):
+    from werkzeug.datastructures import MultiDict
+
+    from survey.surveys import answering
+    from survey.surveys.answering import tokens
+    from tests.helpers import form_for
+
+    survey = make_survey(
+        [{"id": "nature", "type": "single", "title": "企业性质", "options": ["国企", "民企"]}]
+    )
+    survey.department_id = department
+
+    def answer(choice):
+        form = MultiDict(form_for(survey, {"nature": choice}))
+        form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
+        assert answering.submit(session, survey, form, utcnow(), app.secret_key).accepted
+        session.commit()
+
+    answer("国企")
+    request = submit_results(session, survey, staff["author"])
+    answer("民企")
+    assert services.unchanged(session, request, moment())
+    services.approve(session, request, staff["first"], moment())
+    assert request.status == RequestStatus.PENDING and request.snapshot["responses"] == 1
+
+
+def test_an_approver_is_kept_for_the_last_step(session, survey, staff):
+    request = submit_results(session, survey, staff["author"])
+    assert services.later_signer(request, staff["approver"]) == "终审"
+    assert request not in services.for_me(session, staff["approver"])[0]
+    assert services.later_signer(request, staff["first"]) is None

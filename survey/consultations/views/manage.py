@@ -58,7 +58,7 @@ from survey.db import get_session
 from survey.publishing.html import printable_opinions_html
 from survey.publishing.renderers import opinions as opinion_tables
 from survey.publishing.renderers import pdf
-from survey.review.services import open_request
+from survey.review.services import came_back, open_request
 from survey.review.views import WithdrawForm, put_forward, withdraw
 from survey.web.access import requires
 from survey.web.actions import attempt, audited, committed, flash_errors, refused
@@ -175,7 +175,9 @@ def revise(consultation_id: int) -> ResponseReturnValue:
 @requires(Permission.RUN)
 def open_consultation(consultation_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
-    done = put_forward(reviewables.OPEN, consultation, {}, _("已开始征集意见"))
+    done = put_forward(
+        reviewables.OPEN, consultation, {}, _("已开始征集意见"), request.form.get("note", "")
+    )
     warning = lifecycle.period_warning(consultation, office_zone(), utcnow())
     if not isinstance(done, Refusal) and warning:
         flash(warning, "warning")
@@ -347,6 +349,11 @@ def publish(consultation_id: int) -> ResponseReturnValue:
     session = get_session()
     now = utcnow()
     form = PublishForm()
+    back = came_back(session, reviewables.PUBLISH, consultation)
+    if not form.is_submitted() and back is not None:  # start from what was sent
+        form = PublishForm(
+            formdata=None, by_article=back.params["by_article"], summary=back.params["summary"]
+        )
     if form.validate_on_submit() and request.form.get("confirm") == "publish":
         params = reviewables.publish_params(
             list(outcomes()), bool(form.by_article.data), form.summary.data or ""
@@ -370,6 +377,7 @@ def publish(consultation_id: int) -> ResponseReturnValue:
         not_ready=feedback.not_ready(session, consultation, now),
         now=now,
         pending=open_request(session, reviewables.PUBLISH, consultation),
+        came_back=back,
     )
 
 

@@ -61,14 +61,6 @@ def _withdrawal(found: ReviewRequest, consultation: Consultation) -> ResponseRet
     return page, 200, PREVIEW_HEADERS
 
 
-def _live_hash(consultation_id: int, version: int) -> str | None:
-    consultation = queries.consultation_by_id(get_session(), consultation_id)
-    if consultation is None or not consultation.feedback_published:
-        return None
-    latest = feedback.latest_publication(get_session(), consultation)
-    return latest.content_hash if latest and latest.version == version else None
-
-
 def _public_page(consultation_id: int) -> str | None:
     consultation = queries.consultation_by_id(get_session(), consultation_id)
     if consultation is None:
@@ -80,7 +72,6 @@ PAGES = Pages(
     column="consultation_id",
     staff_page=lambda id: url_for("consultations_admin.overview", consultation_id=id),
     public_page=_public_page,
-    live_hash=_live_hash,
     previews={
         reviewables.OPEN: _opening,
         reviewables.PUBLISH: _feedback,

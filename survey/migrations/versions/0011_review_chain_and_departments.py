@@ -38,6 +38,7 @@ def upgrade() -> None:
     sa.Column('params', sa.JSON(), nullable=False),
     sa.Column('snapshot', sa.JSON(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('state_hash', sa.String(length=64), server_default='', nullable=False),
     sa.Column('chain', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('signed_steps', sa.Integer(), nullable=False),

@@ -52,7 +52,6 @@ class Pages:
     column: str  # "survey_id"
     staff_page: Callable[[int], str]  # the item's staff page, by id
     public_page: Callable[[int], str | None]  # where the public reads what it published
-    live_hash: Callable[[int, int], str | None]  # (id, version) -> its published content hash
     previews: dict[str, Preview]  # action -> preview
 
 
@@ -64,8 +63,9 @@ STATUS_LABELS = {
     RequestStatus.PENDING: _l("审核中"),
     RequestStatus.RETURNED: _l("已退回"),
     RequestStatus.VOIDED: _l("已作废"),
-    RequestStatus.CANCELLED: _l("已撤回送审"),
+    RequestStatus.CANCELLED: _l("已取消送审"),
     RequestStatus.DONE: _l("已通过"),
+    RequestStatus.URGENT: _l("紧急撤回"),
 }
 
 
@@ -73,6 +73,10 @@ def register(pages: Pages) -> None:
     PAGES[pages.column] = pages
     PREVIEWS.update(pages.previews)
     ITEM_PAGES[pages.column] = pages.staff_page
+
+
+def step_label(name: str) -> str:
+    return str(services.STEP_LABELS.get(name, name))
 
 
 def moment() -> Moment:
@@ -129,7 +133,7 @@ def put_forward(
     if isinstance(result, ReviewRequest):
         flash(
             _("已送审：%(what)s，等待%(step)s", what=kind_of(action).label,
-              step=result.chain[0]["name"]),
+              step=step_label(result.chain[0]["name"])),
             "success",
         )  # fmt: skip
     elif not isinstance(result, Refusal):
@@ -175,7 +179,9 @@ def inbox() -> ResponseReturnValue:
         "review/inbox.html",
         to_sign=to_sign,
         to_check=to_check,
+        returned=services.returned_to(session, current_user),
         mine=services.mine(session, current_user),
+        submits=any(current_user.can(kind.permission) for kind in KINDS.values()),
     )
 
 
@@ -185,7 +191,7 @@ def detail(request_id: int) -> ResponseReturnValue:
     session = get_session()
     if services.void_if_changed(session, found, moment()):
         session.commit()
-    live_hash = _live_hash(found)
+    live_hash = services.live_hash_of(session, found)
     return render_template(
         "review/request.html",
         found=found,
@@ -194,24 +200,16 @@ def detail(request_id: int) -> ResponseReturnValue:
         form=SignForm(),
         check_form=CheckForm(),
         live_hash=live_hash,
-        may_check=_may_check(found),
+        may_check=_may_check(found, live_hash),
+        later_step=services.later_signer(found, current_user),
         previews=PREVIEWS,
         public_url=PAGES[kind_of(found.action).column].public_page(found.subject_id),
     )
 
 
-def _live_hash(found: ReviewRequest) -> str | None:
-    """The hash of the version the public reads, for a carried-out publication."""
-    kind = kind_of(found.action)
-    if found.status != RequestStatus.DONE or not kind.publishes:
-        return None
-    return PAGES[kind.column].live_hash(found.subject_id, found.result.get("version", 0))
-
-
-def _may_check(found: ReviewRequest) -> bool:
+def _may_check(found: ReviewRequest, live_hash: str | None) -> bool:
     return (
-        found.status == RequestStatus.DONE
-        and kind_of(found.action).publishes
+        live_hash is not None
         and found.checked_at is None
         and current_user.can(Permission.REVIEW)
         and found.submitted_by_id != current_user.id
@@ -279,7 +277,7 @@ def cancel(request_id: int) -> ResponseReturnValue:
     found, _subject = _request_or_404(request_id)
     if not FlaskForm().validate():
         abort(400)
-    attempt(lambda: services.cancel(get_session(), found, current_user, moment()), _("已撤回送审"))
+    attempt(lambda: services.cancel(get_session(), found, current_user, moment()), _("已取消送审"))
     return _back(found)
 
 
@@ -292,7 +290,7 @@ def post_check(request_id: int) -> ResponseReturnValue:
     attempt(
         lambda: services.post_check(
             get_session(), found, current_user, moment(),
-            confirmed=form.confirmed.data or [], live_hash=_live_hash(found) or "",
+            confirmed=form.confirmed.data or [],
             note=form.note.data or "",
         ),
         _("复查已记录"),
@@ -357,4 +355,7 @@ def init_app(app: Flask) -> None:
         review_requests=standing,
         review_on=review_on,
         withdraw_form=WithdrawForm,
+        step_label=step_label,
+        voided_note=services.VOIDED_NOTE,
+        open_review=lambda action, item: services.open_request(get_session(), action, item),
     )

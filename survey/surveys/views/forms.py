@@ -314,6 +314,7 @@ class MoveForm(FlaskForm):
 
 class OpenForm(FlaskForm):
     at = OfficeTimeField(_l("开始时间（留空为立即）"))
+    note = StringField(_l("送审说明"), validators=[Length(max=500)])
 
 
 class DeleteResponsesForm(FlaskForm):

@@ -29,7 +29,7 @@ def open_survey(survey_id: int) -> ResponseReturnValue:
     survey = survey_or_404(survey_id)
     form = OpenForm()
     if not form.validate():
-        refused(Refusal(problems=form.at.errors))
+        refused(Refusal(problems=[*form.at.errors, *form.note.errors]))
         return _overview(survey)
     at = form.at.data
     put_forward(reviewables.OPEN, survey, {"at": at.isoformat() if at else None}, _("已开始收集"))

@@ -9,7 +9,8 @@ from flask.typing import ResponseReturnValue
 from survey.core.i18n import _
 from survey.core.permissions import Permission
 from survey.db import get_session
-from survey.review.services import open_request
+from survey.review.models import ReviewRequest
+from survey.review.services import came_back, open_request
 from survey.review.views import WithdrawForm, put_forward, withdraw
 from survey.surveys import publication, reviewables
 from survey.surveys.models import Survey
@@ -18,11 +19,14 @@ from survey.surveys.views.manage.common import survey_or_404
 from survey.web.access import requires
 
 
-def _publish_page(survey: Survey, form: PublishForm, status: int = 200) -> ResponseReturnValue:
+def _publish_page(
+    survey: Survey, form: PublishForm, status: int = 200, back: ReviewRequest | None = None
+) -> ResponseReturnValue:
     page = render_template(
         "surveys/manage/publish.html",
         survey=survey,
         form=form,
+        came_back=back,
         versions=publication.publications(get_session(), survey),
         pending=open_request(get_session(), reviewables.PUBLISH, survey),
     )
@@ -37,13 +41,21 @@ def publish(survey_id: int) -> ResponseReturnValue:
     form = PublishForm()
     if not form.is_submitted():
         latest = publication.latest_publication(session, survey)
+        choices = {
+            "questions": sorted(publication.default_questions(session, survey)),
+            "min_cell_size": survey.min_cell_size,
+            "summary": latest.summary if latest else "",
+        }
+        back = came_back(session, reviewables.PUBLISH, survey)
+        if back is not None:
+            choices = {key: back.params[key] for key in choices}  # start from what was sent
         form = PublishForm(
             formdata=None,
-            question=sorted(publication.default_questions(session, survey)),
-            min_cell_size=survey.min_cell_size,
-            summary=latest.summary if latest else "",
+            question=choices["questions"],
+            min_cell_size=choices["min_cell_size"],
+            summary=choices["summary"],
         )
-        return _publish_page(survey, form)
+        return _publish_page(survey, form, back=back)
     if not form.validate():
         return _publish_page(survey, form, 422)
     choices = publication.resolve(

@@ -55,14 +55,6 @@ def _withdrawal(found: ReviewRequest, survey: Survey) -> ResponseReturnValue:
     return page, 200, PREVIEW_HEADERS
 
 
-def _live_hash(survey_id: int, version: int) -> str | None:
-    survey = queries.survey_by_id(get_session(), survey_id)
-    if survey is None or not survey.results_published:
-        return None
-    shown = next((v for v in publication.publications(get_session(), survey)), None)
-    return shown.content_hash if shown and shown.version == version else None
-
-
 def _public_page(survey_id: int) -> str | None:
     survey = queries.survey_by_id(get_session(), survey_id)
     return url_for("surveys.results", slug=survey.slug) if survey else None
@@ -72,7 +64,6 @@ PAGES = Pages(
     column="survey_id",
     staff_page=lambda id: url_for("surveys_admin.survey_overview", survey_id=id),
     public_page=_public_page,
-    live_hash=_live_hash,
     previews={
         reviewables.OPEN: _opening,
         reviewables.PUBLISH: _results,
