@@ -8,5 +8,6 @@ audit.register_actions(
         "user.create": _l("创建账号"),
         "user.edit": _l("修改账号"),
         "department.create": _l("新建科室"),
+        "item.department": _l("调整所属科室"),
     }
 )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from survey.accounts.models import Department, User
+from survey.accounts.models import Department, Owned, User
 from survey.accounts.roles import Role
 from survey.core import audit
 from survey.core.errors import Refusal
@@ -142,3 +142,20 @@ def create_department(session: Session, name: str, actor: User | None) -> Depart
 
 def department_names(session: Session) -> dict[int, str]:
     return {id: name for id, name in session.execute(select(Department.id, Department.name))}
+
+
+class OwnedItem(audit.Subject, Owned, Protocol):
+    """An item of a feature that belongs to a department."""
+
+
+def move_to_department(
+    session: Session, item: OwnedItem, department: Department | None, actor: User | None
+) -> None:
+    """Give an item (a survey, a consultation) to ``department`` (None: the office as a
+    whole); its staff then act on it."""
+    new_id = department.id if department else None
+    if item.department_id == new_id:
+        return
+    item.department_id = new_id
+    name = department.name if department else ""
+    audit.record(session, actor, "item.department", item, department=name)

@@ -52,6 +52,8 @@ REQUIRED = {
     "surveys_admin.delete_responses": Permission.RUN,
     "surveys_admin.copy": Permission.RUN,
     "surveys_admin.delete_survey": Permission.RUN,
+    "surveys_admin.move_department": Permission.ALL_DEPARTMENTS,
+    "consultations_admin.move_department": Permission.ALL_DEPARTMENTS,
     "surveys_admin.upload_invitations": Permission.INVITE,
     "surveys_admin.require_invitation": Permission.INVITE,
     "accounts_admin.users": Permission.MANAGE_ACCOUNTS,
@@ -256,3 +258,31 @@ def test_next_never_leaves_the_site(client, make_user, target, lands):
         data={"csrf_token": csrf_of(client), "username": "wang", "password": PASSWORD},
     )
     assert response.status_code == 302 and response.headers["Location"] == lands
+
+
+def test_an_admin_gives_an_item_to_a_department(client, session, make_survey, make_user, login):
+    from sqlalchemy import select
+
+    from survey.accounts.models import Department
+    from survey.core.audit import AuditEvent
+    from tests.conftest import csrf_of
+
+    unit = Department(name="外贸科")
+    session.add(unit)
+    editor = make_user("editor", "zhang")
+    editor.department_id = unit.id
+    survey = make_survey([{"type": "text", "title": "建议"}])
+    session.commit()
+    login("admin")
+    overview = client.get(f"/admin/surveys/{survey.id}").get_data(as_text=True)
+    assert "所属科室" in overview
+    client.post(
+        f"/admin/surveys/{survey.id}/department",
+        data={"csrf_token": csrf_of(client, "/admin/"), "department": str(unit.id)},
+    )
+    session.expire_all()
+    assert survey.department_id == unit.id
+    listing = client.get("/admin/").get_data(as_text=True)
+    assert "外贸科" in listing  # the admin's list names each item's department
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "item.department")).one()
+    assert event.detail == {"subject": survey.title, "department": "外贸科"}

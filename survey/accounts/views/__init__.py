@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
@@ -208,7 +208,29 @@ def audit_log() -> ResponseReturnValue:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(staff)
-    app.jinja_env.globals.update(role_names=ROLE_NAMES, role_descriptions=ROLE_DESCRIPTIONS)
+    app.jinja_env.globals.update(
+        role_names=ROLE_NAMES, role_descriptions=ROLE_DESCRIPTIONS, department_names=_names
+    )
+
+
+def _names() -> dict[int, str]:
+    """The departments' names by id, read once per request."""
+    if "department_names" not in g:
+        g.department_names = services.department_names(get_session())
+    return g.department_names
+
+
+def moved(item: services.OwnedItem) -> None:
+    """Carry out an admin's move of ``item`` to the department the form names."""
+    session = get_session()
+    chosen = request.form.get("department", "")
+    department = services.department(session, int(chosen)) if chosen.isdigit() else None
+    if chosen not in ("", "0") and department is None:
+        abort(400)
+    attempt(
+        lambda: services.move_to_department(session, item, department, current_user),
+        _("所属科室已调整"),
+    )
 
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin")

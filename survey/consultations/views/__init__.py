@@ -41,6 +41,7 @@ for rule, view, methods in (
     (f"{ONE}/draft", manage.revise, ["POST"]),
     (f"{ONE}/open", manage.open_consultation, ["POST"]),
     (f"{ONE}/close", manage.close_consultation, ["POST"]),
+    (f"{ONE}/department", manage.move_department, ["POST"]),
     (f"{ONE}/opinions", manage.opinion_queue, ["GET"]),
     (f"{ONE}/opinions/batch", manage.batch, ["POST"]),
     (f"{ONE}/opinions/new", manage.enter_opinion, ["GET", "POST"]),

@@ -22,6 +22,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from survey.accounts.views import moved
 from survey.config import office_zone
 from survey.consultations import (
     design,
@@ -181,6 +182,13 @@ def open_consultation(consultation_id: int) -> ResponseReturnValue:
     warning = lifecycle.period_warning(consultation, office_zone(), utcnow())
     if not isinstance(done, Refusal) and warning:
         flash(warning, "warning")
+    return _back(consultation)
+
+
+@requires(Permission.ALL_DEPARTMENTS)
+def move_department(consultation_id: int) -> ResponseReturnValue:
+    consultation = consultation_or_404(consultation_id)
+    moved(consultation)
     return _back(consultation)
 
 

@@ -56,6 +56,7 @@ for rule, view, methods in (
     (f"{SURVEY}/lifecycle/delete-responses", lifecycle.delete_responses, ["POST"]),
     (f"{SURVEY}/copy", lifecycle.copy, ["POST"]),
     (f"{SURVEY}/delete", lifecycle.delete_survey, ["POST"]),
+    (f"{SURVEY}/department", lifecycle.move_department, ["POST"]),
     # reports
     (SURVEY, reports.survey_overview, ["GET"]),
     (f"{SURVEY}/crosstab", reports.cross_tabulation, ["GET"]),

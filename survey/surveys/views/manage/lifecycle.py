@@ -7,6 +7,7 @@ from flask import flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from survey.accounts.views import moved
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.permissions import Permission
@@ -84,3 +85,10 @@ def delete_survey(survey_id: int) -> ResponseReturnValue:
     if isinstance(deleted, Refusal):
         return _overview(survey)
     return redirect(url_for("surveys_admin.dashboard"))
+
+
+@requires(Permission.ALL_DEPARTMENTS)
+def move_department(survey_id: int) -> ResponseReturnValue:
+    survey = survey_or_404(survey_id)
+    moved(survey)
+    return _overview(survey)
