@@ -68,7 +68,7 @@ audit.register_actions(
         "review.approve": _l("审核通过"),
         "review.return": _l("退回修改"),
         "review.void": _l("送审内容已变，签核作废"),
-        "review.cancel": _l("撤回送审"),
+        "review.cancel": _l("取消送审"),
         "review.urgent": _l("紧急撤回"),
         "review.check": _l("发布后复查"),
         "review.chain": _l("修改审核流程"),
@@ -151,7 +151,7 @@ def submit(
     kind = kind_of(action)
     author = _check_author(kind, subject, actor)
     if open_request(session, action, subject) is not None:
-        raise ReviewError(_("这一事项已在审核中，请等待审核结果或先撤回送审"))
+        raise ReviewError(_("这一事项已在审核中，请等待审核结果或先取消送审"))
     snapshot = kind.freeze(session, subject, params, moment)
     request = ReviewRequest(
         action=action,
@@ -313,7 +313,7 @@ def cancel(session: Session, request: ReviewRequest, actor: User, moment: Moment
     if request.status != RequestStatus.PENDING:
         raise ReviewError(_("这份送审已不在审核中"))
     if request.submitted_by_id != actor.id and not actor.can(Permission.ALL_DEPARTMENTS):
-        raise ReviewError(_("只有送审人可以撤回送审"))
+        raise ReviewError(_("只有送审人可以取消送审"))
     request.status = RequestStatus.CANCELLED
     request.closed_at = moment.now
     audit.record(session, actor, "review.cancel", _subject_of(session, request), request=request.id)

@@ -49,7 +49,7 @@ def test_a_results_version_is_returned_fixed_approved_and_read(
     expect(preview.locator(".summary")).to_contain_text("国企占多数")
     shot(preview, "review-preview")
     preview.close()
-    reviewer.get_by_label("审核意见").fill("民企 3 家占 75%，结论写反了")
+    reviewer.get_by_label("签核意见").fill("民企 3 家占 75%，结论写反了")
     reviewer.get_by_role("button", name="退回修改").click()
     expect(reviewer.get_by_role("status").filter(has_text="已退回送审人修改")).to_be_visible()
 
@@ -74,7 +74,7 @@ def test_a_results_version_is_returned_fixed_approved_and_read(
     approver = person(browser, live_server, "wang")
     approver.get_by_role("link", name="待我审核").click()
     approver.get_by_role("link", name=demo_survey.title).click()
-    approver.get_by_label("审核意见").fill("同意发布")
+    approver.get_by_label("签核意见").fill("同意发布")
     approver.get_by_role("button", name="签发通过").click()
     expect(approver.get_by_role("status").filter(has_text="已发布结果反馈")).to_be_visible()
     expect(approver.locator(".hash-compare")).to_contain_text("一致")

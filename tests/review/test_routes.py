@@ -149,3 +149,35 @@ def test_the_item_page_says_a_changed_submission_was_voided(
     page = client.get(f"/admin/surveys/{draft.id}").get_data(as_text=True)
     assert "已作废" in page and "送审后内容已修改" in page
     assert requests(session)[0].status == RequestStatus.VOIDED
+
+
+def test_every_opening_command_submits_for_review(runner, session, staff, tmp_path):
+    from survey.consultations.models import Consultation
+    from survey.surveys.models import Survey
+    from tests.conftest import SAMPLE_DRAFT
+
+    questionnaire = tmp_path / "q.yaml"
+    questionnaire.write_text(
+        "format: survey/v1\ntitle: 用工需求调查\nquestions:\n"
+        "  - {type: single, title: 企业性质, options: [国企, 民企]}\n",
+        encoding="utf-8",
+    )
+    refused = runner.invoke(args=["import", str(questionnaire), "--open"])
+    assert refused.exit_code != 0 and "--as" in refused.output
+    assert session.scalars(select(Survey)).all() == []  # nothing half-done
+    imported = runner.invoke(args=["import", str(questionnaire), "--open", "--as", "zhang"])
+    assert imported.exit_code == 0, imported.output
+    assert "已送审" in imported.stderr
+    drafted = runner.invoke(
+        args=["import-draft", str(SAMPLE_DRAFT), "--open", "--days", "30", "--as", "zhang"]
+    )
+    assert drafted.exit_code == 0, drafted.output
+    survey = session.scalars(select(Survey)).one()
+    consultation = session.scalars(select(Consultation)).one()
+    assert survey.status == Status.DRAFT and consultation.status == Status.DRAFT
+    assert survey.department_id == consultation.department_id == staff["author"].department_id
+    reopened = runner.invoke(args=["open", survey.slug, "--as", "zhang"])
+    assert reopened.exit_code != 0 and "已在审核中" in reopened.output
+    assert [(r.action, r.status) for r in requests(session)] == [
+        ("survey.open", "pending"), ("consultation.open", "pending"),
+    ]  # fmt: skip

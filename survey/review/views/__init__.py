@@ -88,7 +88,7 @@ def review_on() -> bool:
 
 
 class SignForm(FlaskForm):
-    comment = TextAreaField(_l("审核意见"), validators=[Optional(), Length(max=2000)])
+    comment = TextAreaField(_l("签核意见"), validators=[Optional(), Length(max=2000)])
 
 
 class CheckForm(FlaskForm):
