@@ -198,7 +198,7 @@ def go_public(
     return kind.carry_out(session, subject, params, snapshot, actor, moment)
 
 
-VOIDED_NOTE = _l("送审后内容已修改，已有的签核作废，须由送审人重新送审")
+VOIDED_NOTE = _l("送审后内容已修改，本次送审作废（已有的签核不再有效），须由送审人重新送审")
 
 
 def unchanged(session: Session, request: ReviewRequest, moment: Moment) -> bool:

@@ -273,3 +273,19 @@ def test_an_approver_is_kept_for_the_last_step(session, survey, staff):
     assert services.later_signer(request, staff["approver"]) == "终审"
     assert request not in services.for_me(session, staff["approver"])[0]
     assert services.later_signer(request, staff["first"]) is None
+
+
+def test_a_withdrawn_version_stays_withdrawn_after_the_next_one(client, session, survey, staff):
+    services.set_office_chain(session, "one", None)
+    withdrawn = publication.latest_publication(session, survey).version
+    request = services.submit(
+        session, reviewables.WITHDRAW, survey, staff["author"], {"reason": "统计口径有误"}, moment()
+    )
+    services.approve(session, request, staff["approver"], moment())
+    republished = submit_results(session, survey, staff["author"])
+    services.approve(session, republished, staff["approver"], moment())
+    session.commit()
+    old = client.get(f"/s/{survey.slug}/results/v{withdrawn}").get_data(as_text=True)
+    assert "撤回原因：统计口径有误" in old and "外企" not in old and "查看最新版本" in old
+    latest = client.get(f"/s/{survey.slug}/results").get_data(as_text=True)
+    assert "外企" in latest and "已撤回" in latest  # the version list marks the withdrawn one

@@ -360,7 +360,10 @@ def publish(consultation_id: int) -> ResponseReturnValue:
     back = came_back(session, reviewables.PUBLISH, consultation)
     if not form.is_submitted() and back is not None:  # start from what was sent
         form = PublishForm(
-            formdata=None, by_article=back.params["by_article"], summary=back.params["summary"]
+            formdata=None,
+            by_article=back.params["by_article"],
+            summary=back.params["summary"],
+            note=back.note,
         )
     if form.validate_on_submit() and request.form.get("confirm") == "publish":
         params = reviewables.publish_params(

@@ -191,6 +191,15 @@ def feedback_page(slug: str, version: int | None = None) -> ResponseReturnValue:
             reason=latest.withdrawal_reason,
         )
     consultation, publication, versions = _publication(slug, version)
+    if publication.withdrawn_at is not None:  # an earlier version, withdrawn before the next
+        return render_template(
+            "publishing/withdrawn.html",
+            title=feedback.feedback_title(consultation.title),
+            issuer=consultation.issuer,
+            withdrawn_at=publication.withdrawn_at,
+            reason=publication.withdrawal_reason,
+            latest_url=url_for("consultations.feedback_page", slug=consultation.slug),
+        )
     return render_template(
         "consultations/feedback.html",
         consultation=consultation,

@@ -62,7 +62,7 @@ ITEM_PAGES: dict[str, Callable[[int], str]] = {}
 STATUS_LABELS = {
     RequestStatus.PENDING: _l("审核中"),
     RequestStatus.RETURNED: _l("已退回"),
-    RequestStatus.VOIDED: _l("已作废"),
+    RequestStatus.VOIDED: _l("送审已作废"),
     RequestStatus.CANCELLED: _l("已取消送审"),
     RequestStatus.DONE: _l("已通过"),
     RequestStatus.URGENT: _l("紧急撤回"),
@@ -251,7 +251,10 @@ def approve(request_id: int) -> ResponseReturnValue:
         flash(_("审核通过，已%(what)s", what=kind_of(found.action).label), "success")
     else:
         flash(
-            _("审核通过，已转%(step)s", step=found.next_step["name"] if found.next_step else ""),
+            _(
+                "审核通过，已转%(step)s",
+                step=step_label(found.next_step["name"]) if found.next_step else "",
+            ),
             "success",
         )
     return _back(found)

@@ -267,6 +267,15 @@ def results(slug: str, version: int | None = None) -> ResponseReturnValue:
     shown = next((v for v in versions if v.version == version), None) if version else versions[0]
     if shown is None:
         abort(404)
+    if shown.withdrawn_at is not None:  # an earlier version, withdrawn before the next
+        return render_template(
+            "publishing/withdrawn.html",
+            title=publication.feedback_title(survey.title),
+            issuer=survey.issuer,
+            withdrawn_at=shown.withdrawn_at,
+            reason=shown.withdrawal_reason,
+            latest_url=url_for("surveys.results", slug=survey.slug),
+        )
     document = publication.published(shown)
     return render_template(
         "publishing/results.html",

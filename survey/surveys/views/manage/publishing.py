@@ -54,6 +54,7 @@ def publish(survey_id: int) -> ResponseReturnValue:
             question=choices["questions"],
             min_cell_size=choices["min_cell_size"],
             summary=choices["summary"],
+            note=back.note if back else "",
         )
         return _publish_page(survey, form, back=back)
     if not form.validate():
