@@ -37,6 +37,7 @@ def configure_web(app: Flask) -> None:
 def configure_features(app: Flask) -> None:
     from survey import portal
     from survey.accounts import views as accounts
+    from survey.api import v1 as api
     from survey.consultations import views as consultations
     from survey.review import views as review
     from survey.surveys import views as surveys
@@ -46,6 +47,7 @@ def configure_features(app: Flask) -> None:
     surveys.init_app(app)
     consultations.init_app(app)
     app.register_blueprint(portal.bp)
+    api.init_app(app)
 
 
 def configure_cli(app: Flask) -> None:

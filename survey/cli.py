@@ -21,6 +21,7 @@ from survey import db
 from survey.accounts.models import Department, User
 from survey.accounts.roles import ROLE_NAMES, Role
 from survey.accounts.services import create_department, create_user
+from survey.accounts.tokens import MAX_DAYS, Scope, create_token
 from survey.config import office_zone
 from survey.consultations import reviewables as consultation_reviews
 from survey.consultations.models import Consultation
@@ -53,6 +54,7 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
     for command in (generate_responses_cmd, export_responses, import_draft, export_feedback):
         app.cli.add_command(command)
+    app.cli.add_command(create_token_cmd)
 
 
 def _survey(slug: str) -> Survey:
@@ -292,6 +294,21 @@ def create_user_cmd(username: str, role: str, display_name: str, department: str
     click.echo(
         _("已创建%(role)s账号 %(name)s", role=ROLE_NAMES[Role(role)], name=username), err=True
     )
+
+
+@click.command("create-token")
+@click.argument("username")
+@click.option("--scope", type=click.Choice([scope.value for scope in Scope]), default="read")
+@click.option("--expires", "days", type=click.IntRange(1, MAX_DAYS), help="Valid for DAYS days.")
+@click.option("--name", default="", help="What the token is for (shown beside it).")
+def create_token_cmd(username: str, scope: str, days: int | None, name: str) -> None:
+    """Create an API token for USERNAME and print it, once: it is stored hashed only."""
+    user = _acting(username)
+    assert user is not None
+    _token, plain = _carry_out(
+        lambda: create_token(db.get_session(), user, Scope(scope), utcnow(), name=name, days=days)
+    )
+    click.echo(plain)
 
 
 @click.command("recount")

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     # The 处理结果 staff choose from, in the order the 意见采纳情况 states them; a trailing *
     # marks those that need a reason.
     "OPINION_OUTCOMES": "采纳,部分采纳*,不予采纳*,已有规定,其他",
+    # API calls per token (per client address when anonymous).
+    "API_RATE_LIMIT": "600 per minute",
     # Staff login attempts per client address: enough for typos, too few for guessing.
     "LOGIN_RATE_LIMIT": "10 per minute",
     "SESSION_COOKIE_SECURE": False,

@@ -76,3 +76,27 @@ class User(Base):
         if self.department_id is None:
             return department_column.is_(None)
         return department_column == self.department_id
+
+
+class ApiToken(Base):
+    """A staff member's token for the JSON API: stored as its SHA-256 only (the token is 256
+    random bits, shown once), limited to a scope and to what its user may do."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (CheckConstraint("scope IN ('read', 'write', 'publish')", name="scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100), default="")  # what it is for
+    prefix: Mapped[str] = mapped_column(String(12))  # its first characters, to recognise it
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    def live(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)

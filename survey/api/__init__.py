@@ -1,3 +1,2 @@
-"""The JSON API under /api/v1 (empty for now): resources generated with their OpenAPI document,
-calling the same services, permissions and audit as the workspace; token authentication;
-webhooks and their outbox."""
+"""The JSON API: ``v1`` under /api/v1, its OpenAPI document generated from the code by
+flask-smorest, calling the same services, permissions and review chain as the workspace."""

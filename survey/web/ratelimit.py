@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
     app.extensions["survey.ratelimit"] = windows
 
 
-_parse = cache(parse)
+parse_limit = cache(parse)
 
 
 def limit_posts(setting: str) -> Callable[[View], View]:
@@ -70,7 +70,7 @@ def limit_posts(setting: str) -> Callable[[View], View]:
         def limited(*args: object, **kwargs: object) -> object:
             if request.method == "POST":
                 windows: Windows = current_app.extensions["survey.ratelimit"]
-                limit = _parse(current_app.config[setting])
+                limit = parse_limit(current_app.config[setting])
                 if not windows.hit(limit, request.endpoint or "", request.remote_addr or ""):
                     abort(429)
             return view(*args, **kwargs)

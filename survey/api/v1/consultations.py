@@ -1,0 +1,97 @@
+"""/api/v1/consultations: drafts out for comment, and their published 意见采纳情况."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from survey.api.v1 import schemas
+from survey.api.v1.auth import caller
+from survey.consultations import feedback, queries
+from survey.consultations.models import Consultation
+from survey.core.models import utcnow
+from survey.core.permissions import Permission
+from survey.core.window import Status
+from survey.db import get_session
+
+blp = Blueprint(
+    "api_consultations", __name__, url_prefix="/api/v1/consultations",
+    description="意见征集: drafts put out for comment and their 意见采纳情况",
+)  # fmt: skip
+
+
+def _consultation(slug: str) -> Consultation:
+    consultation = queries.load_consultation(get_session(), slug)
+    found = caller()
+    if consultation is None:
+        abort(404, description="No such consultation.")
+    staff = found is not None and found.may(Permission.VIEW) and found.user.reaches(consultation)
+    if consultation.status == Status.DRAFT and not staff:
+        abort(404, description="No such consultation.")
+    return consultation
+
+
+def summary(consultation: Consultation) -> dict[str, Any]:
+    return {
+        "slug": consultation.slug, "title": consultation.title, "issuer": consultation.issuer,
+        "status": consultation.status, "phase": consultation.phase(utcnow()).value,
+        "opens_at": consultation.opens_at, "closes_at": consultation.closes_at,
+        "draft_version": consultation.current.number,
+        "feedback_published": consultation.feedback_published,
+        "url": url_for("consultations.draft_page", slug=consultation.slug, _external=True),
+        "feedback_url": url_for(
+            "consultations.feedback_page", slug=consultation.slug, _external=True
+        ) if consultation.feedback_published else None,
+    }  # fmt: skip
+
+
+@blp.route("")
+class Consultations(MethodView):
+    @blp.response(200, schemas.ConsultationSummary(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        """The consultations: those of the token holder's department, or the public list."""
+        session, found = get_session(), caller()
+        if found is not None and found.may(Permission.VIEW):
+            rows = queries.staff_list(session, found.user.reach(Consultation.department_id))
+            return [summary(consultation) for consultation, _opinions in rows]
+        return [summary(consultation) for consultation in queries.public_list(session)]
+
+
+@blp.route("/<slug>")
+class OneConsultation(MethodView):
+    @blp.response(200, schemas.ConsultationSummary)
+    def get(self, slug: str) -> dict[str, Any]:
+        """One consultation."""
+        return summary(_consultation(slug))
+
+
+def _versions(consultation: Consultation) -> list[Any]:
+    found = caller()
+    if not consultation.feedback_published and not (found and found.may(Permission.VIEW)):
+        latest = feedback.latest_publication(get_session(), consultation)
+        return [latest] if latest is not None and latest.withdrawn_at else []
+    return feedback.publications(get_session(), consultation)
+
+
+@blp.route("/<slug>/feedback")
+class FeedbackVersions(MethodView):
+    @blp.response(200, schemas.Version(many=True))
+    def get(self, slug: str) -> list[Any]:
+        """The published versions of the 意见采纳情况, newest first."""
+        return _versions(_consultation(slug))
+
+
+@blp.route("/<slug>/feedback/<int:version>")
+class OneFeedback(MethodView):
+    @blp.response(200, schemas.PublishedDocument)
+    def get(self, slug: str, version: int) -> dict[str, Any]:
+        """One published version as its frozen document (410 once withdrawn)."""
+        shown = next((v for v in _versions(_consultation(slug)) if v.version == version), None)
+        if shown is None:
+            abort(404, description="No such published version.")
+        if shown.withdrawn_at is not None:
+            abort(410, description=f"Withdrawn: {shown.withdrawal_reason}")
+        return {**schemas.version_fields(shown), "document": shown.content}

@@ -1,0 +1,107 @@
+"""The API's shapes, as marshmallow schemas: flask-smorest validates what comes in and writes
+the OpenAPI document from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from survey.core.window import Phase
+from survey.publishing.versions import PublishedVersion
+
+
+class SurveyQuery(Schema):
+    q = fields.String(
+        metadata={"description": "Part of the title"}, validate=validate.Length(max=100)
+    )
+    phase = fields.String(
+        validate=validate.OneOf([p.value for p in Phase]),
+        metadata={"description": "draft, not_started, open or ended"},
+    )
+
+
+class Window(Schema):
+    opens_at = fields.DateTime(allow_none=True, metadata={"description": "征集时间 start, UTC"})
+    closes_at = fields.DateTime(allow_none=True, metadata={"description": "征集时间 end, UTC"})
+
+
+class SurveySummary(Window):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    issuer = fields.String(metadata={"description": "发布单位"})
+    status = fields.String(metadata={"description": "draft, open, closed or archived"})
+    phase = fields.String(metadata={"description": "draft, not_started, open or ended, now"})
+    responses = fields.Integer(metadata={"description": "valid responses (staff only)"})
+    results_published = fields.Boolean()
+    url = fields.String(metadata={"description": "the public answer page"})
+    results_url = fields.String(allow_none=True, metadata={"description": "the 结果反馈 page"})
+
+
+class ConsultationSummary(Window):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    issuer = fields.String()
+    status = fields.String()
+    phase = fields.String()
+    draft_version = fields.Integer(metadata={"description": "the current 征求意见稿's number"})
+    feedback_published = fields.Boolean()
+    url = fields.String()
+    feedback_url = fields.String(allow_none=True)
+
+
+class Version(Schema):
+    version = fields.Integer(required=True)
+    published_at = fields.DateTime(required=True)
+    content_hash = fields.String(metadata={"description": "SHA-256 of the document as signed"})
+    withdrawn_at = fields.DateTime(allow_none=True)
+    withdrawal_reason = fields.String()
+
+
+def version_fields(version: PublishedVersion) -> dict[str, Any]:
+    """A version's fields, as ``Version`` dumps them."""
+    return {name: getattr(version, name) for name in Version().fields}
+
+
+class PublishedDocument(Version):
+    document = fields.Dict(
+        required=True,
+        metadata={"description": "The frozen document; its `format` names its schema "
+                  "(result-feedback/v1, opinion-feedback/v1)"},
+    )  # fmt: skip
+
+
+class LiveResults(Schema):
+    document = fields.Dict(
+        required=True,
+        metadata={"description": "The result tables as the staff report shows them now "
+                  "(result-feedback/v1, every count, nothing masked)"},
+    )  # fmt: skip
+
+
+class Definition(Schema):
+    definition = fields.Dict(required=True, metadata={"description": "The survey/v1 definition"})
+
+
+class AuditQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+
+
+class AuditEntry(Schema):
+    at = fields.DateTime()
+    username = fields.String()
+    action = fields.String()
+    survey_id = fields.Integer(allow_none=True)
+    consultation_id = fields.Integer(allow_none=True)
+    detail = fields.Dict()
+    address = fields.String()
+
+
+class Problem(Schema):
+    """An error, as RFC 9457 problem details (``application/problem+json``)."""
+
+    type = fields.String(metadata={"description": "about:blank"})
+    status = fields.Integer(required=True)
+    title = fields.String(required=True)
+    detail = fields.String()
+    errors = fields.Dict(metadata={"description": "the fields that were wrong, and why"})
