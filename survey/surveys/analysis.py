@@ -115,3 +115,52 @@ def response_answers(
             part = _typed(answer.text, answer.number, None)
         given.setdefault(answer.question_id, []).append(part)
     return [(q, "；".join(given.get(q.id, []))) for q in survey.questions]
+
+
+@dataclass(frozen=True)
+class SubmittedResponse:
+    """A response as submitted: its answers by question key, each a list of parts (an option's
+    label with its fill-in, or typed text, or a number)."""
+
+    response: Response
+    answers: dict[str, list[dict[str, Any]]]
+
+
+def responses_after(
+    session: Session,
+    survey: Survey,
+    after: int = 0,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 100,
+) -> tuple[list[SubmittedResponse], bool]:
+    """The responses after response id ``after`` in submission order (a cursor that new
+    responses never shift), submitted in [since, until); and whether more follow."""
+    statement = select(Response).where(Response.survey_id == survey.id, Response.id > after)
+    if since is not None:
+        statement = statement.where(Response.submitted_at >= since)
+    if until is not None:
+        statement = statement.where(Response.submitted_at < until)
+    found = list(session.scalars(statement.order_by(Response.id).limit(limit + 1)))
+    page = found[:limit]
+    keys = {q.id: q.key for q in survey.questions}
+    labels = {o.id: o.label for q in survey.questions for o in q.options}
+    given: dict[int, dict[str, list[dict[str, Any]]]] = {r.id: {} for r in page}
+    if page:
+        rows = session.scalars(
+            select(Answer)
+            .where(Answer.response_id.in_([r.id for r in page]))
+            .order_by(Answer.response_id, Answer.id)
+        )
+        for answer in rows:
+            part: dict[str, Any] = {}
+            if answer.option_id is not None:
+                part["option"] = labels.get(answer.option_id, "")
+            if answer.text is not None:
+                part["text"] = answer.text
+            if answer.number is not None:
+                part["number"] = answer.number
+            key = keys.get(answer.question_id, str(answer.question_id))
+            given[answer.response_id].setdefault(key, []).append(part)
+    return [SubmittedResponse(r, given[r.id]) for r in page], len(found) > limit

@@ -3,7 +3,7 @@ hygiene, rate limits, the staff access check, carrying out staff actions, templa
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 
 from survey.core import audit
 from survey.web import errors, ratelimit, safety, security, sessions, templating
@@ -20,5 +20,10 @@ def init_app(app: Flask) -> None:
 
 
 def _client_address() -> str:
-    """Staff actions are logged with the client's address; from the shell, as "cli"."""
-    return (request.remote_addr or "") if has_request_context() else "cli"
+    """Staff actions are logged with the client's address (and the API token they came with);
+    from the shell, as "cli"."""
+    if not has_request_context():
+        return "cli"
+    address = request.remote_addr or ""
+    via = g.get("audit_via")
+    return f"{address} {via}"[:64] if via else address

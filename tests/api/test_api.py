@@ -150,3 +150,78 @@ def test_consultations_are_listed_for_the_public(client, make_consultation, url)
     listed = client.get(url).get_json()
     assert [c["slug"] for c in listed] == [consultation.slug]
     assert client.get(f"{url}/{consultation.slug}/feedback").get_json() == []
+
+
+def test_responses_come_a_page_at_a_time_by_cursor(client, session, demo_survey, make_user):
+    headers = token_for(session, make_user("editor", "zhang"))
+    url = f"/api/v1/surveys/{demo_survey.slug}/responses"
+    first = client.get(url, headers=headers, query_string={"limit": 3}).get_json()
+    assert len(first["items"]) == 3 and first["next"] == first["items"][-1]["id"]
+    rest = client.get(url, headers=headers, query_string={"after": first["next"]}).get_json()
+    assert len(rest["items"]) == 1 and rest["next"] is None
+    every = first["items"] + rest["items"]
+    natures = sorted(item["answers"]["nature"][0]["option"] for item in every)
+    assert natures == ["国企", "民企", "民企", "民企"]  # the reference table's four answers
+    later = client.get(url, headers=headers, query_string={"since": "2999-01-01T00:00:00Z"})
+    assert later.get_json() == {"items": [], "next": None}
+    assert client.get(url).status_code == 401  # never to anonymous callers
+    viewer = token_for(session, make_user("viewer", "chen"))
+    assert client.get(url, headers=viewer).status_code == 403  # a viewer exports nothing
+
+
+DEFINITION = {
+    "format": "survey/v1", "title": "用工需求调查", "issuer": "招远市商务局",
+    "questions": [{"id": "nature", "type": "single", "title": "企业性质",
+                   "options": ["国企", "民企", "外企"]}],
+}  # fmt: skip
+
+
+def test_a_write_token_creates_and_opens_a_survey_through_review(
+    app, client, session, staff, make_user
+):
+    from survey.core.audit import AuditEvent
+    from survey.review.models import ReviewRequest
+
+    writer = token_for(session, staff["author"], "write")
+    reader = token_for(session, staff["author"], "read")
+    assert (
+        client.post("/api/v1/surveys", json={"definition": DEFINITION}, headers=reader).status_code
+        == 403
+    )
+    bad = client.post("/api/v1/surveys", json={"definition": {"title": ""}}, headers=writer)
+    assert bad.status_code == 422 and bad.get_json()["problems"]
+    made = client.post("/api/v1/surveys", json={"definition": DEFINITION}, headers=writer)
+    assert made.status_code == 201, made.get_json()
+    slug = made.get_json()["slug"]
+    opened = client.post(f"/api/v1/surveys/{slug}/open", headers=writer)
+    assert opened.status_code == 202 and opened.get_json()["waiting_for"] == "初审"
+    assert client.get(f"/s/{slug}").status_code == 404  # still a draft: review first
+    request = session.scalars(select(ReviewRequest)).one()
+    assert request.submitted_by == "zhang" and request.status == "pending"
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "survey.import")).one()
+    assert event.username == "zhang" and "API svy_" in event.address
+    again = client.post(f"/api/v1/surveys/{slug}/open", headers=writer)
+    assert again.status_code == 409 and "已在审核中" in again.get_json()["detail"]
+    app.config["REVIEW"] = False  # an install without review opens at once
+    services_off = client.post(f"/api/v1/surveys/{slug}/close", headers=writer)
+    assert services_off.status_code == 409  # not open yet: the service's refusal, as 409
+
+
+def test_a_publish_token_publishes_through_review(client, session, staff, department, demo_survey):
+    demo_survey.department_id = department
+    session.commit()
+    url = f"/api/v1/surveys/{demo_survey.slug}/publications"
+    writer = token_for(session, staff["author"], "write")
+    assert client.post(url, json={}, headers=writer).status_code == 403  # write cannot publish
+    publisher = token_for(session, staff["author"], "publish")
+    unknown = client.post(url, json={"questions": ["nope"]}, headers=publisher)
+    assert unknown.status_code == 422
+    sent = client.post(
+        url, json={"questions": ["nature"], "summary": "民企占 75%。"}, headers=publisher
+    )
+    assert sent.status_code == 202, sent.get_json()
+    assert len(client.get(url).get_json()) == 1  # nothing published before the sign-offs
+    withdrawn = client.post(
+        f"/api/v1/surveys/{demo_survey.slug}/withdrawal", json={}, headers=publisher
+    )
+    assert withdrawn.status_code == 422  # the reason is required

@@ -16,6 +16,8 @@ from werkzeug.exceptions import HTTPException
 
 from survey.api.v1 import audit, auth, consultations, problems, schemas, surveys
 from survey.core.errors import Refusal
+from survey.extensions import csrf
+from survey.surveys.definition import DefinitionError
 
 PREFIX = "/api/v1"
 BLUEPRINTS = (surveys.blp, consultations.blp, audit.blp)
@@ -24,7 +26,9 @@ SWAGGER_UI = Path(swagger_ui_bundle.swagger_ui_path)
 for _blueprint in BLUEPRINTS:
     _blueprint.before_request(auth.authenticate)
     _blueprint.register_error_handler(HTTPException, problems.from_http)
+    _blueprint.register_error_handler(DefinitionError, problems.from_definition)
     _blueprint.register_error_handler(Refusal, problems.from_refusal)
+    csrf.exempt(_blueprint)  # a bearer token, not a cookie, authenticates these calls
 
 
 class ApiDocument(Api):

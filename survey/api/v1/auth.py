@@ -56,6 +56,7 @@ def authenticate() -> None:
             raise Unauthorized("The token is missing, wrong, expired or revoked.")
         token, user = found
         g.api_caller = Caller(token, user)
+        g.audit_via = f"API {token.prefix}"  # the audit log names the token a change came with
         _note_use(token)
     _count_call()
 

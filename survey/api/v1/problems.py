@@ -10,6 +10,7 @@ from flask import Response, json
 from werkzeug.exceptions import HTTPException
 
 from survey.core.errors import Refusal
+from survey.surveys.definition import DefinitionError
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -42,3 +43,11 @@ def from_refusal(refusal: Refusal) -> Response:
     problems = [str(p) for p in refusal.problems]
     extra = {"problems": problems} if problems else {}
     return problem(409, "Conflict", refusal.message, **extra)
+
+
+def from_definition(error: DefinitionError) -> Response:
+    """A definition with problems: 422, each problem with its place."""
+    return problem(
+        422, "Unprocessable Content", "The definition has problems.",
+        problems=[str(p) for p in error.problems],
+    )  # fmt: skip

@@ -105,3 +105,65 @@ class Problem(Schema):
     title = fields.String(required=True)
     detail = fields.String()
     errors = fields.Dict(metadata={"description": "the fields that were wrong, and why"})
+
+
+class ResponsesQuery(Schema):
+    after = fields.Integer(
+        load_default=0, validate=validate.Range(min=0),
+        metadata={"description": "The cursor: the `next` of the previous page (0: from the start)"},
+    )  # fmt: skip
+    since = fields.DateTime(metadata={"description": "Submitted at or after (UTC)"})
+    until = fields.DateTime(metadata={"description": "Submitted before (UTC)"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class SubmittedResponse(Schema):
+    id = fields.Integer(required=True)
+    submitted_at = fields.DateTime(required=True)
+    valid = fields.Boolean(required=True)
+    invalid_reason = fields.String()
+    answers = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Dict()),
+        metadata={"description": "By question id (the definition's `id`): the parts answered, "
+                  "each an `option` label, a typed `text` or a `number`"},
+    )  # fmt: skip
+
+
+class ResponsesPage(Schema):
+    items = fields.List(fields.Nested(SubmittedResponse), required=True)
+    next = fields.Integer(
+        allow_none=True, metadata={"description": "The cursor of the next page, or null"}
+    )
+
+
+class NewSurvey(Schema):
+    definition = fields.Dict(
+        required=True,
+        metadata={"description": "A survey/v1 definition (what `flask import` reads as JSON)"},
+    )
+
+
+class Outcome(Schema):
+    """What an action that goes public did: carried out at once (review off), or submitted to
+    the review chain and waiting for its first step."""
+
+    status = fields.String(required=True, metadata={"description": "done or submitted"})
+    review_request = fields.Integer(allow_none=True)
+    waiting_for = fields.String(allow_none=True, metadata={"description": "the step waiting"})
+    result = fields.Dict(metadata={"description": 'what it made, e.g. {"version": 3}'})
+
+
+class PublishChoices(Schema):
+    questions = fields.List(
+        fields.String(), metadata={"description": "Question ids to publish (default: as last time)"}
+    )
+    summary = fields.String(
+        validate=validate.Length(max=20_000),
+        metadata={"description": "调查结论, Markdown (default: as last time)"},
+    )
+    min_cell_size = fields.Integer(validate=validate.Range(min=1, max=100))
+
+
+class WithdrawalReason(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))

@@ -3,9 +3,10 @@ published 结果反馈 versions (public once published)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, url_for
+from flask import abort, current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -17,10 +18,14 @@ from survey.core.permissions import Permission
 from survey.core.window import Phase, Status
 from survey.db import get_session
 from survey.publishing import documents
-from survey.surveys import publication, queries
-from survey.surveys.definition import export_definition
+from survey.review import services
+from survey.review.kinds import Moment
+from survey.review.models import ReviewRequest
+from survey.surveys import analysis, design, lifecycle, publication, queries, reviewables
+from survey.surveys.definition import export_definition, validate
 from survey.surveys.models import Survey
 from survey.surveys.results import survey_results
+from survey.web.actions import committed
 
 blp = Blueprint(
     "api_surveys", __name__, url_prefix="/api/v1/surveys",
@@ -47,6 +52,15 @@ def _survey(slug: str) -> Survey:
     return survey
 
 
+def _own(slug: str) -> Survey:
+    """The survey a change is asked of: one of the token holder's department."""
+    survey = queries.load_survey(get_session(), slug)
+    found = caller()
+    if survey is None or found is None or not found.user.reaches(survey):
+        abort(404, description="No such survey in your department.")
+    return survey
+
+
 def summary(survey: Survey) -> dict[str, Any]:
     shown: dict[str, Any] = {
         "slug": survey.slug, "title": survey.title, "issuer": survey.issuer,
@@ -60,6 +74,28 @@ def summary(survey: Survey) -> dict[str, Any]:
     if _staff():
         shown["responses"] = survey.response_count
     return shown
+
+
+def outcome(result: ReviewRequest | dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """An action that goes public, as the API reports it: 202 while it waits for review."""
+    if isinstance(result, ReviewRequest):
+        waiting = result.next_step["name"] if result.next_step else None
+        shown = {"status": "submitted", "review_request": result.id, "waiting_for": waiting}
+        return shown, 202
+    return {"status": "done", "review_request": None, "waiting_for": None, "result": result}, 200
+
+
+def go_public(action: str, survey: Survey, params: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Through the same review chain as the workspace, as the token's user."""
+    found = caller()
+    assert found is not None
+    result = committed(
+        lambda: services.go_public(
+            get_session(), action, survey, found.user, params, Moment(utcnow(), office_zone()),
+            review=bool(current_app.config["REVIEW"]),
+        )
+    )  # fmt: skip
+    return outcome(result)
 
 
 @blp.route("")
@@ -82,6 +118,19 @@ class Surveys(MethodView):
             ]  # fmt: skip
         return [summary(survey) for survey in shown]
 
+    @requires(Permission.DESIGN)
+    @blp.arguments(schemas.NewSurvey)
+    @blp.response(201, schemas.SurveySummary)
+    @blp.doc(security=[{"token": []}])
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Create a draft from a `survey/v1` definition (422 lists every problem, by path)."""
+        found = caller()
+        assert found is not None
+        session = get_session()
+        checked = validate(body["definition"], office_zone())
+        survey = committed(lambda: design.import_survey(session, found.user, checked, "api"))
+        return summary(survey)
+
 
 @blp.route("/<slug>")
 class OneSurvey(MethodView):
@@ -89,6 +138,30 @@ class OneSurvey(MethodView):
     def get(self, slug: str) -> dict[str, Any]:
         """One survey."""
         return summary(_survey(slug))
+
+
+@blp.route("/<slug>/open")
+class OpenSurvey(MethodView):
+    @requires(Permission.RUN)
+    @blp.response(200, schemas.Outcome)
+    @blp.alt_response(202, schema=schemas.Outcome, description="Submitted for review")
+    @blp.doc(security=[{"token": []}])
+    def post(self, slug: str) -> tuple[dict[str, Any], int]:
+        """Open for answers: through the review chain (202) unless review is off (200)."""
+        return go_public(reviewables.OPEN, _own(slug), {"at": None})
+
+
+@blp.route("/<slug>/close")
+class CloseSurvey(MethodView):
+    @requires(Permission.RUN)
+    @blp.response(200, schemas.SurveySummary)
+    @blp.doc(security=[{"token": []}])
+    def post(self, slug: str) -> dict[str, Any]:
+        """Stop taking answers now."""
+        survey, found = _own(slug), caller()
+        assert found is not None
+        committed(lambda: lifecycle.close_survey(get_session(), survey, found.user))
+        return summary(survey)
 
 
 @blp.route("/<slug>/definition")
@@ -112,6 +185,37 @@ class LiveResults(MethodView):
         return {"document": documents.dump(live)}
 
 
+@blp.route("/<slug>/responses")
+class Responses(MethodView):
+    @requires(Permission.EXPORT)
+    @blp.arguments(schemas.ResponsesQuery, location="query")
+    @blp.response(200, schemas.ResponsesPage)
+    @blp.doc(security=[{"token": []}])
+    def get(self, args: dict[str, Any], slug: str) -> dict[str, Any]:
+        """The responses as submitted, oldest first, a page at a time (follow `next`)."""
+        survey = _survey(slug)
+        page, more = analysis.responses_after(
+            get_session(), survey, args["after"], since=_utc(args.get("since")),
+            until=_utc(args.get("until")), limit=args["limit"],
+        )  # fmt: skip
+        items = [
+            {
+                "id": item.response.id, "submitted_at": item.response.submitted_at,
+                "valid": item.response.is_valid, "invalid_reason": item.response.invalid_reason,
+                "answers": item.answers,
+            }
+            for item in page
+        ]  # fmt: skip
+        return {"items": items, "next": page[-1].response.id if more and page else None}
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A moment as stored: naive UTC (one with a zone is converted)."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def _versions(survey: Survey) -> list[Any]:
     if not survey.results_published and not _staff():
         latest = publication.latest_publication(get_session(), survey)
@@ -125,6 +229,36 @@ class Publications(MethodView):
     def get(self, slug: str) -> list[Any]:
         """The published versions of the 结果反馈, newest first (a withdrawn one says when)."""
         return _versions(_survey(slug))
+
+    @requires(Permission.PUBLISH)
+    @blp.arguments(schemas.PublishChoices)
+    @blp.response(200, schemas.Outcome)
+    @blp.alt_response(202, schema=schemas.Outcome, description="Submitted for review")
+    @blp.doc(security=[{"token": []}])
+    def post(self, body: dict[str, Any], slug: str) -> tuple[dict[str, Any], int]:
+        """Publish the next version: through the review chain (202) unless review is off."""
+        survey = _own(slug)
+        by_key = {q.key: q.id for q in survey.questions}
+        if unknown := [key for key in body.get("questions", []) if key not in by_key]:
+            abort(422, description=f"No such question: {', '.join(unknown)}")
+        choices = publication.resolve(
+            get_session(), survey,
+            questions={by_key[key] for key in body["questions"]} if "questions" in body else None,
+            summary=body.get("summary"), min_cell_size=body.get("min_cell_size"),
+        )  # fmt: skip
+        return go_public(reviewables.PUBLISH, survey, choices)
+
+
+@blp.route("/<slug>/withdrawal")
+class Withdrawal(MethodView):
+    @requires(Permission.PUBLISH)
+    @blp.arguments(schemas.WithdrawalReason)
+    @blp.response(200, schemas.Outcome)
+    @blp.alt_response(202, schema=schemas.Outcome, description="Submitted for review")
+    @blp.doc(security=[{"token": []}])
+    def post(self, body: dict[str, Any], slug: str) -> tuple[dict[str, Any], int]:
+        """Withdraw the 结果反馈 page (the public page then says when and why)."""
+        return go_public(reviewables.WITHDRAW, _own(slug), {"reason": body["reason"]})
 
 
 @blp.route("/<slug>/publications/<int:version>")
