@@ -225,3 +225,28 @@ def test_a_publish_token_publishes_through_review(client, session, staff, depart
         f"/api/v1/surveys/{demo_survey.slug}/withdrawal", json={}, headers=publisher
     )
     assert withdrawn.status_code == 422  # the reason is required
+
+
+def test_staff_make_and_revoke_their_tokens_in_the_workspace(client, session, login):
+    import re
+
+    from tests.conftest import csrf_of
+
+    login("editor")
+    created = client.post(
+        "/admin/tokens",
+        data={"csrf_token": csrf_of(client, "/admin/tokens"), "name": "门户网站", "scope": "read",
+              "days": "90"},
+    )  # fmt: skip
+    page = created.get_data(as_text=True)
+    plain = re.search(r'<code class="token-value">(svy_[^<]+)</code>', page).group(1)
+    assert "只显示这一次" in page
+    assert plain not in client.get("/admin/tokens").get_data(as_text=True)  # shown once
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/surveys", headers=headers).status_code == 200
+    token = session.scalars(select(ApiToken)).one()
+    assert token.name == "门户网站" and (token.expires_at - token.created_at).days == 90
+    client.post(
+        f"/admin/tokens/{token.id}/revoke", data={"csrf_token": csrf_of(client, "/admin/tokens")}
+    )
+    assert client.get("/api/v1/surveys", headers=headers).status_code == 401

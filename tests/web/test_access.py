@@ -61,6 +61,8 @@ REQUIRED = {
     "accounts_admin.edit_user": Permission.MANAGE_ACCOUNTS,
     "accounts_admin.audit_log": Permission.READ_AUDIT,
     "accounts_admin.departments": Permission.MANAGE_ACCOUNTS,
+    "accounts_admin.api_tokens": Permission.VIEW,
+    "accounts_admin.revoke_token": Permission.VIEW,
     "review_admin.inbox": Permission.VIEW,
     "review_admin.detail": Permission.VIEW,
     "review_admin.preview": Permission.VIEW,
@@ -106,7 +108,7 @@ def staff_requests(app: Flask, survey_id: int, question_id: int, user_id: int,
     the pages of one item)."""
     values = {"survey_id": survey_id, "question_id": question_id, "user_id": user_id,
               "fmt": "csv", "response_id": 1, "consultation_id": consultation_id,
-              "opinion_id": 1, "request_id": request_id}  # fmt: skip
+              "opinion_id": 1, "request_id": request_id, "token_id": 1}  # fmt: skip
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith(STAFF_BLUEPRINTS):
             continue

@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
-from survey.accounts import services
+from survey.accounts import services, tokens
 from survey.accounts.models import User
 from survey.accounts.roles import ROLE_DESCRIPTIONS, ROLE_NAMES, Role
 from survey.accounts.views.forms import (
@@ -17,11 +17,13 @@ from survey.accounts.views.forms import (
     DepartmentForm,
     LoginForm,
     NewAccountForm,
+    TokenForm,
     department_choices,
 )
 from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
+from survey.core.models import utcnow
 from survey.core.permissions import Permission
 from survey.db import get_session
 from survey.extensions import login_manager
@@ -183,6 +185,41 @@ def departments() -> ResponseReturnValue:
     )
 
 
+@requires(Permission.VIEW)
+def api_tokens() -> ResponseReturnValue:
+    """My API tokens, and a new one, shown once."""
+    session = get_session()
+    form = TokenForm()
+    shown = None
+    if form.validate_on_submit():
+        try:
+            _token, shown = committed(
+                lambda: tokens.create_token(
+                    session, current_user, tokens.Scope(form.scope.data), utcnow(),
+                    name=form.name.data or "", days=form.days.data, actor=current_user,
+                )
+            )  # fmt: skip
+        except Refusal as refusal:
+            refused(refusal)
+        else:
+            form = TokenForm(formdata=None)
+    page = render_template(
+        "accounts/tokens.html", tokens=tokens.tokens_of(session, current_user), form=form,
+        shown=shown, now=utcnow(),
+    )  # fmt: skip
+    return page, 422 if form.errors else 200
+
+
+@requires(Permission.VIEW)
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    session = get_session()
+    token = next((t for t in tokens.tokens_of(session, current_user) if t.id == token_id), None)
+    if token is None:
+        abort(404)
+    attempt(lambda: tokens.revoke(session, token, current_user, utcnow()), _("令牌已吊销"))
+    return redirect(url_for("accounts_admin.api_tokens"))
+
+
 @requires(Permission.READ_AUDIT)
 def audit_log() -> ResponseReturnValue:
     session = get_session()
@@ -244,3 +281,5 @@ staff.add_url_rule("/users", view_func=add_user, methods=["POST"])
 staff.add_url_rule("/users/<int:user_id>", view_func=edit_user, methods=["POST"])
 staff.add_url_rule("/audit", view_func=audit_log, methods=["GET"])
 staff.add_url_rule("/departments", view_func=departments, methods=["GET", "POST"])
+staff.add_url_rule("/tokens", view_func=api_tokens, methods=["GET", "POST"])
+staff.add_url_rule("/tokens/<int:token_id>/revoke", view_func=revoke_token, methods=["POST"])

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from survey.accounts.roles import ROLE_NAMES, Role
 from survey.core.i18n import _l
@@ -59,3 +59,23 @@ def department_choices(departments: list[tuple[int, str]]) -> list[SelectChoice]
         SelectChoice(0, _l("不属于科室（全局）")),
         *(SelectChoice(id, name) for id, name in departments),
     ]
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("用途（例如：门户网站读取结果）"),
+        validators=[InputRequired(_l("请写明用途")), Length(max=100)],
+    )
+    scope = SelectField(
+        _l("权限范围"),
+        choices=[
+            SelectChoice("read", _l("只读：列表、问卷、答卷、结果、已发布版本")),
+            SelectChoice("write", _l("读写：另可创建问卷、开始与结束收集（经审核）")),
+            SelectChoice("publish", _l("发布：另可发布与撤回结果（经审核）")),
+        ],
+        default="read",
+    )
+    days = IntegerField(
+        _l("有效天数（留空为长期）"),
+        validators=[Optional(), NumberRange(1, 3650, message=_l("有效期应在 1 到 3650 天之间"))],
+    )
