@@ -35,7 +35,7 @@ def configure_web(app: Flask) -> None:
 
 
 def configure_features(app: Flask) -> None:
-    from survey import portal
+    from survey import feeds, portal
     from survey.accounts import views as accounts
     from survey.api import v1 as api
     from survey.consultations import views as consultations
@@ -47,6 +47,7 @@ def configure_features(app: Flask) -> None:
     surveys.init_app(app)
     consultations.init_app(app)
     app.register_blueprint(portal.bp)
+    app.register_blueprint(feeds.bp)
     api.init_app(app)
 
 
