@@ -5,13 +5,16 @@ problem details; callers are authenticated and counted by ``auth``."""
 
 from __future__ import annotations
 
+import http
 from pathlib import Path
+from typing import Any
 
 import swagger_ui_bundle
 from flask import Flask, render_template, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 from flask.typing import ResponseReturnValue
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from survey.api.v1 import audit, auth, consultations, problems, schemas, surveys
@@ -39,6 +42,19 @@ class ApiDocument(Api):
 
     def _register_error_handlers(self) -> None:
         pass
+
+    def _register_responses(self) -> None:
+        """The error responses every operation may give, documented as the problem details
+        they are."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, problems.MEDIA_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Problem details", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, problems.MEDIA_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
 def init_app(app: Flask) -> None:

@@ -3,12 +3,22 @@ the OpenAPI document from them."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 from survey.core.window import Phase
 from survey.publishing.versions import PublishedVersion
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment stored as naive UTC, written with its offset (RFC 3339)."""
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class SurveyQuery(Schema):
@@ -22,8 +32,8 @@ class SurveyQuery(Schema):
 
 
 class Window(Schema):
-    opens_at = fields.DateTime(allow_none=True, metadata={"description": "征集时间 start, UTC"})
-    closes_at = fields.DateTime(allow_none=True, metadata={"description": "征集时间 end, UTC"})
+    opens_at = UtcDateTime(allow_none=True, metadata={"description": "征集时间 start, UTC"})
+    closes_at = UtcDateTime(allow_none=True, metadata={"description": "征集时间 end, UTC"})
 
 
 class SurveySummary(Window):
@@ -52,9 +62,9 @@ class ConsultationSummary(Window):
 
 class Version(Schema):
     version = fields.Integer(required=True)
-    published_at = fields.DateTime(required=True)
+    published_at = UtcDateTime(required=True)
     content_hash = fields.String(metadata={"description": "SHA-256 of the document as signed"})
-    withdrawn_at = fields.DateTime(allow_none=True)
+    withdrawn_at = UtcDateTime(allow_none=True)
     withdrawal_reason = fields.String()
 
 
@@ -88,7 +98,7 @@ class AuditQuery(Schema):
 
 
 class AuditEntry(Schema):
-    at = fields.DateTime()
+    at = UtcDateTime()
     username = fields.String()
     action = fields.String()
     survey_id = fields.Integer(allow_none=True)
@@ -105,6 +115,10 @@ class Problem(Schema):
     title = fields.String(required=True)
     detail = fields.String()
     errors = fields.Dict(metadata={"description": "the fields that were wrong, and why"})
+    problems = fields.List(fields.String(), metadata={"description": "each reason, when several"})
+
+    class Meta:
+        unknown = INCLUDE  # problem details may carry members of their own
 
 
 class ResponsesQuery(Schema):
@@ -119,7 +133,7 @@ class ResponsesQuery(Schema):
 
 class SubmittedResponse(Schema):
     id = fields.Integer(required=True)
-    submitted_at = fields.DateTime(required=True)
+    submitted_at = UtcDateTime(required=True)
     valid = fields.Boolean(required=True)
     invalid_reason = fields.String()
     answers = fields.Dict(
