@@ -48,8 +48,9 @@ def test_xlsx_reads_back(runner, demo_survey, tmp_path):
         args=["export-responses", demo_survey.slug, "--format", "xlsx", "-o", str(target)]
     )
     assert result.exit_code == 0, result.output
-    sheet = load_workbook(target, read_only=True)["答卷"]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook = load_workbook(target, read_only=True)
+    rows = [list(row) for row in workbook["答卷"].iter_rows(values_only=True)]
+    workbook.close()
     assert rows[0] == HEADER and len(rows) == 5
     assert rows[1][2:5] == ["国企", "一般贸易", "日韩┋欧盟"]
 
@@ -83,9 +84,9 @@ def test_staff_download_csv_and_xlsx(client, login, demo_survey, tmp_path):
     with client.get(f"/admin/surveys/{demo_survey.id}/responses.xlsx?coding=number") as xlsx:
         assert xlsx.status_code == 200
         (tmp_path / "x.xlsx").write_bytes(xlsx.data)
-    rows = list(
-        load_workbook(tmp_path / "x.xlsx", read_only=True)["答卷"].iter_rows(values_only=True)
-    )
+    workbook = load_workbook(tmp_path / "x.xlsx", read_only=True)  # keeps the file open...
+    rows = list(workbook["答卷"].iter_rows(values_only=True))
+    workbook.close()  # ...until closed (a ResourceWarning in a later test otherwise)
     assert rows[2][2] == "2"
     audit = client.get("/admin/").status_code
     assert audit == 200
