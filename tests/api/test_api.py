@@ -250,3 +250,22 @@ def test_staff_make_and_revoke_their_tokens_in_the_workspace(client, session, lo
         f"/admin/tokens/{token.id}/revoke", data={"csrf_token": csrf_of(client, "/admin/tokens")}
     )
     assert client.get("/api/v1/surveys", headers=headers).status_code == 401
+
+
+def test_staff_of_another_department_see_only_what_the_public_sees(
+    client, session, demo_survey, make_user
+):
+    from survey.accounts.models import Department
+
+    ours, theirs = Department(name="外贸科"), Department(name="内贸科")
+    session.add_all([ours, theirs])
+    session.flush()
+    demo_survey.department_id = theirs.id
+    outsider = make_user("editor", "qian")
+    outsider.department_id = ours.id
+    headers = token_for(session, outsider)
+    shown = client.get(f"/api/v1/surveys/{demo_survey.slug}", headers=headers).get_json()
+    assert "responses" not in shown  # the public's view: no counts of another department
+    url = f"/api/v1/surveys/{demo_survey.slug}/responses"
+    assert client.get(url, headers=headers).status_code == 404
+    assert demo_survey.slug not in str(client.get("/api/v1/surveys", headers=headers).get_json())

@@ -70,7 +70,8 @@ class OneConsultation(MethodView):
 
 def _versions(consultation: Consultation) -> list[Any]:
     found = caller()
-    if not consultation.feedback_published and not (found and found.may(Permission.VIEW)):
+    staff = found is not None and found.may(Permission.VIEW) and found.user.reaches(consultation)
+    if not consultation.feedback_published and not staff:
         latest = feedback.latest_publication(get_session(), consultation)
         return [latest] if latest is not None and latest.withdrawn_at else []
     return feedback.publications(get_session(), consultation)

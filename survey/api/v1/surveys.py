@@ -33,21 +33,19 @@ blp = Blueprint(
 )  # fmt: skip
 
 
-def _staff() -> bool:
+def _staff_of(survey: Survey) -> bool:
+    """Whether the caller sees the survey as its staff do (a token of its department)."""
     found = caller()
-    return found is not None and found.may(Permission.VIEW)
+    return found is not None and found.may(Permission.VIEW) and found.user.reaches(survey)
 
 
 def _survey(slug: str) -> Survey:
     """The survey, if the caller may see it: a token holder of its department, or anyone once
     it is no longer a draft."""
     survey = queries.load_survey(get_session(), slug)
-    found = caller()
     if survey is None:
         abort(404, description="No such survey.")
-    if _staff() and found is not None and found.user.reaches(survey):
-        return survey
-    if survey.status == Status.DRAFT:
+    if survey.status == Status.DRAFT and not _staff_of(survey):
         abort(404, description="No such survey.")
     return survey
 
@@ -71,7 +69,7 @@ def summary(survey: Survey) -> dict[str, Any]:
         "results_url": url_for("surveys.results", slug=survey.slug, _external=True)
         if survey.results_published else None,
     }  # fmt: skip
-    if _staff():
+    if _staff_of(survey):
         shown["responses"] = survey.response_count
     return shown
 
@@ -178,8 +176,8 @@ class LiveResults(MethodView):
     @blp.response(200, schemas.LiveResults)
     @blp.doc(security=[{"token": []}])
     def get(self, slug: str) -> dict[str, Any]:
-        """The result tables now, as the staff report shows them (needs a token)."""
-        survey = _survey(slug)
+        """The result tables now, as the staff report shows them (a token of its department)."""
+        survey = _own(slug)
         session = get_session()
         live = publication.document(session, survey_results(session, survey), office_zone())
         return {"document": documents.dump(live)}
@@ -193,7 +191,7 @@ class Responses(MethodView):
     @blp.doc(security=[{"token": []}])
     def get(self, args: dict[str, Any], slug: str) -> dict[str, Any]:
         """The responses as submitted, oldest first, a page at a time (follow `next`)."""
-        survey = _survey(slug)
+        survey = _own(slug)
         page, more = analysis.responses_after(
             get_session(), survey, args["after"], since=_utc(args.get("since")),
             until=_utc(args.get("until")), limit=args["limit"],
@@ -217,7 +215,7 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def _versions(survey: Survey) -> list[Any]:
-    if not survey.results_published and not _staff():
+    if not survey.results_published and not _staff_of(survey):
         latest = publication.latest_publication(get_session(), survey)
         return [latest] if latest is not None and latest.withdrawn_at else []
     return publication.publications(get_session(), survey)
