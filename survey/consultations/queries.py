@@ -211,3 +211,20 @@ def public_list(session: Session, *, published: bool = False) -> list[Consultati
 
 def titles(session: Session) -> list[tuple[int, str]]:
     return list(session.execute(select(Consultation.id, Consultation.title)))
+
+
+def opinions_after(
+    session: Session, consultation: Consultation, after: int = 0, limit: int = 100
+) -> tuple[list[Opinion], bool]:
+    """The opinions after opinion id ``after``, in the order received (a cursor that new
+    opinions never shift), with their parts; and whether more follow."""
+    found = list(
+        session.scalars(
+            select(Opinion)
+            .where(Opinion.consultation_id == consultation.id, Opinion.id > after)
+            .options(selectinload(Opinion.part))
+            .order_by(Opinion.id)
+            .limit(limit + 1)
+        )
+    )
+    return found[:limit], len(found) > limit

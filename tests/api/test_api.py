@@ -269,3 +269,35 @@ def test_staff_of_another_department_see_only_what_the_public_sees(
     url = f"/api/v1/surveys/{demo_survey.slug}/responses"
     assert client.get(url, headers=headers).status_code == 404
     assert demo_survey.slug not in str(client.get("/api/v1/surveys", headers=headers).get_json())
+
+
+def test_consultations_through_the_api(app, client, session, staff, department, make_consultation):
+    from survey.consultations import lifecycle, opinions
+    from survey.consultations.opinions import Draft, Sender
+    from survey.review.models import ReviewRequest
+
+    consultation = make_consultation()
+    draft = make_consultation(open_now=False, title="待开始的征求意见稿")
+    consultation.department_id = draft.department_id = department
+    opinions.submit(
+        session, consultation, Draft(body="建议补贴标准提高", name="张三", contact="13812345678"),
+        Sender(origin="o", device="d"), opinions.new_receipt(session), utcnow(), app.secret_key,
+    )  # fmt: skip
+    session.commit()
+    reader = token_for(session, staff["author"])
+    url = f"/api/v1/consultations/{consultation.slug}/opinions"
+    assert client.get(url).status_code == 401
+    listed = client.get(url, headers=reader).get_json()
+    assert [o["body"] for o in listed["items"]] == ["建议补贴标准提高"] and listed["next"] is None
+    assert "13812345678" not in str(listed)  # contacts never leave the workspace
+    writer = token_for(session, staff["author"], "write")
+    opened = client.post(f"/api/v1/consultations/{draft.slug}/open", headers=writer)
+    assert opened.status_code == 202 and opened.get_json()["waiting_for"] == "初审"
+    lifecycle.close_consultation(session, consultation, None, utcnow())
+    session.commit()
+    publisher = token_for(session, staff["author"], "publish")
+    refused = client.post(
+        f"/api/v1/consultations/{consultation.slug}/feedback", json={}, headers=publisher
+    )
+    assert refused.status_code == 409 and "没有处理结果" in refused.get_json()["detail"]
+    assert [r.action for r in session.scalars(select(ReviewRequest))] == ["consultation.open"]

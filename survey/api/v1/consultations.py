@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, url_for
+from flask import abort, current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from survey.api.v1 import schemas
-from survey.api.v1.auth import caller
-from survey.consultations import feedback, queries
+from survey.api.v1.actions import go_public
+from survey.api.v1.auth import caller, requires
+from survey.consultations import feedback, queries, reviewables
+from survey.consultations.handling import parse_outcomes
 from survey.consultations.models import Consultation
 from survey.core.models import utcnow
 from survey.core.permissions import Permission
@@ -60,12 +62,55 @@ class Consultations(MethodView):
         return [summary(consultation) for consultation in queries.public_list(session)]
 
 
+def _own(slug: str) -> Consultation:
+    """The consultation a change or a staff read is asked of: one of the caller's department."""
+    consultation = queries.load_consultation(get_session(), slug)
+    found = caller()
+    if consultation is None or found is None or not found.user.reaches(consultation):
+        abort(404, description="No such consultation in your department.")
+    return consultation
+
+
 @blp.route("/<slug>")
 class OneConsultation(MethodView):
     @blp.response(200, schemas.ConsultationSummary)
     def get(self, slug: str) -> dict[str, Any]:
         """One consultation."""
         return summary(_consultation(slug))
+
+
+@blp.route("/<slug>/open")
+class OpenConsultation(MethodView):
+    @requires(Permission.RUN)
+    @blp.response(200, schemas.Outcome)
+    @blp.alt_response(202, schema=schemas.Outcome, description="Submitted for review")
+    @blp.doc(security=[{"token": []}])
+    def post(self, slug: str) -> tuple[dict[str, Any], int]:
+        """Open for comment: through the review chain (202) unless review is off (200)."""
+        return go_public(reviewables.OPEN, _own(slug), {})
+
+
+@blp.route("/<slug>/opinions")
+class Opinions(MethodView):
+    @requires(Permission.EXPORT)
+    @blp.arguments(schemas.CursorQuery, location="query")
+    @blp.response(200, schemas.OpinionsPage)
+    @blp.doc(security=[{"token": []}])
+    def get(self, args: dict[str, Any], slug: str) -> dict[str, Any]:
+        """The opinions in the order received, a page at a time (follow `next`)."""
+        consultation = _own(slug)
+        page, more = queries.opinions_after(
+            get_session(), consultation, args["after"], args["limit"]
+        )
+        items = [
+            {
+                "receipt": o.receipt, "part": o.part.name if o.part else "", "body": o.body,
+                "name": o.name, "channel": o.channel, "received_at": o.received_at,
+                "screening": o.screening, "outcome": o.outcome, "reason": o.reason,
+            }
+            for o in page
+        ]  # fmt: skip
+        return {"items": items, "next": page[-1].id if more and page else None}
 
 
 def _versions(consultation: Consultation) -> list[Any]:
@@ -83,6 +128,30 @@ class FeedbackVersions(MethodView):
     def get(self, slug: str) -> list[Any]:
         """The published versions of the 意见采纳情况, newest first."""
         return _versions(_consultation(slug))
+
+    @requires(Permission.PUBLISH)
+    @blp.arguments(schemas.FeedbackChoices)
+    @blp.response(200, schemas.Outcome)
+    @blp.alt_response(202, schema=schemas.Outcome, description="Submitted for review")
+    @blp.doc(security=[{"token": []}])
+    def post(self, body: dict[str, Any], slug: str) -> tuple[dict[str, Any], int]:
+        """Publish the next 意见采纳情况 (once the period ended and every opinion is handled),
+        through the review chain."""
+        outcomes = list(parse_outcomes(current_app.config["OPINION_OUTCOMES"]))
+        params = reviewables.publish_params(outcomes, body["by_article"], body["summary"])
+        return go_public(reviewables.PUBLISH, _own(slug), params)
+
+
+@blp.route("/<slug>/feedback/withdrawal")
+class FeedbackWithdrawal(MethodView):
+    @requires(Permission.PUBLISH)
+    @blp.arguments(schemas.WithdrawalReason)
+    @blp.response(200, schemas.Outcome)
+    @blp.alt_response(202, schema=schemas.Outcome, description="Submitted for review")
+    @blp.doc(security=[{"token": []}])
+    def post(self, body: dict[str, Any], slug: str) -> tuple[dict[str, Any], int]:
+        """Withdraw the 意见采纳情况 (the public page then says when and why)."""
+        return go_public(reviewables.WITHDRAW, _own(slug), {"reason": body["reason"]})
 
 
 @blp.route("/<slug>/feedback/<int:version>")

@@ -181,3 +181,33 @@ class PublishChoices(Schema):
 
 class WithdrawalReason(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class CursorQuery(Schema):
+    after = fields.Integer(
+        load_default=0, validate=validate.Range(min=0),
+        metadata={"description": "The cursor: the `next` of the previous page (0: from the start)"},
+    )  # fmt: skip
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class OpinionItem(Schema):
+    receipt = fields.String(required=True, metadata={"description": "意见编号"})
+    part = fields.String(metadata={"description": "条款 (empty: the draft as a whole)"})
+    body = fields.String(required=True)
+    name = fields.String(metadata={"description": "姓名/单位 as given (contacts never leave)"})
+    channel = fields.String(metadata={"description": "web, letter, email, phone or meeting"})
+    received_at = UtcDateTime(required=True)
+    screening = fields.String()
+    outcome = fields.String(allow_none=True, metadata={"description": "处理结果"})
+    reason = fields.String(metadata={"description": "理由"})
+
+
+class OpinionsPage(Schema):
+    items = fields.List(fields.Nested(OpinionItem), required=True)
+    next = fields.Integer(allow_none=True)
+
+
+class FeedbackChoices(Schema):
+    by_article = fields.Boolean(load_default=False, metadata={"description": "按条款汇总"})
+    summary = fields.String(load_default="", validate=validate.Length(max=20_000))

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, current_app, url_for
+from flask import abort, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from survey.api.v1 import schemas
+from survey.api.v1.actions import go_public
 from survey.api.v1.auth import caller, requires
 from survey.config import office_zone
 from survey.core.models import utcnow
@@ -18,9 +19,6 @@ from survey.core.permissions import Permission
 from survey.core.window import Phase, Status
 from survey.db import get_session
 from survey.publishing import documents
-from survey.review import services
-from survey.review.kinds import Moment
-from survey.review.models import ReviewRequest
 from survey.surveys import analysis, design, lifecycle, publication, queries, reviewables
 from survey.surveys.definition import export_definition, validate
 from survey.surveys.models import Survey
@@ -72,28 +70,6 @@ def summary(survey: Survey) -> dict[str, Any]:
     if _staff_of(survey):
         shown["responses"] = survey.response_count
     return shown
-
-
-def outcome(result: ReviewRequest | dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """An action that goes public, as the API reports it: 202 while it waits for review."""
-    if isinstance(result, ReviewRequest):
-        waiting = result.next_step["name"] if result.next_step else None
-        shown = {"status": "submitted", "review_request": result.id, "waiting_for": waiting}
-        return shown, 202
-    return {"status": "done", "review_request": None, "waiting_for": None, "result": result}, 200
-
-
-def go_public(action: str, survey: Survey, params: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Through the same review chain as the workspace, as the token's user."""
-    found = caller()
-    assert found is not None
-    result = committed(
-        lambda: services.go_public(
-            get_session(), action, survey, found.user, params, Moment(utcnow(), office_zone()),
-            review=bool(current_app.config["REVIEW"]),
-        )
-    )  # fmt: skip
-    return outcome(result)
 
 
 @blp.route("")
