@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -97,18 +98,56 @@ def compiled_templates(tmp_path_factory: pytest.TempPathFactory) -> BytecodeCach
     return FileSystemBytecodeCache(str(tmp_path_factory.mktemp("jinja")))
 
 
+@pytest.fixture(scope="session")
+def migrated_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A database migrated to the head once for the run, that each test's database starts as
+    a copy of (the migrations themselves are tests/test_migrations.py's): a file for SQLite,
+    a template database for PostgreSQL."""
+    if request.config.getoption("--db") == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'survey.sqlite'}"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text('CREATE DATABASE "survey_template"'))
+        admin.dispose()
+        url = f"{server}/survey_template"
+    template = create_app({"DATABASE_URL": url, "SECRET_KEY": "template"})
+    db.upgrade(template)
+    template.extensions["survey.engine"].dispose()  # PostgreSQL copies an idle template only
+    return url
+
+
+def start_from(template_url: str, database_url: str) -> None:
+    """Make the (empty, unused) test database a copy of the migrated template."""
+    if database_url.startswith("sqlite"):
+        shutil.copyfile(
+            template_url.removeprefix("sqlite:///"), database_url.removeprefix("sqlite:///")
+        )
+        return
+    server, _sep, name = database_url.rpartition("/")
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "survey_template"'))
+    admin.dispose()
+
+
 @pytest.fixture
-def app(app_settings: dict, tmp_path: Path, compiled_templates: BytecodeCache) -> Iterator[Flask]:
-    """The app that serves the test's requests.
+def app(app_settings: dict, tmp_path: Path, compiled_templates: BytecodeCache,
+        migrated_template: str) -> Iterator[Flask]:  # fmt: skip
+    """The app that serves the test's requests, on a database migrated to the head.
 
     The test itself runs in an app context of a twin app with its own engine and session, so
     requests to ``app`` get fresh contexts of their own, as in production (Flask would reuse an
     active context of the same app), and the test sees the database as another process would.
     """
+    start_from(migrated_template, app_settings["DATABASE_URL"])
     app = create_app(app_settings)
     app.jinja_env.bytecode_cache = compiled_templates
     app.instance_path = str(tmp_path / "instance")
-    db.upgrade(app)
     twin = create_app(app_settings)
     with twin.app_context():
         yield app
