@@ -1,16 +1,18 @@
-"""Actions that go public, from the API: through the same review chain as the workspace, as
-the token's user, and reported the same way by every resource."""
+"""What every resource of the API shares about going public: actions through the same review
+chain as the workspace (as the token's user), and the published versions a caller may read."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import abort, current_app
 
 from survey.api.v1.auth import caller
+from survey.api.v1.schemas import version_fields
 from survey.config import office_zone
 from survey.core.models import utcnow
 from survey.db import get_session
+from survey.publishing.versions import PublishedVersion
 from survey.review import services
 from survey.review.kinds import Moment, Subject
 from survey.review.models import ReviewRequest
@@ -37,3 +39,21 @@ def go_public(action: str, item: Subject, params: dict[str, Any]) -> tuple[dict[
         )
     )  # fmt: skip
     return outcome(result)
+
+
+def visible_versions(versions: list[Any], *, published: bool, staff: bool) -> list[Any]:
+    """The versions (newest first) a caller may list: all of them while the page is public or
+    for the item's staff; otherwise only a withdrawn latest one, which says when and why."""
+    if published or staff:
+        return versions
+    return versions[:1] if versions and versions[0].withdrawn_at is not None else []
+
+
+def one_version(versions: list[PublishedVersion], number: int) -> dict[str, Any]:
+    """Version ``number`` of those visible, as its frozen document (410 once withdrawn)."""
+    shown = next((v for v in versions if v.version == number), None)
+    if shown is None:
+        abort(404, description="No such published version.")
+    if shown.withdrawn_at is not None:
+        abort(410, description=f"Withdrawn: {shown.withdrawal_reason}")
+    return {**version_fields(shown), "document": shown.content}

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from survey.api.v1 import schemas
-from survey.api.v1.actions import go_public
+from survey.api.v1.actions import go_public, one_version, visible_versions
 from survey.api.v1.auth import caller, requires
 from survey.consultations import feedback, queries, reviewables
 from survey.consultations.handling import parse_outcomes
@@ -116,10 +116,10 @@ class Opinions(MethodView):
 def _versions(consultation: Consultation) -> list[Any]:
     found = caller()
     staff = found is not None and found.may(Permission.VIEW) and found.user.reaches(consultation)
-    if not consultation.feedback_published and not staff:
-        latest = feedback.latest_publication(get_session(), consultation)
-        return [latest] if latest is not None and latest.withdrawn_at else []
-    return feedback.publications(get_session(), consultation)
+    return visible_versions(
+        feedback.publications(get_session(), consultation),
+        published=consultation.feedback_published, staff=staff,
+    )  # fmt: skip
 
 
 @blp.route("/<slug>/feedback")
@@ -159,9 +159,4 @@ class OneFeedback(MethodView):
     @blp.response(200, schemas.PublishedDocument)
     def get(self, slug: str, version: int) -> dict[str, Any]:
         """One published version as its frozen document (410 once withdrawn)."""
-        shown = next((v for v in _versions(_consultation(slug)) if v.version == version), None)
-        if shown is None:
-            abort(404, description="No such published version.")
-        if shown.withdrawn_at is not None:
-            abort(410, description=f"Withdrawn: {shown.withdrawal_reason}")
-        return {**schemas.version_fields(shown), "document": shown.content}
+        return one_version(_versions(_consultation(slug)), version)

@@ -11,7 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from survey.api.v1 import schemas
-from survey.api.v1.actions import go_public
+from survey.api.v1.actions import go_public, one_version, visible_versions
 from survey.api.v1.auth import caller, requires
 from survey.config import office_zone
 from survey.core.models import utcnow
@@ -191,10 +191,10 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 def _versions(survey: Survey) -> list[Any]:
-    if not survey.results_published and not _staff_of(survey):
-        latest = publication.latest_publication(get_session(), survey)
-        return [latest] if latest is not None and latest.withdrawn_at else []
-    return publication.publications(get_session(), survey)
+    return visible_versions(
+        publication.publications(get_session(), survey),
+        published=survey.results_published, staff=_staff_of(survey),
+    )  # fmt: skip
 
 
 @blp.route("/<slug>/publications")
@@ -240,9 +240,4 @@ class OnePublication(MethodView):
     @blp.response(200, schemas.PublishedDocument)
     def get(self, slug: str, version: int) -> dict[str, Any]:
         """One published version as its frozen document (410 once withdrawn)."""
-        shown = next((v for v in _versions(_survey(slug)) if v.version == version), None)
-        if shown is None:
-            abort(404, description="No such published version.")
-        if shown.withdrawn_at is not None:
-            abort(410, description=f"Withdrawn: {shown.withdrawal_reason}")
-        return {**schemas.version_fields(shown), "document": shown.content}
+        return one_version(_versions(_survey(slug)), version)

@@ -23,6 +23,7 @@ from survey.core.window import Phase, Status
 from survey.db import get_session
 from survey.publishing.html import printable_opinions_html
 from survey.publishing.renderers import pdf
+from survey.web.notices import withdrawn_page
 
 DEVICE_COOKIE = "device"
 SENT_COOKIE = "sent_opinion"
@@ -183,23 +184,17 @@ def feedback_page(slug: str, version: int | None = None) -> ResponseReturnValue:
     consultation = public_or_404(slug)
     latest = feedback.latest_publication(get_session(), consultation)
     if not consultation.feedback_published and latest and latest.withdrawn_at:
-        return render_template(
-            "publishing/withdrawn.html",
-            title=feedback.feedback_title(consultation.title),
-            issuer=consultation.issuer,
-            withdrawn_at=latest.withdrawn_at,
-            reason=latest.withdrawal_reason,
-        )
+        return withdrawn_page(
+            feedback.feedback_title(consultation.title), consultation.issuer,
+            latest.withdrawn_at, latest.withdrawal_reason,
+        )  # fmt: skip
     consultation, publication, versions = _publication(slug, version)
     if publication.withdrawn_at is not None:  # an earlier version, withdrawn before the next
-        return render_template(
-            "publishing/withdrawn.html",
-            title=feedback.feedback_title(consultation.title),
-            issuer=consultation.issuer,
-            withdrawn_at=publication.withdrawn_at,
-            reason=publication.withdrawal_reason,
+        return withdrawn_page(
+            feedback.feedback_title(consultation.title), consultation.issuer,
+            publication.withdrawn_at, publication.withdrawal_reason,
             latest_url=url_for("consultations.feedback_page", slug=consultation.slug),
-        )
+        )  # fmt: skip
     return render_template(
         "consultations/feedback.html",
         consultation=consultation,

@@ -17,6 +17,7 @@ from survey.db import get_session
 from survey.publishing import documents
 from survey.review.models import ReviewRequest
 from survey.review.views import Pages
+from survey.web.notices import withdrawn_page
 from survey.web.security import PREVIEW_HEADERS
 
 
@@ -50,12 +51,11 @@ def _feedback(found: ReviewRequest, consultation: Consultation) -> ResponseRetur
 
 
 def _withdrawal(found: ReviewRequest, consultation: Consultation) -> ResponseReturnValue:
-    page = render_template(
-        "publishing/withdrawn.html",
-        title=feedback.feedback_title(consultation.title),
-        issuer=consultation.issuer,
-        withdrawn_at=found.closed_at or utcnow(),
-        reason=found.snapshot["reason"],
+    page = withdrawn_page(
+        feedback.feedback_title(consultation.title),
+        consultation.issuer,
+        found.closed_at or utcnow(),
+        found.snapshot["reason"],
         preview_of=found,
     )
     return page, 200, PREVIEW_HEADERS

@@ -25,6 +25,7 @@ from survey.surveys.answering import tokens
 from survey.surveys.answering.copies import Questionnaire
 from survey.surveys.models import Survey
 from survey.surveys.queries import load_survey
+from survey.web.notices import withdrawn_page
 from survey.web.templating import localtime
 
 
@@ -256,26 +257,19 @@ def results(slug: str, version: int | None = None) -> ResponseReturnValue:
     if not versions:
         latest = publication.latest_publication(session, survey)
         if latest is not None and latest.withdrawn_at is not None:
-            return render_template(
-                "publishing/withdrawn.html",
-                title=publication.feedback_title(survey.title),
-                issuer=survey.issuer,
-                withdrawn_at=latest.withdrawn_at,
-                reason=latest.withdrawal_reason,
-            )
+            return withdrawn_page(
+                publication.feedback_title(survey.title), survey.issuer,
+                latest.withdrawn_at, latest.withdrawal_reason,
+            )  # fmt: skip
         return render_template("surveys/results_pending.html", survey=survey), 404
     shown = next((v for v in versions if v.version == version), None) if version else versions[0]
     if shown is None:
         abort(404)
     if shown.withdrawn_at is not None:  # an earlier version, withdrawn before the next
-        return render_template(
-            "publishing/withdrawn.html",
-            title=publication.feedback_title(survey.title),
-            issuer=survey.issuer,
-            withdrawn_at=shown.withdrawn_at,
-            reason=shown.withdrawal_reason,
-            latest_url=url_for("surveys.results", slug=survey.slug),
-        )
+        return withdrawn_page(
+            publication.feedback_title(survey.title), survey.issuer, shown.withdrawn_at,
+            shown.withdrawal_reason, latest_url=url_for("surveys.results", slug=survey.slug),
+        )  # fmt: skip
     document = publication.published(shown)
     return render_template(
         "publishing/results.html",

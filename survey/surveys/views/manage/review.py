@@ -18,6 +18,7 @@ from survey.review.views import Pages
 from survey.surveys import publication, queries, reviewables
 from survey.surveys.models import Survey
 from survey.surveys.views.display import form_page
+from survey.web.notices import withdrawn_page
 from survey.web.security import PREVIEW_HEADERS
 
 
@@ -44,12 +45,11 @@ def _results(found: ReviewRequest, survey: Survey) -> ResponseReturnValue:
 
 
 def _withdrawal(found: ReviewRequest, survey: Survey) -> ResponseReturnValue:
-    page = render_template(
-        "publishing/withdrawn.html",
-        title=publication.feedback_title(survey.title),
-        issuer=survey.issuer,
-        withdrawn_at=found.closed_at or utcnow(),
-        reason=found.snapshot["reason"],
+    page = withdrawn_page(
+        publication.feedback_title(survey.title),
+        survey.issuer,
+        found.closed_at or utcnow(),
+        found.snapshot["reason"],
         preview_of=found,
     )
     return page, 200, PREVIEW_HEADERS
