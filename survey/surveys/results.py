@@ -4,7 +4,7 @@ from the answer rows (through their indexes) for a filtered report and a cross-t
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,6 +17,11 @@ from survey.surveys.models import Answer, Option, Question, Response, Survey
 from survey.surveys.questions import Counts, ResultTable, get_type
 
 MAX_CONDITIONS = 3  # 分类统计 on up to three questions
+
+
+def filterable_questions(survey: Survey) -> list[Question]:
+    """The questions a report can be filtered or cross-tabulated by: one option per answer."""
+    return [q for q in survey.questions if get_type(q.type).filterable]
 
 
 @dataclass
@@ -37,6 +42,19 @@ class Filter:
 
     def __bool__(self) -> bool:
         return bool(self.since or self.until or self.chose)
+
+    @classmethod
+    def of(
+        cls, since: datetime | None, until: datetime | None, options: Iterable[Option]
+    ) -> Filter:
+        """The filter keeping responses in [since, until) that chose, for each question the
+        ``options`` belong to, any of them. ValueError past ``MAX_CONDITIONS`` questions."""
+        chosen: dict[int, list[int]] = {}
+        for option in options:
+            chosen.setdefault(option.question_id, []).append(option.id)
+        if len(chosen) > MAX_CONDITIONS:
+            raise ValueError(f"at most {MAX_CONDITIONS} questions")
+        return cls(since, until, tuple((q, tuple(o)) for q, o in chosen.items()))
 
     def responses(self, survey: Survey) -> Subquery:
         """The ids (column ``id``) of the responses this filter keeps, each once.

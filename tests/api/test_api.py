@@ -69,6 +69,24 @@ def test_a_token_sees_its_departments_items_and_live_results(
     assert definition.get_json()["definition"]["title"] == "内部草稿"
 
 
+def test_live_results_take_the_staff_reports_filters(client, session, demo_survey, make_user):
+    headers = token_for(session, make_user("viewer", "chen"))
+    nature = next(q for q in demo_survey.questions if q.title == "企业性质")
+    url = f"/api/v1/surveys/{demo_survey.slug}/results"
+    state_owned = client.get(url, query_string={"chose": f"{nature.key}:国企"}, headers=headers)
+    table = state_owned.get_json()["document"]["questions"][0]
+    assert state_owned.get_json()["document"]["responses"] == 1
+    assert [(r["label"], r["count"]) for r in table["rows"]] == [
+        ("国企", 1),
+        ("民企", 0),
+        ("外企", 0),
+    ]
+    later = client.get(url, query_string={"since": "2100-01-01T00:00:00Z"}, headers=headers)
+    assert later.get_json()["document"]["responses"] == 0
+    unknown = client.get(url, query_string={"chose": f"{nature.key}:央企"}, headers=headers)
+    assert unknown.status_code == 422 and "央企" in unknown.get_json()["detail"]
+
+
 def test_a_token_never_exceeds_its_user(client, session, make_user):
     editor, admin = make_user("editor", "zhang"), make_user("admin", "root")
     strong = token_for(session, editor, "publish")

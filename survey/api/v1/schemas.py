@@ -89,6 +89,18 @@ class LiveResults(Schema):
     )  # fmt: skip
 
 
+class ResultsQuery(Schema):
+    since = fields.DateTime(metadata={"description": "Count responses submitted at or after"})
+    until = fields.DateTime(metadata={"description": "Count responses submitted before"})
+    chose = fields.List(
+        fields.String(validate=validate.Length(max=600)), validate=validate.Length(max=50),
+        load_default=list,
+        metadata={"description": "`question key:option label`, repeated: count only responses "
+                  "that chose one of the given options of each question named (at most three "
+                  "questions, as in the staff report's 分类统计)"},
+    )  # fmt: skip
+
+
 class Definition(Schema):
     definition = fields.Dict(required=True, metadata={"description": "The survey/v1 definition"})
 

@@ -22,7 +22,7 @@ from survey.publishing import documents
 from survey.surveys import analysis, design, lifecycle, publication, queries, reviewables
 from survey.surveys.definition import export_definition, validate
 from survey.surveys.models import Survey
-from survey.surveys.results import survey_results
+from survey.surveys.results import MAX_CONDITIONS, Filter, filterable_questions, survey_results
 from survey.web.actions import committed
 
 blp = Blueprint(
@@ -149,14 +149,31 @@ class SurveyDefinition(MethodView):
 @blp.route("/<slug>/results")
 class LiveResults(MethodView):
     @requires(Permission.VIEW)
+    @blp.arguments(schemas.ResultsQuery, location="query")
     @blp.response(200, schemas.LiveResults)
     @blp.doc(security=[{"token": []}])
-    def get(self, slug: str) -> dict[str, Any]:
-        """The result tables now, as the staff report shows them (a token of its department)."""
+    def get(self, args: dict[str, Any], slug: str) -> dict[str, Any]:
+        """The result tables now, as the staff report shows them (a token of its department),
+        of every valid response or only of those the filters keep."""
         survey = _own(slug)
         session = get_session()
-        live = publication.document(session, survey_results(session, survey), office_zone())
+        only = _filter(survey, args)
+        live = publication.document(session, survey_results(session, survey, only), office_zone())
         return {"document": documents.dump(live)}
+
+
+def _filter(survey: Survey, args: dict[str, Any]) -> Filter:
+    """The report filter the query asks for (422 for an option the survey does not have)."""
+    options = {f"{q.key}:{o.label}": o for q in filterable_questions(survey) for o in q.options}
+    if unknown := [value for value in args["chose"] if value not in options]:
+        abort(422, description=f"No such option to filter by: {', '.join(unknown)}")
+    try:
+        return Filter.of(
+            _utc(args.get("since")), _utc(args.get("until")),
+            [options[value] for value in args["chose"]],
+        )  # fmt: skip
+    except ValueError:
+        abort(422, description=f"Filter by at most {MAX_CONDITIONS} questions.")
 
 
 @blp.route("/<slug>/responses")

@@ -17,16 +17,11 @@ from survey.db import get_session
 from survey.publishing import charts
 from survey.surveys import publication
 from survey.surveys.charts import crosstab_data
-from survey.surveys.models import Question, Survey
+from survey.surveys.models import Survey
 from survey.surveys.questions import get_type
-from survey.surveys.results import MAX_CONDITIONS, Filter, crosstab, survey_results
+from survey.surveys.results import Filter, crosstab, filterable_questions, survey_results
 from survey.surveys.views.manage.common import survey_or_404
 from survey.web.access import requires
-
-
-def _choice_questions(survey: Survey) -> list[Question]:
-    """The questions a report can be filtered or cross-tabulated by: one option per answer."""
-    return [q for q in survey.questions if get_type(q.type).filterable]
 
 
 def _filter_from(args: MultiDict[str, str], survey: Survey) -> Filter:
@@ -37,16 +32,13 @@ def _filter_from(args: MultiDict[str, str], survey: Survey) -> Filter:
         until = parse_local(args["until"], zone, end_of_day=True) if args.get("until") else None
     except ValueError:
         abort(400)
-    options = {o.id: q.id for q in _choice_questions(survey) for o in q.options}
-    chosen: dict[int, list[int]] = {}
-    for value in args.getlist("chose"):
-        option_id = int(value) if value.isdigit() else None
-        if option_id not in options:
-            continue  # an empty "any" choice, or an option not of this survey
-        chosen.setdefault(options[option_id], []).append(option_id)
-    if len(chosen) > MAX_CONDITIONS:
+    options = {str(o.id): o for q in filterable_questions(survey) for o in q.options}
+    # An empty "any" choice, or an option not of this survey, is no condition.
+    chosen = [options[value] for value in args.getlist("chose") if value in options]
+    try:
+        return Filter.of(since, until, chosen)
+    except ValueError:
         abort(400)
-    return Filter(since, until, tuple((q, tuple(o)) for q, o in chosen.items()))
 
 
 def _query_with(name: str, value: str) -> str:
@@ -80,7 +72,7 @@ def survey_overview(survey_id: int) -> ResponseReturnValue:
         offered_kinds=charts.chart_kinds,
         query_with=_query_with,
         only=only,
-        choice_questions=_choice_questions(survey),
+        choice_questions=filterable_questions(survey),
         typed_questions=[
             q
             for q in survey.questions
@@ -93,7 +85,7 @@ def survey_overview(survey_id: int) -> ResponseReturnValue:
 @requires(Permission.VIEW)
 def cross_tabulation(survey_id: int) -> ResponseReturnValue:
     survey = survey_or_404(survey_id)
-    questions = {q.id: q for q in _choice_questions(survey)}
+    questions = {q.id: q for q in filterable_questions(survey)}
     rows_id = request.args.get("rows", type=int)
     columns_id = request.args.get("columns", type=int)
     only = _filter_from(request.args, survey)
