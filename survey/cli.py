@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -42,6 +44,7 @@ from survey.surveys.models import Survey
 from survey.surveys.queries import load_survey
 from survey.surveys.results import survey_results
 from survey.surveys.textimport import load_any
+from survey.webhooks import addresses, delivery
 
 IMPORT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".txt": "txt"}
 Result = TypeVar("Result")
@@ -55,6 +58,7 @@ def register(app: Flask) -> None:
     for command in (generate_responses_cmd, export_responses, import_draft, export_feedback):
         app.cli.add_command(command)
     app.cli.add_command(create_token_cmd)
+    app.cli.add_command(worker)
 
 
 def _survey(slug: str) -> Survey:
@@ -309,6 +313,25 @@ def create_token_cmd(username: str, scope: str, days: int | None, name: str) -> 
         lambda: create_token(db.get_session(), user, Scope(scope), utcnow(), name=name, days=days)
     )
     click.echo(plain)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+def worker(once: bool) -> None:
+    """Deliver webhook messages from the outbox until stopped (SIGTERM or Ctrl+C): run one
+    or more beside gunicorn, on any host of the installation."""
+    config = current_app.config
+    send = delivery.http_sender(addresses.networks(config["WEBHOOK_ALLOWED_NETWORKS"]))
+    open_session = current_app.extensions["survey.sessionmaker"]
+    if once:
+        with open_session() as session:
+            click.echo(f"{delivery.run_once(session, send, config['DATA_KEY'])} attempted")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: stop.set())
+    click.echo("Delivering webhooks; stop with Ctrl+C", err=True)
+    delivery.run(open_session, send, config["DATA_KEY"], config["WEBHOOK_POLL_SECONDS"], stop)
 
 
 @click.command("recount")

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+
+from survey.core import sealing
 
 DEFAULTS: dict[str, Any] = {
     # SQLite file in instance/ unless SURVEY_DATABASE_URL names another database.
@@ -53,9 +56,15 @@ DEFAULTS: dict[str, Any] = {
     # office's chain of sign-offs. SURVEY_REVIEW=off turns review off for the whole install
     # (a one-person office): those actions then take effect at once, audited as before.
     "REVIEW": True,
+    # Networks that webhook deliveries may reach although they are loopback, private or
+    # link-local (comma-separated, e.g. "10.20.0.0/16" for the office's OA server); by
+    # default only public addresses are reached.
+    "WEBHOOK_ALLOWED_NETWORKS": "",
+    # Seconds the worker waits between looks at the outbox when nothing is due.
+    "WEBHOOK_POLL_SECONDS": 2.0,
 }
 
-FLOAT_KEYS = {"QUESTIONNAIRE_RECHECK_SECONDS"}
+FLOAT_KEYS = {"QUESTIONNAIRE_RECHECK_SECONDS", "WEBHOOK_POLL_SECONDS"}
 
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "REVIEW"}
 
@@ -63,7 +72,7 @@ BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "REVIEW"}
 def load(instance_path: str, overrides: dict[str, Any] | None) -> dict[str, Any]:
     """Build the settings: defaults, then environment, then explicit overrides."""
     settings = dict(DEFAULTS)
-    for key in [*DEFAULTS, "SECRET_KEY"]:
+    for key in [*DEFAULTS, "SECRET_KEY", "DATA_KEY"]:
         value = os.environ.get(f"SURVEY_{key}")
         if value is not None:
             if key in BOOLEAN_KEYS:
@@ -74,17 +83,23 @@ def load(instance_path: str, overrides: dict[str, Any] | None) -> dict[str, Any]
     if not settings.get("DATABASE_URL"):
         settings["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'survey.sqlite'}"
     if not settings.get("SECRET_KEY"):
-        settings["SECRET_KEY"] = instance_secret_key(Path(instance_path))
+        settings["SECRET_KEY"] = instance_key(Path(instance_path), "secret_key", secrets.token_hex)
+    if not settings.get("DATA_KEY"):
+        # The key that seals secrets kept in the database (webhook signing secrets): every
+        # host of an installation needs the same one, from SURVEY_DATA_KEY or a shared
+        # instance/ folder.
+        settings["DATA_KEY"] = instance_key(Path(instance_path), "data_key", sealing.new_key)
     return settings
 
 
-def instance_secret_key(instance_path: Path) -> str:
-    """Read the secret key kept in instance/, creating it (readable by the owner only) once."""
-    key_file = instance_path / "secret_key"
+def instance_key(instance_path: Path, name: str, make: Callable[[], str]) -> str:
+    """Read a key kept in instance/, creating it with ``make`` (readable by the owner only)
+    once."""
+    key_file = instance_path / name
     if key_file.exists():
         return key_file.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
+    key = make()
     # O_EXCL: when two workers start together, one writes and the other reads its key.
     try:
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -22,6 +22,7 @@ from survey.config import office_zone
 from survey.consultations import design as consultation_design
 from survey.consultations import lifecycle as consultation_lifecycle
 from survey.consultations.models import Consultation
+from survey.core import sealing
 from survey.core.models import utcnow
 from survey.surveys.definition import create_survey, validate
 from survey.surveys.models import Survey
@@ -74,12 +75,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         admin.dispose()
 
 
+TEST_DATA_KEY = sealing.new_key()
+
+
 @pytest.fixture
 def app_settings(database_url: str) -> dict:
     return {
         "TESTING": True,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
+        "DATA_KEY": TEST_DATA_KEY,
         "RATELIMIT_STORAGE_URI": "memory://",
         # Pages from the current design at once, so a test can look right after a change;
         # test_respond.py checks the production setting on its own.
@@ -114,7 +119,9 @@ def migrated_template(
             connection.execute(text('CREATE DATABASE "survey_template"'))
         admin.dispose()
         url = f"{server}/survey_template"
-    template = create_app({"DATABASE_URL": url, "SECRET_KEY": "template"})
+    template = create_app(
+        {"DATABASE_URL": url, "SECRET_KEY": "template", "DATA_KEY": TEST_DATA_KEY}
+    )
     db.upgrade(template)
     template.extensions["survey.engine"].dispose()  # PostgreSQL copies an idle template only
     return url

@@ -2,7 +2,7 @@
 received on them (``opinions``), their screening and handling (``handling``), and the
 意见采纳情况 published in reply (``feedback``)."""
 
-from survey.consultations import queries, reviewables
+from survey.consultations import events, queries, reviewables
 from survey.core import audit
 from survey.core.i18n import _l
 
@@ -28,3 +28,4 @@ audit.register_actions(
 audit.register_subjects("consultation_id", queries.titles)
 
 reviewables.register()
+events.register()

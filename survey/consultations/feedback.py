@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey.consultations import queries
+from survey.consultations import events, queries
 from survey.consultations.handling import Outcome
 from survey.consultations.models import (
     Channel,
@@ -221,6 +221,7 @@ def publish_frozen(
         version=publication.version, opinions=content.get("opinions"),
         hash=publication.content_hash,
     )  # fmt: skip
+    events.published(session, consultation, publication.version, publication.content_hash, now)
     return publication
 
 
@@ -265,8 +266,10 @@ def withdraw(
     if consultation.feedback_published_at is None:
         raise FeedbackError(_("采纳情况尚未发布"))
     consultation.feedback_published_at = None
-    versions.mark_withdrawn(latest_publication(session, consultation), now, reason)
+    latest = latest_publication(session, consultation)
+    versions.mark_withdrawn(latest, now, reason)
     audit.record(session, actor, "feedback.withdraw", consultation, reason=reason)
+    events.withdrawn(session, consultation, latest.version if latest else None, reason, now)
 
 
 def live_hash(session: Session, consultation: Consultation, version: int) -> str | None:

@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from survey.consultations import events
 from survey.consultations.models import (
     Channel,
     Consultation,
@@ -231,6 +232,7 @@ def _take(
     opinion.flagged = bool(opinion.flags)
     session.add(opinion)
     session.flush()
+    events.opinion_created(session, consultation, opinion)
     return opinion
 
 

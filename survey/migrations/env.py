@@ -8,7 +8,8 @@ import survey.accounts.models
 import survey.consultations.models
 import survey.core.audit
 import survey.review.models
-import survey.surveys.models  # noqa: F401 - every table is on Base.metadata once imported
+import survey.surveys.models
+import survey.webhooks.models  # noqa: F401 - every table is on Base.metadata once imported
 from survey.core.models import Base
 
 connection = context.config.attributes["connection"]

@@ -3,7 +3,7 @@ published as 结果反馈."""
 
 from survey.core import audit
 from survey.core.i18n import _l
-from survey.surveys import queries, reviewables
+from survey.surveys import events, queries, reviewables
 
 audit.register_actions(
     {
@@ -38,3 +38,4 @@ audit.register_actions(
 audit.register_subjects("survey_id", queries.titles)
 
 reviewables.register()
+events.register()

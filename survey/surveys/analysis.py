@@ -143,14 +143,20 @@ def responses_after(
     if until is not None:
         statement = statement.where(Response.submitted_at < until)
     found = list(session.scalars(statement.order_by(Response.id).limit(limit + 1)))
-    page = found[:limit]
+    return as_submitted(session, survey, found[:limit]), len(found) > limit
+
+
+def as_submitted(
+    session: Session, survey: Survey, responses: list[Response]
+) -> list[SubmittedResponse]:
+    """Responses of ``survey`` with their answers as submitted (one query for them all)."""
     keys = {q.id: q.key for q in survey.questions}
     labels = {o.id: o.label for q in survey.questions for o in q.options}
-    given: dict[int, dict[str, list[dict[str, Any]]]] = {r.id: {} for r in page}
-    if page:
+    given: dict[int, dict[str, list[dict[str, Any]]]] = {r.id: {} for r in responses}
+    if responses:
         rows = session.scalars(
             select(Answer)
-            .where(Answer.response_id.in_([r.id for r in page]))
+            .where(Answer.response_id.in_([r.id for r in responses]))
             .order_by(Answer.response_id, Answer.id)
         )
         for answer in rows:
@@ -163,4 +169,4 @@ def responses_after(
                 part["number"] = answer.number
             key = keys.get(answer.question_id, str(answer.question_id))
             given[answer.response_id].setdefault(key, []).append(part)
-    return [SubmittedResponse(r, given[r.id]) for r in page], len(found) > limit
+    return [SubmittedResponse(r, given[r.id]) for r in responses]

@@ -24,6 +24,7 @@ from survey.publishing.building import freeze_question
 from survey.publishing.disclosure import Bounds
 from survey.publishing.documents import QuestionResult, ResultFeedback
 from survey.publishing.summary import render_summary
+from survey.surveys import events
 from survey.surveys.models import Answer, Question, Response, ResultPublication, Survey
 from survey.surveys.questions import ResultTable, get_type
 from survey.surveys.results import SurveyResults, survey_results
@@ -260,6 +261,7 @@ def publish_frozen(
         session, actor, "survey.publish", survey,
         version=publication.version, hash=publication.content_hash,
     )  # fmt: skip
+    events.published(session, survey, publication.version, publication.content_hash, now)
     return publication
 
 
@@ -300,5 +302,7 @@ def withdraw(
     """Take the 结果反馈 page down: it then says it was withdrawn, when and why (its versions
     are kept; publishing again makes the next)."""
     survey.unpublish_results()
-    versions.mark_withdrawn(latest_publication(session, survey), now, reason)
+    latest = latest_publication(session, survey)
+    versions.mark_withdrawn(latest, now, reason)
     audit.record(session, actor, "survey.unpublish", survey, reason=reason)
+    events.withdrawn(session, survey, latest.version if latest else None, reason, now)

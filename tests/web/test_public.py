@@ -7,7 +7,8 @@ import re
 import stat
 from datetime import datetime
 
-from survey import create_app
+from survey import config
+from survey.core import sealing
 from tests.helpers import plain
 
 
@@ -92,17 +93,17 @@ def test_language_switch_never_redirects_off_site(client):
         assert response.headers["Location"] == "/"
 
 
-def test_missing_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
+def test_missing_keys_are_generated_once_into_instance(tmp_path, monkeypatch):
     monkeypatch.delenv("SURVEY_SECRET_KEY", raising=False)
-    first = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite"})
-    key_file = os.path.join(first.instance_path, "secret_key")
-    try:
-        assert len(first.secret_key) >= 32
-        assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
-        second = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite"})
-        assert second.secret_key == first.secret_key
-    finally:
-        os.remove(key_file)
+    monkeypatch.delenv("SURVEY_DATA_KEY", raising=False)
+    instance = tmp_path / "instance"
+    first = config.load(str(instance), {})
+    assert len(first["SECRET_KEY"]) >= 32
+    assert sealing.unseal(first["DATA_KEY"], sealing.seal(first["DATA_KEY"], "x", "c"), "c") == "x"
+    for name in ("secret_key", "data_key"):
+        assert stat.S_IMODE(os.stat(instance / name).st_mode) == 0o600
+    second = config.load(str(instance), {})
+    assert (second["SECRET_KEY"], second["DATA_KEY"]) == (first["SECRET_KEY"], first["DATA_KEY"])
 
 
 def test_archived_surveys_leave_the_list_but_keep_their_pages(client, session, demo_survey):

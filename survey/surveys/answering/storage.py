@@ -16,14 +16,16 @@ from survey.core.models import sqlite_datetime
 from survey.surveys import counting
 from survey.surveys.models import Response
 from survey.surveys.questions import AnswerRow
+from survey.webhooks import outbox
+from survey.webhooks.events import RESPONSE_CREATED
 
 
 def store(
     engine: Engine, row: dict[str, Any], answers: list[AnswerRow], design_version: str | None
 ) -> int | None:
-    """Write the response and its answers and count them, all or nothing, on a connection of
-    its own: the new response's id, or None (nothing written) if the survey no longer has
-    ``design_version``.
+    """Write the response and its answers and count them, and announce it to the survey's
+    webhooks, all or nothing, on a connection of its own: the new response's id, or None
+    (nothing written) if the survey no longer has ``design_version``.
 
     The statements run on the pool's DBAPI connection itself: SQLAlchemy's connection, result
     and transaction objects cost more per submission than the database takes to run them.
@@ -77,6 +79,7 @@ class _Written:
             "option_ids": option_ids, "texts": texts, "numbers": numbers,
             "counts_respondent": counts_respondent, "respondent_ids": self.respondents,
             "chosen_ids": list(self.chosen), "increments": list(self.chosen.values()),
+            "message_id": outbox.new_message_id(), "event": RESPONSE_CREATED,
         }  # fmt: skip
 
 
@@ -122,6 +125,10 @@ def _store_on_sqlite(
                     f"({', '.join('?' * len(ids))})",
                     (increment, *ids),
                 )
+        cursor.execute(
+            outbox.FAN_OUT_ON_SQLITE,
+            (outbox.new_message_id(), response_id, at, at, row["survey_id"], RESPONSE_CREATED),
+        )
         connection.commit()
         return response_id
     finally:
@@ -146,9 +153,11 @@ def _store_on_postgresql(
 
 # What ``_store_on_sqlite`` does in a transaction, as one PostgreSQL statement. The survey's row is
 # counted (and locked) first and only if it still has the design the answers were judged by;
-# the response, its answers and the other counters are written only if it was. Every other
+# the response, its answers, the other counters and its webhook messages are written only if
+# it was. Every other
 # writer of the counters locks the survey's row first too, so they cannot deadlock.
-_STORE_ON_POSTGRESQL = """
+_STORE_ON_POSTGRESQL = (
+    """
 WITH counted AS (
     UPDATE survey SET response_count = response_count + 1, last_response_at = %(submitted_at)s
     WHERE id = %(survey_id)s AND design_version = coalesce(CAST(%(design)s AS text), design_version)
@@ -172,9 +181,14 @@ WITH counted AS (
     FROM unnest(CAST(%(chosen_ids)s AS integer[]), CAST(%(increments)s AS integer[]))
         AS c (id, increment)
     WHERE option.id = c.id AND EXISTS (SELECT FROM counted)
+), announced AS (
+    """
+    + outbox.FAN_OUT_ON_POSTGRESQL.format(response="stored")
+    + """
 )
 SELECT id FROM stored
 """
+)
 
 
 def stored_response(session: Session, key: str) -> int | None:

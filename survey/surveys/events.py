@@ -1,0 +1,70 @@
+"""What a survey tells its webhooks: new responses (composed when first delivered, so the
+answer path only writes the message), and each 结果反馈 published or withdrawn."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from survey.core.i18n import _l
+from survey.surveys import analysis, queries
+from survey.surveys.models import Survey
+from survey.webhooks import events, outbox
+from survey.webhooks.events import (
+    PUBLICATION_PUBLISHED,
+    PUBLICATION_WITHDRAWN,
+    RESPONSE_CREATED,
+    subject_data,
+)
+
+
+def response_created(session: Session, response_id: int) -> dict[str, Any]:
+    """A new response as the API gives it (its answers by question key); only its id if it
+    was deleted before it could be delivered."""
+    response = queries.response_by_id(session, response_id)
+    survey = queries.survey_by_id(session, response.survey_id) if response else None
+    if response is None or survey is None:
+        return {"response": {"id": response_id, "deleted": True}}
+    (submitted,) = analysis.as_submitted(session, survey, [response])
+    return {
+        "survey": subject_data(survey),
+        "response": {"id": response.id, "submitted_at": _utc(response.submitted_at),
+                     "answers": submitted.answers},
+    }  # fmt: skip
+
+
+def published(
+    session: Session, survey: Survey, version: int, content_hash: str, now: datetime
+) -> None:
+    outbox.announce(
+        session, PUBLICATION_PUBLISHED, survey, now, subject_id=version,
+        data={"survey": subject_data(survey), "version": version, "content_hash": content_hash,
+              "path": f"/s/{survey.slug}/results"},
+    )  # fmt: skip
+
+
+def withdrawn(
+    session: Session, survey: Survey, version: int | None, reason: str, now: datetime
+) -> None:
+    outbox.announce(
+        session, PUBLICATION_WITHDRAWN, survey, now, subject_id=version,
+        data={"survey": subject_data(survey), "version": version, "reason": reason,
+              "path": f"/s/{survey.slug}/results"},
+    )  # fmt: skip
+
+
+def _utc(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def register() -> None:
+    events.register_kind(
+        events.Kind(
+            "survey_id", _l("调查征集"),
+            (RESPONSE_CREATED, PUBLICATION_PUBLISHED, PUBLICATION_WITHDRAWN),
+            queries.survey_by_id,
+        )
+    )  # fmt: skip
+    events.register_composer(RESPONSE_CREATED, response_created)

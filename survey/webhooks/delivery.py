@@ -1,0 +1,230 @@
+"""The worker's side: take due messages from the outbox, sign each by the Standard Webhooks
+spec and POST it, record the attempt, and retry failures with backoff for about a day.
+Delivery is at least once: a receiver deduplicates by the ``webhook-id`` header.
+
+Several workers (on several machines) may run at once: each claims a message by pushing its
+next attempt a lease ahead in one conditional update, so no two send it together, and a
+worker that dies mid-send leaves it to be sent again when the lease runs out."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import urllib3
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+from standardwebhooks import Webhook
+
+from survey.core.models import utcnow
+from survey.core.sealing import unseal
+from survey.webhooks.addresses import AddressRefused, Network, Target, resolve
+from survey.webhooks.events import COMPOSERS, envelope
+from survey.webhooks.models import MessageStatus, WebhookAttempt, WebhookMessage
+
+# The waits after each failed attempt: ten attempts over about 24 hours, then it has failed.
+SCHEDULE = tuple(timedelta(seconds=s) for s in (5, 60, 300, 1800, 3600, 7200, 14400, 28800, 28800))
+LEASE = timedelta(minutes=2)  # longer than a send can take (timeouts below)
+TIMEOUT = urllib3.Timeout(connect=5.0, read=15.0)
+KEEP = timedelta(days=30)  # delivered and failed messages are kept this long for staff
+EXCERPT_BYTES = 500
+USER_AGENT = "survey-webhooks/1 (+Standard Webhooks)"
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What became of one POST: the receiver's status, or the error that kept it from one."""
+
+    status_code: int | None
+    error: str = ""
+    excerpt: str = ""
+    duration_ms: int = 0
+
+
+# (url, body, headers) -> what happened
+Sender = Callable[[str, bytes, dict[str, str]], Sent]
+
+
+def http_sender(allowed: Iterable[Network]) -> Sender:
+    """POST to the checked address of each URL (see ``addresses``), following no redirect."""
+    networks = list(allowed)
+
+    def send(url: str, body: bytes, headers: dict[str, str]) -> Sent:
+        started = time.monotonic()
+        try:
+            target = resolve(url, networks)
+        except AddressRefused as refused:
+            return Sent(None, str(refused))
+        try:
+            status, excerpt = _post(target, body, headers)
+        except urllib3.exceptions.HTTPError as error:
+            return Sent(None, _described(error), duration_ms=_since(started))
+        return Sent(status, excerpt=excerpt, duration_ms=_since(started))
+
+    return send
+
+
+def _post(target: Target, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+    default_port = 443 if target.scheme == "https" else 80
+    host = target.host if target.port == default_port else f"{target.host}:{target.port}"
+    pool: urllib3.HTTPConnectionPool
+    if target.scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(
+            target.address, target.port, timeout=TIMEOUT, retries=False,
+            server_hostname=target.host, assert_hostname=target.host,
+        )  # fmt: skip
+    else:
+        pool = urllib3.HTTPConnectionPool(target.address, target.port, timeout=TIMEOUT)
+    with pool:
+        response = pool.urlopen(
+            "POST", target.path, body=body, headers={**headers, "Host": host},
+            redirect=False, retries=False, preload_content=False,
+        )  # fmt: skip
+        try:
+            excerpt = response.read(EXCERPT_BYTES, decode_content=True)
+        finally:
+            response.release_conn()
+    return response.status, excerpt.decode("utf-8", errors="replace")
+
+
+def _described(error: Exception) -> str:
+    reason = getattr(error, "reason", None) or error
+    return f"{type(reason).__name__}: {reason}"[:300]
+
+
+def _since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def claim(session: Session, now: datetime, limit: int = 20) -> list[int]:
+    """Up to ``limit`` due messages, each held for this worker for ``LEASE``."""
+    due = (
+        select(WebhookMessage.id)
+        .where(WebhookMessage.status == MessageStatus.PENDING,
+               WebhookMessage.next_attempt_at <= now)
+        .order_by(WebhookMessage.next_attempt_at, WebhookMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )  # fmt: skip
+    claimed = []
+    for message_id in session.scalars(due).all():
+        taken = session.execute(
+            update(WebhookMessage)
+            .where(WebhookMessage.id == message_id, WebhookMessage.next_attempt_at <= now)
+            .values(next_attempt_at=now + LEASE)
+        )
+        if getattr(taken, "rowcount", 0) == 1:  # another worker did not take it first
+            claimed.append(message_id)
+    session.commit()
+    return claimed
+
+
+def signed(message: WebhookMessage, secret: str, at: datetime) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of one attempt, signed with the endpoint's secret at ``at``."""
+    body = json.dumps(message.payload, ensure_ascii=False, separators=(",", ":"))
+    headers = {
+        "webhook-id": message.message_id,
+        "webhook-timestamp": str(int(at.replace(tzinfo=UTC).timestamp())),
+        "webhook-signature": Webhook(secret).sign(message.message_id, at, body),
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+    }
+    return body.encode(), headers
+
+
+def attempt(
+    session: Session, message_id: int, send: Sender, data_key: str, now: Callable[[], datetime]
+) -> WebhookAttempt | None:
+    """One attempt at a claimed message, recorded with its outcome (None: the message is gone,
+    or no longer waits)."""
+    message = session.get(WebhookMessage, message_id)
+    if message is None or message.status != MessageStatus.PENDING:
+        session.rollback()
+        return None
+    if message.payload is None:
+        compose = COMPOSERS[message.event]
+        message.payload = envelope(
+            message.event, message.created_at, compose(session, message.subject_id or 0)
+        )
+    endpoint = message.endpoint
+    secret = unseal(data_key, endpoint.sealed_secret, f"webhook_endpoint:{endpoint.id}")
+    url = endpoint.url
+    session.commit()  # nothing is held (SQLite's write lock above all) while the POST waits
+    at = now()
+    body, headers = signed(message, secret, at)
+    sent = send(url, body, headers)
+    return record(session, message_id, sent, at)
+
+
+def record(session: Session, message_id: int, sent: Sent, at: datetime) -> WebhookAttempt | None:
+    message = session.get(WebhookMessage, message_id)
+    if message is None:
+        session.rollback()
+        return None
+    tried = WebhookAttempt(
+        message_id=message.id, at=at, status_code=sent.status_code, error=sent.error[:300],
+        duration_ms=sent.duration_ms, response_excerpt=sent.excerpt[:EXCERPT_BYTES],
+    )  # fmt: skip
+    session.add(tried)
+    message.attempt_count += 1
+    if tried.succeeded:
+        message.status, message.delivered_at = MessageStatus.DELIVERED, at
+        message.next_attempt_at = None
+        # The receiver is back: what waits for a later retry goes now, not hours from now
+        # (those other workers hold are left alone).
+        session.execute(
+            update(WebhookMessage)
+            .where(WebhookMessage.endpoint_id == message.endpoint_id,
+                   WebhookMessage.status == MessageStatus.PENDING,
+                   WebhookMessage.next_attempt_at > at + LEASE)
+            .values(next_attempt_at=at)
+        )  # fmt: skip
+    elif message.attempt_count > len(SCHEDULE):
+        message.status, message.next_attempt_at = MessageStatus.FAILED, None
+    else:
+        message.next_attempt_at = at + SCHEDULE[message.attempt_count - 1]
+    session.commit()
+    return tried
+
+
+def run_once(
+    session: Session, send: Sender, data_key: str, now: Callable[[], datetime] = utcnow
+) -> int:
+    """Attempt every message due now; how many were attempted."""
+    claimed = claim(session, now())
+    for message_id in claimed:
+        attempt(session, message_id, send, data_key, now)
+    return len(claimed)
+
+
+def prune(session: Session, now: datetime) -> None:
+    """Forget delivered and failed messages older than ``KEEP``."""
+    session.execute(
+        delete(WebhookMessage).where(
+            WebhookMessage.status != MessageStatus.PENDING, WebhookMessage.created_at < now - KEEP
+        )
+    )
+    session.commit()
+
+
+def run(
+    open_session: Callable[[], Session],
+    send: Sender,
+    data_key: str,
+    poll_seconds: float,
+    stop: threading.Event,
+) -> None:
+    """Deliver until ``stop`` is set: whatever is due, then a look every ``poll_seconds``."""
+    pruned_at: datetime | None = None
+    while not stop.is_set():
+        with open_session() as session:
+            attempted = run_once(session, send, data_key)
+            if pruned_at is None or utcnow() - pruned_at > timedelta(hours=1):
+                prune(session, utcnow())
+                pruned_at = utcnow()
+        if not attempted:
+            stop.wait(poll_seconds)
