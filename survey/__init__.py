@@ -41,11 +41,13 @@ def configure_features(app: Flask) -> None:
     from survey.consultations import views as consultations
     from survey.review import views as review
     from survey.surveys import views as surveys
+    from survey.webhooks import views as webhooks
 
     accounts.init_app(app)
     review.init_app(app)
     surveys.init_app(app)
     consultations.init_app(app)
+    webhooks.init_app(app)
     app.register_blueprint(portal.bp)
     app.register_blueprint(feeds.bp)
     api.init_app(app)

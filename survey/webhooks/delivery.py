@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from standardwebhooks import Webhook
 
+from survey.core.i18n import _
 from survey.core.models import utcnow
 from survey.core.sealing import unseal
 from survey.webhooks.addresses import AddressRefused, Network, Target, resolve
@@ -91,9 +92,22 @@ def _post(target: Target, body: bytes, headers: dict[str, str]) -> tuple[int, st
     return response.status, excerpt.decode("utf-8", errors="replace")
 
 
-def _described(error: Exception) -> str:
-    reason = getattr(error, "reason", None) or error
-    return f"{type(reason).__name__}: {reason}"[:300]
+def _described(error: urllib3.exceptions.HTTPError) -> str:
+    """Why a POST got no answer, in staff's words, with the technical reason after."""
+    exceptions = urllib3.exceptions
+    words = _("连接失败")
+    if isinstance(error, exceptions.NewConnectionError):  # before its base, ConnectTimeoutError
+        words = _("无法连接接收方")
+    elif isinstance(error, exceptions.ConnectTimeoutError):
+        words = _("连接超时")
+    elif isinstance(error, exceptions.ReadTimeoutError):
+        words = _("等待响应超时")
+    elif isinstance(error, exceptions.SSLError):
+        words = _("HTTPS 证书校验失败")
+    elif isinstance(error, exceptions.ProtocolError):
+        words = _("连接中断")
+    reason = str(getattr(error, "reason", None) or error).rpartition(": ")[2]
+    return f"{words}（{reason}）"[:300]
 
 
 def _since(started: float) -> int:
