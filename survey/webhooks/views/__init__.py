@@ -6,8 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request
-from flask import url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -107,7 +116,7 @@ def item_endpoints(kind_name: str, subject_id: int) -> ResponseReturnValue:
                     data_key=current_app.config["DATA_KEY"],
                     allowed=_allowed(),
                     now=utcnow(),
-                )  # fmt: skip
+                )
             )
         except Refusal as refusal:
             form.url.errors = [*form.url.errors, str(refusal)]
@@ -164,7 +173,7 @@ def endpoint_page(endpoint_id: int) -> ResponseReturnValue:
                     form.events.data or [],
                     form.description.data or "",
                     allowed=_allowed(),
-                )  # fmt: skip
+                )
             )
         except Refusal as refusal:
             form.url.errors = [*form.url.errors, str(refusal)]
