@@ -4,6 +4,7 @@ the export permission (a delivery carries answers out) and the item's department
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -133,7 +134,7 @@ def item_endpoints(kind_name: str, subject_id: int) -> ResponseReturnValue:
 
 def _endpoint_page(
     endpoint: WebhookEndpoint, subject: Subject, form: EndpointForm | None = None, **shown: Any
-) -> ResponseReturnValue:
+) -> str:
     session = get_session()
     status = request.args.get("status", "")
     before = request.args.get("before", "")
@@ -237,7 +238,7 @@ def retry_message(endpoint_id: int, message_id: int) -> ResponseReturnValue:
     return redirect(url_for(".endpoint_page", endpoint_id=endpoint.id))
 
 
-for rule, view, methods in [
+ROUTES: list[tuple[str, Callable[..., ResponseReturnValue], list[str]]] = [
     ("/<kind_name>/<int:subject_id>", item_endpoints, ["GET", "POST"]),
     ("/<int:endpoint_id>", endpoint_page, ["GET", "POST"]),
     ("/<int:endpoint_id>/test", test_endpoint, ["POST"]),
@@ -245,7 +246,8 @@ for rule, view, methods in [
     ("/<int:endpoint_id>/rotate", rotate_secret, ["POST"]),
     ("/<int:endpoint_id>/delete", delete_endpoint, ["POST"]),
     ("/<int:endpoint_id>/messages/<int:message_id>/retry", retry_message, ["POST"]),
-]:
+]
+for rule, view, methods in ROUTES:
     bp.add_url_rule(rule, view_func=view, methods=methods)
 
 
