@@ -319,3 +319,31 @@ def test_consultations_through_the_api(app, client, session, staff, department, 
     )
     assert refused.status_code == 409 and "没有处理结果" in refused.get_json()["detail"]
     assert [r.action for r in session.scalars(select(ReviewRequest))] == ["consultation.open"]
+
+
+def test_opinions_received_offline_are_entered_through_the_api(
+    app, client, session, staff, department, make_consultation
+):
+    from survey.core.audit import AuditEvent
+
+    consultation = make_consultation()
+    consultation.department_id = department
+    session.commit()
+    url = f"/api/v1/consultations/{consultation.slug}/opinions"
+    letter = {
+        "body": "建议第三条增加申报指引", "name": "某某商会", "contact": "0535-1234567",
+        "part": "第三条", "channel": "letter", "received_at": "2026-11-30T02:00:00Z",
+    }  # fmt: skip
+    reader = token_for(session, staff["author"])
+    assert client.post(url, json=letter, headers=reader).status_code == 403  # a read scope
+    writer = token_for(session, staff["author"], "write")
+    entered = client.post(url, json=letter, headers=writer)
+    assert entered.status_code == 201, entered.get_json()
+    shown = entered.get_json()
+    assert (shown["part"], shown["channel"], shown["screening"]) == ("第三条", "letter", "approved")
+    assert shown["received_at"].startswith("2026-11-30T02:00:00")
+    assert "0535-1234567" not in str(client.get(url, headers=reader).get_json())
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "opinion.enter"))
+    assert ["API svy_" in e.address for e in events] == [True]
+    unknown = client.post(url, json={**letter, "part": "第九十九条"}, headers=writer)
+    assert unknown.status_code == 422 and "第九十九条" in unknown.get_json()["detail"]

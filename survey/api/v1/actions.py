@@ -1,9 +1,11 @@
-"""What every resource of the API shares about going public: actions through the same review
-chain as the workspace (as the token's user), and the published versions a caller may read."""
+"""What every resource of the API shares: actions that go public through the same review chain
+as the workspace (as the token's user), the published versions a caller may read, and moments
+as they are stored."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, overload
 
 from flask import abort, current_app
 
@@ -57,3 +59,14 @@ def one_version(versions: list[PublishedVersion], number: int) -> dict[str, Any]
     if shown.withdrawn_at is not None:
         abort(410, description=f"Withdrawn: {shown.withdrawal_reason}")
     return {**version_fields(shown), "document": shown.content}
+
+
+@overload
+def stored_utc(moment: datetime) -> datetime: ...
+@overload
+def stored_utc(moment: None) -> None: ...
+def stored_utc(moment: datetime | None) -> datetime | None:
+    """A moment as stored: naive UTC (one with a zone is converted)."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)

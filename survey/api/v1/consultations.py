@@ -9,15 +9,17 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from survey.api.v1 import schemas
-from survey.api.v1.actions import go_public, one_version, visible_versions
+from survey.api.v1.actions import go_public, one_version, stored_utc, visible_versions
 from survey.api.v1.auth import caller, requires
-from survey.consultations import feedback, queries, reviewables
+from survey.consultations import feedback, opinions, queries, reviewables
 from survey.consultations.handling import parse_outcomes
-from survey.consultations.models import Consultation
+from survey.consultations.models import Channel, Consultation, Opinion
+from survey.consultations.opinions import Draft, OpinionRefused
 from survey.core.models import utcnow
 from survey.core.permissions import Permission
 from survey.core.window import Status
 from survey.db import get_session
+from survey.web.actions import committed
 
 blp = Blueprint(
     "api_consultations", __name__, url_prefix="/api/v1/consultations",
@@ -102,15 +104,45 @@ class Opinions(MethodView):
         page, more = queries.opinions_after(
             get_session(), consultation, args["after"], args["limit"]
         )
-        items = [
-            {
-                "receipt": o.receipt, "part": o.part.name if o.part else "", "body": o.body,
-                "name": o.name, "channel": o.channel, "received_at": o.received_at,
-                "screening": o.screening, "outcome": o.outcome, "reason": o.reason,
-            }
-            for o in page
-        ]  # fmt: skip
+        items = [_opinion_item(o) for o in page]
         return {"items": items, "next": page[-1].id if more and page else None}
+
+    @requires(Permission.HANDLE_OPINIONS)
+    @blp.arguments(schemas.OfflineOpinion)
+    @blp.response(201, schemas.OpinionItem)
+    @blp.doc(security=[{"token": []}])
+    def post(self, body: dict[str, Any], slug: str) -> dict[str, Any]:
+        """Record an opinion received offline (a letter, an e-mail, a call, a meeting), as
+        录入线下意见 does: screened already, audited, with its receipt."""
+        consultation, found = _own(slug), caller()
+        assert found is not None
+        parts = {p.key: p for p in consultation.current.parts}
+        if body["part"] and body["part"] not in parts:
+            abort(422, description=f"No such article in the draft: {body['part']}")
+        draft = Draft(
+            body=body["body"], name=body["name"], contact=body["contact"],
+            part_id=parts[body["part"]].id if body["part"] else None,
+        )  # fmt: skip
+        session = get_session()
+        try:
+            opinion = committed(
+                lambda: opinions.enter(
+                    session, consultation, found.user, draft, Channel(body["channel"]),
+                    stored_utc(body["received_at"]), current_app.config["SECRET_KEY"],
+                )
+            )  # fmt: skip
+        except OpinionRefused as refused:
+            abort(422, description="；".join(refused.fields.values()))
+        return _opinion_item(opinion)
+
+
+def _opinion_item(opinion: Opinion) -> dict[str, Any]:
+    return {
+        "receipt": opinion.receipt, "part": opinion.part.name if opinion.part else "",
+        "body": opinion.body, "name": opinion.name, "channel": opinion.channel,
+        "received_at": opinion.received_at, "screening": opinion.screening,
+        "outcome": opinion.outcome, "reason": opinion.reason,
+    }  # fmt: skip
 
 
 def _versions(consultation: Consultation) -> list[Any]:
@@ -154,7 +186,7 @@ class FeedbackWithdrawal(MethodView):
         return go_public(reviewables.WITHDRAW, _own(slug), {"reason": body["reason"]})
 
 
-@blp.route("/<slug>/feedback/<int:version>")
+@blp.route("/<slug>/feedback/<int(max=100000):version>")
 class OneFeedback(MethodView):
     @blp.response(200, schemas.PublishedDocument)
     def get(self, slug: str, version: int) -> dict[str, Any]:

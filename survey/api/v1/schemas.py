@@ -11,6 +11,8 @@ from marshmallow import INCLUDE, Schema, fields, validate
 from survey.core.window import Phase
 from survey.publishing.versions import PublishedVersion
 
+MAX_ID = 2**63 - 1  # the biggest row id either database stores
+
 
 class UtcDateTime(fields.DateTime):
     """A moment stored as naive UTC, written with its offset (RFC 3339)."""
@@ -135,7 +137,7 @@ class Problem(Schema):
 
 class ResponsesQuery(Schema):
     after = fields.Integer(
-        load_default=0, validate=validate.Range(min=0),
+        load_default=0, validate=validate.Range(min=0, max=MAX_ID),
         metadata={"description": "The cursor: the `next` of the previous page (0: from the start)"},
     )  # fmt: skip
     since = fields.DateTime(metadata={"description": "Submitted at or after (UTC)"})
@@ -197,7 +199,7 @@ class WithdrawalReason(Schema):
 
 class CursorQuery(Schema):
     after = fields.Integer(
-        load_default=0, validate=validate.Range(min=0),
+        load_default=0, validate=validate.Range(min=0, max=MAX_ID),
         metadata={"description": "The cursor: the `next` of the previous page (0: from the start)"},
     )  # fmt: skip
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
@@ -213,6 +215,27 @@ class OpinionItem(Schema):
     screening = fields.String()
     outcome = fields.String(allow_none=True, metadata={"description": "处理结果"})
     reason = fields.String(metadata={"description": "理由"})
+
+
+class OfflineOpinion(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    name = fields.String(
+        load_default="", validate=validate.Length(max=200),
+        metadata={"description": "姓名/单位, as the consultation asks for it"},
+    )  # fmt: skip
+    contact = fields.String(
+        load_default="", validate=validate.Length(max=200),
+        metadata={"description": "联系方式 (kept for staff; never published)"},
+    )  # fmt: skip
+    part = fields.String(
+        load_default="", validate=validate.Length(max=40),
+        metadata={"description": "The article it is on (`第三条`); empty: the draft as a whole"},
+    )  # fmt: skip
+    channel = fields.String(
+        required=True, validate=validate.OneOf(["letter", "email", "phone", "meeting"]),
+        metadata={"description": "How it came: 信函, 电子邮件, 电话, 座谈会"},
+    )  # fmt: skip
+    received_at = fields.DateTime(required=True, metadata={"description": "When it came"})
 
 
 class OpinionsPage(Schema):

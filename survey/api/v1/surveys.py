@@ -3,7 +3,6 @@ published 结果反馈 versions (public once published)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, url_for
@@ -11,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from survey.api.v1 import schemas
-from survey.api.v1.actions import go_public, one_version, visible_versions
+from survey.api.v1.actions import go_public, one_version, stored_utc, visible_versions
 from survey.api.v1.auth import caller, requires
 from survey.config import office_zone
 from survey.core.models import utcnow
@@ -169,7 +168,7 @@ def _filter(survey: Survey, args: dict[str, Any]) -> Filter:
         abort(422, description=f"No such option to filter by: {', '.join(unknown)}")
     try:
         return Filter.of(
-            _utc(args.get("since")), _utc(args.get("until")),
+            stored_utc(args.get("since")), stored_utc(args.get("until")),
             [options[value] for value in args["chose"]],
         )  # fmt: skip
     except ValueError:
@@ -186,8 +185,8 @@ class Responses(MethodView):
         """The responses as submitted, oldest first, a page at a time (follow `next`)."""
         survey = _own(slug)
         page, more = analysis.responses_after(
-            get_session(), survey, args["after"], since=_utc(args.get("since")),
-            until=_utc(args.get("until")), limit=args["limit"],
+            get_session(), survey, args["after"], since=stored_utc(args.get("since")),
+            until=stored_utc(args.get("until")), limit=args["limit"],
         )  # fmt: skip
         items = [
             {
@@ -198,13 +197,6 @@ class Responses(MethodView):
             for item in page
         ]  # fmt: skip
         return {"items": items, "next": page[-1].response.id if more and page else None}
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """A moment as stored: naive UTC (one with a zone is converted)."""
-    if moment is None or moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _versions(survey: Survey) -> list[Any]:
@@ -252,7 +244,7 @@ class Withdrawal(MethodView):
         return go_public(reviewables.WITHDRAW, _own(slug), {"reason": body["reason"]})
 
 
-@blp.route("/<slug>/publications/<int:version>")
+@blp.route("/<slug>/publications/<int(max=100000):version>")
 class OnePublication(MethodView):
     @blp.response(200, schemas.PublishedDocument)
     def get(self, slug: str, version: int) -> dict[str, Any]:
