@@ -9,6 +9,7 @@ worker that dies mid-send leaves it to be sent again when the lease runs out."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -17,12 +18,13 @@ from datetime import UTC, datetime, timedelta
 
 import urllib3
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from standardwebhooks import Webhook
 
 from survey.core.i18n import _
 from survey.core.models import utcnow
-from survey.core.sealing import unseal
+from survey.core.sealing import SealingError, unseal
 from survey.webhooks.addresses import AddressRefused, Network, Target, resolve
 from survey.webhooks.events import COMPOSERS, envelope
 from survey.webhooks.models import MessageStatus, WebhookAttempt, WebhookMessage
@@ -34,6 +36,7 @@ TIMEOUT = urllib3.Timeout(connect=5.0, read=15.0)
 KEEP = timedelta(days=30)  # delivered and failed messages are kept this long for staff
 EXCERPT_BYTES = 500
 USER_AGENT = "survey-webhooks/1 (+Standard Webhooks)"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,15 @@ def attempt(
             message.event, message.created_at, compose(session, message.subject_id or 0)
         )
     endpoint = message.endpoint
-    secret = unseal(data_key, endpoint.sealed_secret, f"webhook_endpoint:{endpoint.id}")
+    try:
+        secret = unseal(data_key, endpoint.sealed_secret, f"webhook_endpoint:{endpoint.id}")
+    except SealingError:
+        session.commit()
+        # Another data key than the one it was sealed with: every attempt fails alike until
+        # the key is set right, and staff see why.
+        return record(
+            session, message_id, Sent(None, _("签名密钥无法解密：数据密钥与登记时不同")), now()
+        )
     url = endpoint.url
     session.commit()  # nothing is held (SQLite's write lock above all) while the POST waits
     at = now()
@@ -235,10 +246,15 @@ def run(
     """Deliver until ``stop`` is set: whatever is due, then a look every ``poll_seconds``."""
     pruned_at: datetime | None = None
     while not stop.is_set():
-        with open_session() as session:
-            attempted = run_once(session, send, data_key)
-            if pruned_at is None or utcnow() - pruned_at > timedelta(hours=1):
-                prune(session, utcnow())
-                pruned_at = utcnow()
+        try:
+            with open_session() as session:
+                attempted = run_once(session, send, data_key)
+                if pruned_at is None or utcnow() - pruned_at > timedelta(hours=1):
+                    prune(session, utcnow())
+                    pruned_at = utcnow()
+        except SQLAlchemyError:
+            # The database is away (a restart, a failover): nothing is lost, the outbox waits.
+            log.exception("webhook worker: the database is unavailable; trying again")
+            attempted = 0
         if not attempted:
             stop.wait(poll_seconds)

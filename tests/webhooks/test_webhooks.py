@@ -241,3 +241,19 @@ def test_the_worker_command_delivers_what_is_due(app, client, runner, session, m
         result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0 and "1 attempted" in result.output
     assert len(receiver.received) == 1
+
+
+def test_a_worker_with_another_data_key_says_so_and_sends_nothing(
+    app, client, session, make_survey
+):
+    from survey.core.sealing import new_key
+
+    survey = make_survey(QUESTIONS)
+    receiver = Receiver(free_port())
+    register(app, session, survey, receiver.url, ["response.created"])
+    answer(client, survey, "国企")
+    with receiving(receiver):
+        delivery.run_once(session, delivery.http_sender(LOOPBACK), new_key())
+    assert receiver.received == []
+    (attempt,) = session.scalars(select(WebhookAttempt)).all()
+    assert "数据密钥与登记时不同" in attempt.error
