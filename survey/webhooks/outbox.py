@@ -9,7 +9,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, insert, literal, select
+from sqlalchemy import JSON, Integer, insert, literal, select
 from sqlalchemy.orm import Session
 
 from survey.webhooks.events import PING, Subject, envelope
@@ -38,9 +38,9 @@ def announce(
     payload = envelope(event, now, data) if data is not None else None
     heard = (
         select(
-            literal(new_message_id()), WebhookEndpoint.id, literal(event), literal(subject_id),
-            literal(payload, JSON), literal(now), literal(MessageStatus.PENDING.value),
-            literal(0), literal(now),
+            literal(new_message_id()), WebhookEndpoint.id, literal(event),
+            literal(subject_id, Integer), literal(payload, JSON), literal(now),
+            literal(MessageStatus.PENDING.value), literal(0), literal(now),
         )
         .join(Subscription, Subscription.endpoint_id == WebhookEndpoint.id)
         .where(column == subject.id, Subscription.event == event,
