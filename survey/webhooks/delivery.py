@@ -12,7 +12,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -31,6 +31,7 @@ from survey.webhooks.models import MessageStatus, WebhookAttempt, WebhookMessage
 
 # The waits after each failed attempt: ten attempts over about 24 hours, then it has failed.
 SCHEDULE = tuple(timedelta(seconds=s) for s in (5, 60, 300, 1800, 3600, 7200, 14400, 28800, 28800))
+GIVE_UP_AFTER = sum(SCHEDULE, timedelta())  # after its event, a message is not tried again
 LEASE = timedelta(minutes=2)  # longer than a send can take (timeouts below)
 TIMEOUT = urllib3.Timeout(connect=5.0, read=15.0)
 KEEP = timedelta(days=30)  # delivered and failed messages are kept this long for staff
@@ -154,13 +155,22 @@ def signed(message: WebhookMessage, secret: str, at: datetime) -> tuple[bytes, d
 
 
 def attempt(
-    session: Session, message_id: int, send: Sender, data_key: str, now: Callable[[], datetime]
+    session: Session,
+    message_id: int,
+    send: Sender,
+    data_key: str,
+    now: Callable[[], datetime],
+    held: Mapping[int, datetime | None] | None = None,
 ) -> WebhookAttempt | None:
-    """One attempt at a claimed message, recorded with its outcome (None: the message is gone,
-    or no longer waits)."""
+    """One attempt at a claimed message, recorded with its outcome (None: the message is gone
+    or no longer waits; or its endpoint is ``held`` until a moment, and it waits till then)."""
     message = session.get(WebhookMessage, message_id)
     if message is None or message.status != MessageStatus.PENDING:
         session.rollback()
+        return None
+    if held and message.endpoint_id in held:
+        message.next_attempt_at = held[message.endpoint_id] or now()
+        session.commit()
         return None
     if message.payload is None:
         compose = COMPOSERS[message.event]
@@ -208,10 +218,22 @@ def record(session: Session, message_id: int, sent: Sent, at: datetime) -> Webho
                    WebhookMessage.next_attempt_at > at + LEASE)
             .values(next_attempt_at=at)
         )  # fmt: skip
-    elif message.attempt_count > len(SCHEDULE):
+    elif message.attempt_count > len(SCHEDULE) or at - message.created_at >= GIVE_UP_AFTER:
         message.status, message.next_attempt_at = MessageStatus.FAILED, None
     else:
         message.next_attempt_at = at + SCHEDULE[message.attempt_count - 1]
+        if tried.status_code is None:
+            # The receiver cannot be reached: its other messages wait for this one's next
+            # attempt rather than each costing a timeout now (those held by a worker are
+            # left alone); they give up a day after their event like any other.
+            session.execute(
+                update(WebhookMessage)
+                .where(WebhookMessage.endpoint_id == message.endpoint_id,
+                       WebhookMessage.status == MessageStatus.PENDING,
+                       WebhookMessage.id != message.id,
+                       WebhookMessage.next_attempt_at <= at)
+                .values(next_attempt_at=message.next_attempt_at)
+            )  # fmt: skip
     session.commit()
     return tried
 
@@ -219,11 +241,18 @@ def record(session: Session, message_id: int, sent: Sent, at: datetime) -> Webho
 def run_once(
     session: Session, send: Sender, data_key: str, now: Callable[[], datetime] = utcnow
 ) -> int:
-    """Attempt every message due now; how many were attempted."""
-    claimed = claim(session, now())
-    for message_id in claimed:
-        attempt(session, message_id, send, data_key, now)
-    return len(claimed)
+    """Attempt the messages due now; how many were attempted. After a receiver could not be
+    reached, the rest of its messages in the batch are left for later (see ``record``)."""
+    held: dict[int, datetime | None] = {}  # endpoint -> when its probe is tried next
+    attempted = 0
+    for message_id in claim(session, now()):
+        tried = attempt(session, message_id, send, data_key, now, held)
+        if tried is not None:
+            attempted += 1
+            message = session.get(WebhookMessage, message_id)
+            if tried.status_code is None and message is not None:
+                held[message.endpoint_id] = message.next_attempt_at
+    return attempted
 
 
 def prune(session: Session, now: datetime) -> None:
