@@ -11,7 +11,7 @@ from marshmallow import INCLUDE, Schema, fields, validate
 from survey.core.window import Phase
 from survey.publishing.versions import PublishedVersion
 
-MAX_ID = 2**63 - 1  # the biggest row id either database stores
+MAX_ID = 2**31 - 1  # the biggest id an INTEGER column holds (PostgreSQL's int4)
 
 
 class UtcDateTime(fields.DateTime):
