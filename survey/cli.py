@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import signal
 import sys
 import threading
@@ -327,6 +328,7 @@ def worker(once: bool) -> None:
         with open_session() as session:
             click.echo(f"{delivery.run_once(session, send, config['DATA_KEY'])} attempted")
         return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")  # each attempt
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_args: stop.set())

@@ -15,6 +15,7 @@ from survey.webhooks.events import (
     OPINION_CREATED,
     PUBLICATION_PUBLISHED,
     PUBLICATION_WITHDRAWN,
+    moment,
     subject_data,
 )
 
@@ -27,7 +28,7 @@ def opinion_created(session: Session, consultation: Consultation, opinion: Opini
             "opinion": {
                 "receipt": opinion.receipt, "part": opinion.part.name if opinion.part else "",
                 "body": opinion.body, "name": opinion.name, "channel": opinion.channel,
-                "received_at": opinion.received_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "received_at": moment(opinion.received_at),
                 "flagged": opinion.flagged,
             },
         },

@@ -16,6 +16,7 @@ from survey.webhooks.events import (
     PUBLICATION_PUBLISHED,
     PUBLICATION_WITHDRAWN,
     RESPONSE_CREATED,
+    moment,
     subject_data,
 )
 
@@ -30,7 +31,7 @@ def response_created(session: Session, response_id: int) -> dict[str, Any]:
     (submitted,) = analysis.as_submitted(session, survey, [response])
     return {
         "survey": subject_data(survey),
-        "response": {"id": response.id, "submitted_at": _utc(response.submitted_at),
+        "response": {"id": response.id, "submitted_at": moment(response.submitted_at),
                      "answers": submitted.answers},
     }  # fmt: skip
 
@@ -53,10 +54,6 @@ def withdrawn(
         data={"survey": subject_data(survey), "version": version, "reason": reason,
               "path": f"/s/{survey.slug}/results"},
     )  # fmt: skip
-
-
-def _utc(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def register() -> None:

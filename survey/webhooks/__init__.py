@@ -11,6 +11,7 @@ audit.register_actions(
         "webhook.create": _l("添加推送地址"),
         "webhook.edit": _l("修改推送地址"),
         "webhook.rotate": _l("更换推送签名密钥"),
+        "webhook.reveal": _l("查看推送签名密钥"),
         "webhook.pause": _l("暂停推送"),
         "webhook.resume": _l("恢复推送"),
         "webhook.delete": _l("删除推送地址"),

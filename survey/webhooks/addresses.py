@@ -66,10 +66,11 @@ def resolve(url: str, allowed: Iterable[Network]) -> Target:
     allowed = list(allowed)
     for address in addresses:
         if not _reachable(address, allowed):
-            raise AddressRefused(
-                _("%(host)s 指向内网或本机地址 %(address)s，不能推送（管理员可在配置中允许该网段）",
-                  host=host, address=str(address))
+            refused = _(
+                "%(host)s 指向非公网地址 %(address)s（本机、内网或链路本地），不能推送"
+                "（管理员可在配置中允许该网段）", host=host, address=str(address),
             )  # fmt: skip
+            raise AddressRefused(refused)
     path = parts.path or "/"
     return Target(parts.scheme, host, str(addresses[0]), port,
                   f"{path}?{parts.query}" if parts.query else path)  # fmt: skip

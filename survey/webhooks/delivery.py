@@ -206,6 +206,9 @@ def record(session: Session, message_id: int, sent: Sent, at: datetime) -> Webho
     )  # fmt: skip
     session.add(tried)
     message.attempt_count += 1
+    outcome = f"HTTP {sent.status_code}" if sent.status_code is not None else sent.error
+    log.info("%s %s to endpoint %s: %s in %d ms", message.event, message.message_id,
+             message.endpoint_id, outcome, sent.duration_ms)  # fmt: skip
     if tried.succeeded:
         message.status, message.delivered_at = MessageStatus.DELIVERED, at
         message.next_attempt_at = None

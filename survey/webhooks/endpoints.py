@@ -1,6 +1,6 @@
-"""Staff's webhook endpoints: registering one on an item (its secret shown once), changing,
+"""Staff's webhook endpoints: registering one on an item, showing its signing secret, changing,
 pausing, re-keying and removing it, a test delivery, another try of a message, and what has
-been delivered to it. Each change is audited."""
+been delivered to it. Each change, and each time the secret is shown, is audited."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
-from survey.core.sealing import seal
+from survey.core.sealing import seal, unseal
 from survey.webhooks.addresses import AddressRefused, Network, resolve
 from survey.webhooks.events import KINDS, Subject
 from survey.webhooks.models import (
@@ -63,7 +63,7 @@ def create(
     allowed: Iterable[Network],
     now: datetime,
 ) -> tuple[WebhookEndpoint, str]:
-    """Register an endpoint on ``subject``; it and its signing secret (shown only now)."""
+    """Register an endpoint on ``subject``; it and its signing secret."""
     url = _checked(url, events, subject.audit_column, allowed)
     endpoint = WebhookEndpoint(
         url=url, description=description.strip(), sealed_secret="",
@@ -111,11 +111,23 @@ def rotate_secret(
     actor: audit.Actor | None,
     data_key: str,
 ) -> str:
-    """A new signing secret (shown only now); messages are signed with it from now on."""
+    """A new signing secret; messages are signed with it from now on."""
     secret = new_secret()
     _seal(endpoint, secret, data_key)
     audit.record(session, actor, "webhook.rotate", subject, url=endpoint.url)
     return secret
+
+
+def reveal_secret(
+    session: Session,
+    endpoint: WebhookEndpoint,
+    subject: Subject,
+    actor: audit.Actor | None,
+    data_key: str,
+) -> str:
+    """The signing secret, for staff to configure the receiver with (audited)."""
+    audit.record(session, actor, "webhook.reveal", subject, url=endpoint.url)
+    return unseal(data_key, endpoint.sealed_secret, f"webhook_endpoint:{endpoint.id}")
 
 
 def pause(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from sqlalchemy.orm import Session
@@ -66,6 +66,11 @@ def register_composer(event: str, compose: Callable[[Session, int], dict[str, An
 def envelope(event: str, at: datetime, data: dict[str, Any]) -> dict[str, Any]:
     """A message's body as the Standard Webhooks spec lays it out: type, timestamp, data."""
     return {"type": event, "timestamp": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "data": data}
+
+
+def moment(value: datetime) -> str:
+    """A stored moment (naive UTC) as the API writes it: RFC 3339 with its offset."""
+    return value.replace(tzinfo=UTC).isoformat()
 
 
 def subject_data(subject: Subject) -> dict[str, Any]:

@@ -154,7 +154,7 @@ def test_an_address_that_turns_private_is_not_sent_to(app, client, session, make
         deliver_all(app, session, Clock(), delivery.http_sender([]))
     assert receiver.received == []
     (attempt,) = session.scalars(select(WebhookAttempt)).all()
-    assert attempt.status_code is None and "内网或本机地址 127.0.0.1" in attempt.error
+    assert attempt.status_code is None and "非公网地址 127.0.0.1" in attempt.error
 
 
 def test_failures_are_retried_with_backoff_for_a_day_then_one_more_on_request(

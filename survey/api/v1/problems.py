@@ -48,6 +48,6 @@ def from_refusal(refusal: Refusal) -> Response:
 def from_definition(error: DefinitionError) -> Response:
     """A definition with problems: 422, each problem with its place."""
     return problem(
-        422, "Unprocessable Content", "The definition has problems.",
+        422, "Unprocessable Entity", "The definition has problems.",
         problems=[str(p) for p in error.problems],
     )  # fmt: skip

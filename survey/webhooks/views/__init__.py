@@ -1,11 +1,10 @@
-"""Staff's pages for webhooks: an item's endpoints with a form for a new one (its secret
-shown once), one endpoint with its deliveries and each attempt, and its actions. Staff need
+"""Staff's pages for webhooks: an item's endpoints with a form for a new one, one endpoint with
+its deliveries and each attempt, and its actions (its signing secret shown on request). Staff need
 the export permission (a delivery carries answers out) and the item's department."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -106,7 +105,7 @@ def item_endpoints(kind_name: str, subject_id: int) -> ResponseReturnValue:
     form = EndpointForm().offer(kind)
     if form.validate_on_submit():
         try:
-            endpoint, secret = committed(
+            endpoint, _secret = committed(
                 lambda: endpoints.create(
                     session,
                     subject,
@@ -122,8 +121,10 @@ def item_endpoints(kind_name: str, subject_id: int) -> ResponseReturnValue:
         except Refusal as refusal:
             form.url.errors = [*form.url.errors, str(refusal)]
         else:
-            flash(_("推送地址已添加"), "success")
-            return _endpoint_page(endpoint, subject, shown=secret)
+            flash(
+                _("推送地址已添加。点“显示签名密钥”，把密钥配置到接收方，用于验证签名。"), "success"
+            )
+            return redirect(url_for(".endpoint_page", endpoint_id=endpoint.id))
     found = endpoints.endpoints_on(session, kind.column, subject.id)
     return render_template(
         "webhooks/endpoints.html", kind=kind, subject=subject, form=form, endpoints=found,
@@ -133,7 +134,10 @@ def item_endpoints(kind_name: str, subject_id: int) -> ResponseReturnValue:
 
 
 def _endpoint_page(
-    endpoint: WebhookEndpoint, subject: Subject, form: EndpointForm | None = None, **shown: Any
+    endpoint: WebhookEndpoint,
+    subject: Subject,
+    form: EndpointForm | None = None,
+    shown: str | None = None,
 ) -> str:
     session = get_session()
     status = request.args.get("status", "")
@@ -151,7 +155,7 @@ def _endpoint_page(
         messages=messages, more=more, status=status, status_labels=STATUS_LABELS,
         event_labels=LABELS, tally=endpoints.tally(session, [endpoint.id])[endpoint.id],
         item_page=_item_page(subject), kind=KINDS[subject.audit_column],
-        attempts_in_all=len(delivery.SCHEDULE) + 1, **shown,
+        attempts_in_all=len(delivery.SCHEDULE) + 1, shown=shown,
     )  # fmt: skip
 
 
@@ -206,15 +210,27 @@ def pause_endpoint(endpoint_id: int) -> ResponseReturnValue:
 
 
 @requires(Permission.EXPORT)
-def rotate_secret(endpoint_id: int) -> ResponseReturnValue:
+def reveal_secret(endpoint_id: int) -> ResponseReturnValue:
+    """The endpoint's signing secret, shown on request (audited)."""
     endpoint, subject = _endpoint(endpoint_id)
     secret = committed(
-        lambda: endpoints.rotate_secret(
+        lambda: endpoints.reveal_secret(
             get_session(), endpoint, subject, current_user, current_app.config["DATA_KEY"]
         )
     )
-    flash(_("签名密钥已更换，此后的推送都用新密钥签名"), "success")
     return _endpoint_page(endpoint, subject, shown=secret)
+
+
+@requires(Permission.EXPORT)
+def rotate_secret(endpoint_id: int) -> ResponseReturnValue:
+    endpoint, subject = _endpoint(endpoint_id)
+    attempt(
+        lambda: endpoints.rotate_secret(
+            get_session(), endpoint, subject, current_user, current_app.config["DATA_KEY"]
+        ),
+        _("签名密钥已更换，此后的推送都用新密钥签名；点“显示签名密钥”查看新密钥"),
+    )
+    return redirect(url_for(".endpoint_page", endpoint_id=endpoint.id))
 
 
 @requires(Permission.EXPORT)
@@ -243,6 +259,7 @@ ROUTES: list[tuple[str, Callable[..., ResponseReturnValue], list[str]]] = [
     ("/<int:endpoint_id>", endpoint_page, ["GET", "POST"]),
     ("/<int:endpoint_id>/test", test_endpoint, ["POST"]),
     ("/<int:endpoint_id>/pause", pause_endpoint, ["POST"]),
+    ("/<int:endpoint_id>/secret", reveal_secret, ["POST"]),
     ("/<int:endpoint_id>/rotate", rotate_secret, ["POST"]),
     ("/<int:endpoint_id>/delete", delete_endpoint, ["POST"]),
     ("/<int:endpoint_id>/messages/<int:message_id>/retry", retry_message, ["POST"]),
