@@ -33,6 +33,9 @@ audit.register_actions(
         "invitations.import": _l("导入邀请名单"),
         "invitations.export": _l("导出邀请链接"),
         "invitations.require": _l("设置仅限受邀企业填写"),
+        "survey.cap": _l("设置回收上限"),
+        "quota.add": _l("添加名额"),
+        "quota.remove": _l("删除名额"),
     }
 )
 audit.register_subjects("survey_id", queries.titles)

@@ -14,17 +14,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, distinct, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, Table, distinct, exists, func, select, update
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from survey.core.i18n import _
-from survey.surveys.models import Answer, Option, Question, Response, Survey
+from survey.surveys.models import Answer, Option, Question, Quota, Response, Survey
 
 _PLAIN = {"synchronize_session": False}
 # The tables themselves: counters change by plain UPDATEs, without the ORM's bookkeeping.
-_SURVEYS, _QUESTIONS, _OPTIONS = (
-    cast(Table, model.__table__) for model in (Survey, Question, Option)
+_SURVEYS, _QUESTIONS, _OPTIONS, _QUOTAS = (
+    cast(Table, model.__table__) for model in (Survey, Question, Option, Quota)
 )
+
+
+def quotas_held(quotas: Iterable[Quota], chosen: set[int]) -> list[int]:
+    """The ids of the quotas a response that chose the options ``chosen`` counts toward, in
+    id order (the order their rows are locked in)."""
+    return sorted(quota.id for quota in quotas if quota.holds(chosen))
 
 
 @dataclass
@@ -34,6 +40,7 @@ class Increments:
     responses: int = 0
     respondents: Counter[int] = field(default_factory=Counter)  # question id -> n
     options: Counter[int] = field(default_factory=Counter)  # option id -> answers naming it
+    quotas: Counter[int] = field(default_factory=Counter)  # quota id -> responses it holds
 
     def count_response(self, rows: Iterable[Sequence[Any]]) -> list[bool]:
         """Count one response from its answer rows (question id first, option id second), in
@@ -61,6 +68,7 @@ class Increments:
             -self.responses,
             Counter({key: -n for key, n in self.respondents.items()}),
             Counter({key: -n for key, n in self.options.items()}),
+            Counter({key: -n for key, n in self.quotas.items()}),
         )
 
 
@@ -85,6 +93,7 @@ def apply(
     for table, column, counts in (
         (_QUESTIONS, _QUESTIONS.c.respondent_count, increments.respondents),
         (_OPTIONS, _OPTIONS.c.answer_count, increments.options),
+        (_QUOTAS, _QUOTAS.c.taken, increments.quotas),
     ):
         for increment, ids in by_increment(counts).items():
             session.execute(
@@ -102,6 +111,13 @@ def uncount_response(session: Session, response: Response, *, restore: bool = Fa
     ).all()
     increments = Increments()
     increments.count_response(rows)
+    quotas = session.scalars(
+        select(Quota)
+        .where(Quota.survey_id == response.survey_id)
+        .options(selectinload(Quota.options))
+    )
+    chosen = {option_id for _question, option_id in rows if option_id is not None}
+    increments.quotas.update(quotas_held(quotas, chosen))
     apply(session, response.survey_id, increments if restore else increments.negated(), None)
 
 
@@ -220,4 +236,29 @@ def recount(session: Session, survey: Survey) -> list[Difference]:
                     .values(answer_count=options[option.id]),
                     execution_options=_PLAIN,
                 )
+    taken = dict(
+        session.execute(select(Quota.id, Quota.taken).where(Quota.survey_id == survey.id)).all()
+    )
+    for quota in survey.quotas:
+        actual = session.scalar(quota_count(survey, quota)) or 0
+        if taken[quota.id] != actual:
+            what = _("名额 %(label)s", label=quota.label)
+            differences.append(Difference(what, taken[quota.id], actual))
+            session.execute(
+                update(Quota).where(Quota.id == quota.id).values(taken=actual),
+                execution_options=_PLAIN,
+            )
     return differences
+
+
+def quota_count(survey: Survey, quota: Quota) -> Select[int]:
+    """The valid responses that count toward ``quota``, counted from the answer rows."""
+    statement = select(func.count()).where(
+        Response.survey_id == survey.id, Response.invalid_at.is_(None)
+    )
+    for option_ids in quota.conditions().values():
+        chose = aliased(Answer)
+        statement = statement.where(
+            exists().where(chose.response_id == Response.id, chose.option_id.in_(option_ids))
+        )
+    return statement

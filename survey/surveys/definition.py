@@ -23,7 +23,7 @@ from survey.core.errors import Refusal
 from survey.core.i18n import _, _l
 from survey.core.timeutil import parse_local, to_local
 from survey.core.window import unused_slug
-from survey.surveys.models import Option, Question, Survey
+from survey.surveys.models import Option, Question, Quota, Survey
 from survey.surveys.questions import REGISTRY
 
 FORMAT = "survey/v1"
@@ -36,8 +36,14 @@ SURVEY_KEYS = {
     "opens",
     "closes",
     "requires_invitation",
+    "max_responses",
+    "quotas",
     "questions",
 }
+QUOTA_KEYS = {"label", "limit", "when"}
+MAX_QUOTAS = 50
+MAX_QUOTA_QUESTIONS = 3
+MAX_RESPONSES = 10_000_000
 QUESTION_KEYS = {"id", "type", "title", "required", "help", "options", "show_if", "skip"}
 OPTION_KEYS = {"label", "fill_in"}
 CONDITION_TESTS = ("chosen", "not_chosen")
@@ -163,7 +169,56 @@ class _Checker:
             if question and keys.count(question["id"]) > 1:
                 self.add(f"questions[{index}].id", _("“%(key)s”重复", key=question["id"]))
         self.references(result["questions"])
+        result["max_responses"] = self.count(data, "max_responses", "")
+        result["quotas"] = self.quotas(data.get("quotas", []), result["questions"])
         return result
+
+    def count(self, data: dict[str, Any], key: str, path: str) -> int | None:
+        """An optional whole number from 1 to MAX_RESPONSES."""
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RESPONSES:
+            self.add(path + key, _("应为 1 到 %(n)s 之间的整数", n=MAX_RESPONSES))
+            return None
+        return value
+
+    def quotas(self, data: Any, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """名额: each a label, a limit, and ``when``: question key -> its option labels (any of
+        them; several questions: all of them)."""
+        if not isinstance(data, list) or len(data) > MAX_QUOTAS:
+            self.add("quotas", _("应为最多 %(n)s 项的列表", n=MAX_QUOTAS))
+            return []
+        by_key = {q["id"]: q for q in questions if q}
+        found = []
+        for index, quota in enumerate(data):
+            path = f"quotas[{index}]."
+            if not isinstance(quota, dict):
+                self.add(f"quotas[{index}]", _("应为一个映射（label、limit、when）"))
+                continue
+            self.unknown_keys(quota, QUOTA_KEYS, path)
+            label = self.text(quota, "label", path, required=True)[:100]
+            limit = self.count(quota, "limit", path)
+            if limit is None and "limit" not in quota:
+                self.add(path + "limit", _("必须填写"))
+            when = quota.get("when")
+            if not isinstance(when, dict) or not 1 <= len(when) <= MAX_QUOTA_QUESTIONS:
+                self.add(path + "when", _("应为 1 到 %(n)s 道题及其选项", n=MAX_QUOTA_QUESTIONS))
+                continue
+            chosen: dict[str, list[str]] = {}
+            for key, labels in when.items():
+                question = by_key.get(key) if isinstance(key, str) else None
+                if question is None or not REGISTRY[question["type"]].filterable:
+                    self.add(f"{path}when.{key}", _("没有可按选项计名额的题目“%(key)s”", key=key))
+                    continue
+                labels = labels if isinstance(labels, list) else [labels]
+                known = {o["label"] for o in question["options"]}
+                if not labels or any(not isinstance(x, str) or x not in known for x in labels):
+                    self.add(f"{path}when.{key}", _("应为该题的选项"))
+                    continue
+                chosen[key] = labels
+            found.append({"label": label, "limit": limit or 0, "when": chosen})
+        return found
 
     def references(self, questions: list[dict[str, Any]]) -> None:
         """Logic may name only earlier choice questions and their options, and jump forwards."""
@@ -441,12 +496,21 @@ def create_survey(session: Session, definition: dict[str, Any]) -> Survey:
             for i, o in enumerate(spec["options"])
         ]
         survey.questions.append(question)
+    survey.response_cap = definition.get("max_responses")
     session.add(survey)
     session.flush()
     # Logic names options by id, which exist from the flush on.
     by_key = {question.key: question for question in survey.questions}
     for question, spec in zip(survey.questions, definition["questions"], strict=True):
         question.logic = _stored_logic(spec, by_key)
+    survey.quotas = [
+        Quota(
+            position=position, label=spec["label"], limit=spec["limit"],
+            options=[o for key, labels in spec["when"].items()
+                     for o in by_key[key].options if o.label in labels],
+        )
+        for position, spec in enumerate(definition.get("quotas", []))
+    ]  # fmt: skip
     session.flush()
     return survey
 
@@ -492,6 +556,16 @@ def export_definition(survey: Survey, zone: ZoneInfo) -> dict[str, Any]:
         data["closes"] = _export_moment(survey.closes_at, zone, end=True)
     if survey.requires_invitation:
         data["requires_invitation"] = True
+    if survey.response_cap is not None:
+        data["max_responses"] = survey.response_cap
+    if survey.quotas:
+        keys = {q.id: q.key for q in survey.questions}
+        data["quotas"] = [
+            {"label": quota.label, "limit": quota.limit,
+             "when": {keys[q]: [o.label for o in quota.options if o.question_id == q]
+                      for q in quota.conditions()}}
+            for quota in survey.quotas
+        ]  # fmt: skip
     options = {o.id: o for q in survey.questions for o in q.options}
     data["questions"] = [_export_question(q, options) for q in survey.questions]
     return data

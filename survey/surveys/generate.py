@@ -60,6 +60,9 @@ def generate_responses(
                 sampled = [(q, rows) for q, rows in sampled if keys[q] in seen]
             given = [(q, row) for q, rows in sampled for row in rows]
             flags = increments.count_response([(q, row[0]) for q, row in given])
+            if survey.quotas:  # counted toward, not held to: synthetic answers for load tests
+                picked = {row[0] for _q, row in given if row[0] is not None}
+                increments.quotas.update(counting.quotas_held(survey.quotas, picked))
             answers.extend(
                 (response_id, q, option_id, value, number, first)
                 for (q, (option_id, value, number)), first in zip(given, flags, strict=True)

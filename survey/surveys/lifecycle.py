@@ -70,6 +70,18 @@ def close_survey(session: Session, survey: Survey, actor: audit.Actor | None) ->
     audit.record(session, actor, "survey.close", survey)
 
 
+def close_full(session: Session, survey_id: int) -> None:
+    """Close a survey that reached its 回收上限 with the response just stored (audited as the
+    platform's doing); the guarded counter had refused any more already."""
+    survey = session.get(Survey, survey_id)
+    if survey is not None and survey.status == Status.OPEN:
+        survey.close()
+        audit.record(
+            session, None, "survey.close", survey, by=audit.SYSTEM, cap=survey.response_cap
+        )
+        session.commit()
+
+
 def copy_survey(session: Session, survey: Survey, actor: audit.Actor | None) -> Survey:
     """A new draft with the same questionnaire (options on offer only) and no responses."""
     copy = create_survey(

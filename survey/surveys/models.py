@@ -71,9 +71,15 @@ class Survey(CollectionWindow, Base):
     requires_invitation: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # 回收上限: the survey takes no more than this many valid responses, and closes itself at
+    # it (None: no cap). The answer path's guarded counter update holds it exactly.
+    response_cap: Mapped[int | None] = mapped_column(Integer)
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
+    )
+    quotas: Mapped[list[Quota]] = relationship(
+        back_populates="survey", order_by="Quota.position", cascade="all, delete-orphan"
     )
 
     @property
@@ -90,6 +96,11 @@ class Survey(CollectionWindow, Base):
 
     def close(self) -> None:
         self.status = Status.CLOSED
+
+    @property
+    def is_full(self) -> bool:
+        """Whether it has its 回收上限 of valid responses (by its counter as loaded)."""
+        return self.response_cap is not None and self.response_count >= self.response_cap
 
     def publish_results(self, now: datetime) -> None:
         self.results_published_at = now
@@ -153,6 +164,48 @@ class Option(Base):
     answer_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 小计
 
     question: Mapped[Question] = relationship(back_populates="options")
+
+
+class Quota(Base):
+    """名额: at most ``limit`` valid responses that chose, for each question its options belong
+    to, one of them (国企 30; or 民企 and 500 人以上 together, 10)."""
+
+    __tablename__ = "quota"
+    __table_args__ = (CheckConstraint("quota_limit >= 0", name="limit_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(100))
+    limit: Mapped[int] = mapped_column("quota_limit", Integer)
+    # Valid responses it holds, kept with the other counters by survey.surveys.counting.
+    taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    survey: Mapped[Survey] = relationship(back_populates="quotas")
+    options: Mapped[list[Option]] = relationship(secondary="quota_option", order_by="Option.id")
+
+    def conditions(self) -> dict[int, set[int]]:
+        """Question id -> the options of it the quota counts (any of them)."""
+        by_question: dict[int, set[int]] = {}
+        for option in self.options:
+            by_question.setdefault(option.question_id, set()).add(option.id)
+        return by_question
+
+    def holds(self, chosen: set[int]) -> bool:
+        """Whether a response that chose the options ``chosen`` counts toward this quota."""
+        conditions = self.conditions()
+        return bool(conditions) and all(chosen & ids for ids in conditions.values())
+
+
+class QuotaOption(Base):
+    __tablename__ = "quota_option"
+
+    quota_id: Mapped[int] = mapped_column(
+        ForeignKey("quota.id", ondelete="CASCADE"), primary_key=True
+    )
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("option.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Response(Base):
@@ -255,6 +308,8 @@ def new_design_version() -> str:
 
 
 def _survey_of(session: Session, thing: object) -> Survey | None:
+    if isinstance(thing, Quota):
+        return thing.survey or (thing.survey_id and session.get(Survey, thing.survey_id)) or None
     if isinstance(thing, Option):
         # A removed option no longer has its question, but still its question_id.
         thing = thing.question or (thing.question_id and session.get(Question, thing.question_id))
@@ -265,8 +320,8 @@ def _survey_of(session: Session, thing: object) -> Survey | None:
 
 @event.listens_for(Session, "before_flush")
 def new_design(session: Session, _context: object, _instances: object) -> None:
-    """Every survey whose settings, questions or options change in this flush gets a new
-    ``design_version``. (The counters change by SQL UPDATEs, not flushes: they leave it.)"""
+    """Every survey whose settings, questions, options or quotas change in this flush gets a
+    new ``design_version``. (The counters change by SQL UPDATEs, not flushes: they leave it.)"""
     changed = {*session.new, *session.dirty, *session.deleted}
     with session.no_autoflush:
         surveys = {_survey_of(session, thing) for thing in changed}

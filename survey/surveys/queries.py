@@ -10,13 +10,16 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from survey.core.window import SLUG_PATTERN, Phase, Status
-from survey.surveys.models import Question, Response, Survey
+from survey.surveys.models import Question, Quota, Response, Survey
 
 SEARCH_MAX_LENGTH = 100
 
 
 def _with_questionnaire(statement: Select[Survey]) -> Select[Survey]:
-    return statement.options(selectinload(Survey.questions).selectinload(Question.options))
+    return statement.options(
+        selectinload(Survey.questions).selectinload(Question.options),
+        selectinload(Survey.quotas).selectinload(Quota.options),
+    )
 
 
 def load_survey(session: Session, slug: str) -> Survey | None:

@@ -16,7 +16,8 @@ from survey.core.permissions import Permission
 from survey.web.access import REQUIRED_PERMISSION
 from tests.conftest import PASSWORD
 
-STAFF_BLUEPRINTS = ("surveys_admin.", "accounts_admin.", "consultations_admin.", "review_admin.")
+STAFF_BLUEPRINTS = ("surveys_admin.", "accounts_admin.", "consultations_admin.", "review_admin.",
+                    "webhooks_admin.")  # fmt: skip
 # The permission each staff endpoint needs. A new staff view must be added here, or the
 # completeness test below fails.
 REQUIRED = {
@@ -56,6 +57,17 @@ REQUIRED = {
     "consultations_admin.move_department": Permission.ALL_DEPARTMENTS,
     "surveys_admin.upload_invitations": Permission.INVITE,
     "surveys_admin.require_invitation": Permission.INVITE,
+    "surveys_admin.quota_page": Permission.RUN,
+    "surveys_admin.save_cap": Permission.RUN,
+    "surveys_admin.remove_quota": Permission.RUN,
+    "webhooks_admin.item_endpoints": Permission.EXPORT,
+    "webhooks_admin.endpoint_page": Permission.EXPORT,
+    "webhooks_admin.test_endpoint": Permission.EXPORT,
+    "webhooks_admin.pause_endpoint": Permission.EXPORT,
+    "webhooks_admin.reveal_secret": Permission.EXPORT,
+    "webhooks_admin.rotate_secret": Permission.EXPORT,
+    "webhooks_admin.delete_endpoint": Permission.EXPORT,
+    "webhooks_admin.retry_message": Permission.EXPORT,
     "accounts_admin.users": Permission.MANAGE_ACCOUNTS,
     "accounts_admin.add_user": Permission.MANAGE_ACCOUNTS,
     "accounts_admin.edit_user": Permission.MANAGE_ACCOUNTS,
@@ -98,7 +110,7 @@ ALLOWED = {None: set(), "viewer": VIEWER, "editor": EDITOR, "reviewer": REVIEWER
 # The staff pages of one item (a survey, a question, a response, a consultation, an opinion, a
 # review request), which staff of another department may not open.
 ITEM_ARGUMENTS = {"survey_id", "question_id", "response_id", "consultation_id", "opinion_id",
-                  "request_id"}  # fmt: skip
+                  "request_id", "subject_id"}  # fmt: skip
 
 
 def staff_requests(app: Flask, survey_id: int, question_id: int, user_id: int,
@@ -108,7 +120,9 @@ def staff_requests(app: Flask, survey_id: int, question_id: int, user_id: int,
     the pages of one item)."""
     values = {"survey_id": survey_id, "question_id": question_id, "user_id": user_id,
               "fmt": "csv", "response_id": 1, "consultation_id": consultation_id,
-              "opinion_id": 1, "request_id": request_id, "token_id": 1}  # fmt: skip
+              "opinion_id": 1, "request_id": request_id, "token_id": 1, "quota_id": 1,
+              "kind_name": "survey", "subject_id": survey_id, "endpoint_id": 1,
+              "message_id": 1}  # fmt: skip
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith(STAFF_BLUEPRINTS):
             continue

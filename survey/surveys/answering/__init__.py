@@ -8,14 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from survey.core.models import engine_of
 from survey.core.window import Phase
+from survey.surveys import counting, lifecycle
 from survey.surveys.answering import storage, tokens, validation
-from survey.surveys.models import Survey
+from survey.surveys.answering.storage import NotStored, Stored
+from survey.surveys.models import Quota, Survey
 
 
 class NotOpen(Exception):
@@ -32,6 +35,14 @@ class InvitationUsed(Exception):
 
 class DesignChanged(Exception):
     """The survey's design changed after the copy a submission was checked against was made."""
+
+
+class Full(Exception):
+    """名额已满: the survey has its 回收上限 of responses, or ``quota`` (its label) is full."""
+
+    def __init__(self, quota: str | None = None) -> None:
+        super().__init__(quota)
+        self.quota = quota
 
 
 @dataclass
@@ -75,20 +86,39 @@ def submit(
     if errors:
         # Unless this form was stored already and only its re-post fails (an option withdrawn
         # since): the respondent's answers are in, there is nothing to correct.
-        stored = storage.stored_response(session, key)
-        return Outcome(response_id=stored) if stored is not None else Outcome(errors)
+        earlier = storage.stored_response(session, key)
+        return Outcome(response_id=earlier) if earlier is not None else Outcome(errors)
     row = {"survey_id": survey.id, "submitted_at": now, "submission_key": key,
            "invitation_id": invitation_id}  # fmt: skip
+    chosen = {answer.option_id for answer in answers if answer.option_id is not None}
+    quota_ids = counting.quotas_held(survey.quotas, chosen) if survey.quotas else []
     try:
-        response_id = storage.store(engine_of(session), row, answers, design_version)
+        stored = storage.store(engine_of(session), row, answers, design_version, quota_ids)
     except IntegrityError:
         # The form posted again (a double tap, Back then 提交): its response is stored already.
-        stored = storage.stored_response(session, key)
-        if stored is not None:
-            return Outcome(response_id=stored)
+        earlier = storage.stored_response(session, key)
+        if earlier is not None:
+            return Outcome(response_id=earlier)
         if invitation_id is not None:
             raise InvitationUsed(invitation_id) from None
         raise
-    if response_id is None:
+    if stored is NotStored.DESIGN_CHANGED:
         raise DesignChanged(survey.slug)
-    return Outcome(response_id=response_id)
+    if stored is NotStored.FULL:
+        raise Full()
+    if stored is NotStored.QUOTA_FULL:
+        raise Full(_full_quota(session, quota_ids))
+    assert isinstance(stored, Stored)
+    if survey.response_cap is not None and stored.responses >= survey.response_cap:
+        lifecycle.close_full(session, survey.id)
+    return Outcome(response_id=stored.response_id)
+
+
+def _full_quota(session: Session, quota_ids: list[int]) -> str:
+    """The label of a full quota among ``quota_ids`` (read again: the copy's counts are old)."""
+    full = session.scalar(
+        select(Quota.label)
+        .where(Quota.id.in_(quota_ids), Quota.taken >= Quota.limit)
+        .order_by(Quota.id)
+    )
+    return full or ""

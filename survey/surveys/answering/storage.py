@@ -4,7 +4,9 @@ connection itself."""
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +22,30 @@ from survey.webhooks import outbox
 from survey.webhooks.events import RESPONSE_CREATED
 
 
+@dataclass(frozen=True)
+class Stored:
+    response_id: int
+    responses: int  # the survey's valid responses, this one included
+
+
+class NotStored(enum.Enum):
+    DESIGN_CHANGED = "design"  # the survey no longer has the design the answers were judged by
+    FULL = "full"  # the survey has its 回收上限 of responses
+    QUOTA_FULL = "quota"  # a quota the response counts toward is full
+
+
 def store(
-    engine: Engine, row: dict[str, Any], answers: list[AnswerRow], design_version: str | None
-) -> int | None:
-    """Write the response and its answers and count them, and announce it to the survey's
-    webhooks, all or nothing, on a connection of its own: the new response's id, or None
-    (nothing written) if the survey no longer has ``design_version``.
+    engine: Engine,
+    row: dict[str, Any],
+    answers: list[AnswerRow],
+    design_version: str | None,
+    quota_ids: Sequence[int] = (),
+) -> Stored | NotStored:
+    """Write the response and its answers and count them (toward the quotas ``quota_ids`` too),
+    and announce it to the survey's webhooks, all or nothing, on a connection of its own: the
+    new response's id, or why nothing was written. The survey's 回收上限 and the quotas are
+    checked by the guarded updates of the counters themselves, so concurrent posts cannot
+    overshoot them.
 
     The statements run on the pool's DBAPI connection itself: SQLAlchemy's connection, result
     and transaction objects cost more per submission than the database takes to run them.
@@ -35,8 +55,9 @@ def store(
     connection = engine.raw_connection()
     try:
         if engine.dialect.name == "postgresql":
-            return _store_on_postgresql(connection, written.parameters(row, design_version))
-        return _store_on_sqlite(connection, row, written, design_version)
+            parameters = written.parameters(row, design_version)
+            return _store_on_postgresql(connection, parameters, quota_ids)
+        return _store_on_sqlite(connection, row, written, design_version, quota_ids)
     except engine.dialect.loaded_dbapi.Error as error:
         gone = engine.dialect.is_disconnect(error, connection.driver_connection, None)
         if gone:
@@ -88,20 +109,32 @@ def _store_on_sqlite(
     row: dict[str, Any],
     written: _Written,
     design_version: str | None,
-) -> int | None:
+    quota_ids: Sequence[int],
+) -> Stored | NotStored:
     """The statements of ``store`` in SQLite's dialect, in one transaction, the survey's
-    counter first: nothing else is written when its design has changed."""
+    counter first: nothing else is written when its design has changed or it is full."""
     at = sqlite_datetime(row["submitted_at"])
     cursor = connection.cursor()
     try:
         cursor.execute(
             "UPDATE survey SET response_count = response_count + 1, last_response_at = ? "
-            "WHERE id = ? AND design_version = coalesce(?, design_version)",
+            "WHERE id = ? AND design_version = coalesce(?, design_version) "
+            "AND (response_cap IS NULL OR response_count < response_cap) "
+            "RETURNING response_count",
             (at, row["survey_id"], design_version),
         )
-        if not cursor.rowcount:
+        counted = cursor.fetchone()
+        if counted is None:
             connection.rollback()
-            return None
+            return _why_not(cursor, "?", row["survey_id"], design_version)
+        for quota_id in quota_ids:
+            cursor.execute(
+                "UPDATE quota SET taken = taken + 1 WHERE id = ? AND taken < quota_limit",
+                (quota_id,),
+            )
+            if not cursor.rowcount:
+                connection.rollback()
+                return NotStored.QUOTA_FULL
         cursor.execute(
             "INSERT INTO response (survey_id, submitted_at, submission_key, invitation_id, "
             "invalid_reason) VALUES (?, ?, ?, ?, '')",
@@ -130,25 +163,56 @@ def _store_on_sqlite(
             (outbox.new_message_id(), response_id, at, at, row["survey_id"], RESPONSE_CREATED),
         )
         connection.commit()
-        return response_id
+        return Stored(response_id, counted[0])
     finally:
         cursor.close()
 
 
+def _why_not(cursor: Any, mark: str, survey_id: int, design_version: str | None) -> NotStored:
+    """Why the survey's guarded counter update changed nothing (``mark``: the paramstyle)."""
+    cursor.execute(
+        f"SELECT design_version, response_cap, response_count FROM survey WHERE id = {mark}",
+        (survey_id,),
+    )
+    found = cursor.fetchone()
+    if found is not None and found[1] is not None and found[2] >= found[1]:
+        return NotStored.FULL  # whatever else changed (its closing gives it a new design)
+    return NotStored.DESIGN_CHANGED
+
+
 def _store_on_postgresql(
-    connection: PoolProxiedConnection, parameters: dict[str, Any]
-) -> int | None:
+    connection: PoolProxiedConnection, parameters: dict[str, Any], quota_ids: Sequence[int]
+) -> Stored | NotStored:
     """``_STORE_ON_POSTGRESQL`` in a transaction of its own: one round trip to the server
-    instead of eight."""
+    instead of eight. A response that counts toward quotas takes them first in the same
+    transaction, after locking the survey's row as every other writer of the counters does."""
     driver: Any = connection.driver_connection
-    driver.autocommit = True
     try:
         with driver.cursor() as cursor:
+            if quota_ids:
+                cursor.execute(
+                    "SELECT 1 FROM survey WHERE id = %s FOR UPDATE", (parameters["survey_id"],)
+                )
+                taken = cursor.execute(
+                    "UPDATE quota SET taken = taken + 1 "
+                    "WHERE id = ANY(%s) AND taken < quota_limit RETURNING id",
+                    (list(quota_ids),),
+                ).fetchall()
+                if len(taken) < len(quota_ids):
+                    driver.rollback()
+                    return NotStored.QUOTA_FULL
+            else:
+                driver.autocommit = True
             stored = cursor.execute(_STORE_ON_POSTGRESQL, parameters).fetchone()
+            if stored is None:
+                why = _why_not(cursor, "%s", parameters["survey_id"], parameters["design"])
+                driver.rollback()
+                return why
+            driver.commit()
     finally:
         if not driver.broken:  # back in the pool, the connection must begin transactions again
             driver.autocommit = False
-    return stored[0] if stored else None
+    return Stored(stored[0], stored[1])
 
 
 # What ``_store_on_sqlite`` does in a transaction, as one PostgreSQL statement. The survey's row is
@@ -161,7 +225,8 @@ _STORE_ON_POSTGRESQL = (
 WITH counted AS (
     UPDATE survey SET response_count = response_count + 1, last_response_at = %(submitted_at)s
     WHERE id = %(survey_id)s AND design_version = coalesce(CAST(%(design)s AS text), design_version)
-    RETURNING id
+        AND (response_cap IS NULL OR response_count < response_cap)
+    RETURNING id, response_count
 ), stored AS (
     INSERT INTO response (survey_id, submitted_at, submission_key, invitation_id, invalid_reason)
     SELECT id, %(submitted_at)s, %(submission_key)s, %(invitation_id)s, '' FROM counted
@@ -186,7 +251,7 @@ WITH counted AS (
     + outbox.FAN_OUT_ON_POSTGRESQL.format(response="stored")
     + """
 )
-SELECT id FROM stored
+SELECT stored.id, counted.response_count FROM stored, counted
 """
 )
 

@@ -14,6 +14,7 @@ from survey.surveys.views.manage import (
     exports,
     lifecycle,
     publishing,
+    quotas,
     reports,
     responses,
 )
@@ -75,6 +76,9 @@ for rule, view, methods in (
     (f"{SURVEY}/invitations", distribution.upload_invitations, ["POST"]),
     (f"{SURVEY}/invitations/required", distribution.require_invitation, ["POST"]),
     (f"{SURVEY}/invitations.<fmt>", distribution.export_invitations, ["GET"]),
+    (f"{SURVEY}/quotas", quotas.quota_page, ["GET", "POST"]),
+    (f"{SURVEY}/quotas/cap", quotas.save_cap, ["POST"]),
+    (f"{SURVEY}/quotas/<int:quota_id>/delete", quotas.remove_quota, ["POST"]),
     # exports
     (f"{SURVEY}/responses.<fmt>", exports.export_responses, ["GET"]),
     (f"{SURVEY}/results.<fmt>", exports.export_results, ["GET"]),

@@ -21,7 +21,7 @@ from survey.db import get_session
 from survey.extensions import select_locale
 from survey.publishing import charts
 from survey.surveys import answering, invitations, publication
-from survey.surveys.answering import tokens
+from survey.surveys.answering import tokens, validation
 from survey.surveys.answering.copies import Questionnaire
 from survey.surveys.models import Survey
 from survey.surveys.queries import load_survey
@@ -82,6 +82,8 @@ def take_response(slug: str) -> ResponseReturnValue:
         if phase != Phase.OPEN:
             if recheck_after:
                 continue
+            if survey.is_full:
+                return _full(survey, None), 409
             page = render_template("surveys/answer/unavailable.html", survey=survey, phase=phase)
             return page, 409
         # Only a post that carries an invitation, or must, costs a lookup.
@@ -109,6 +111,8 @@ def take_response(slug: str) -> ResponseReturnValue:
             raise
         except answering.InvitationUsed:
             return _used(survey, invitation_or_refuse(survey), 409)
+        except answering.Full as full:
+            return _full(survey, full.quota), 409
         if outcome.accepted:
             return _thank(survey, now)
         if not recheck_after:
@@ -120,6 +124,27 @@ def take_response(slug: str) -> ResponseReturnValue:
     return render_form(
         questionnaire, request.form, notice=notice, status=409, invitation=invitation
     )
+
+
+def _full(survey: Survey, quota: str | None) -> str:
+    """名额已满, with what the respondent typed shown back."""
+    typed = _typed_back(survey, request.form)
+    return render_template("surveys/answer/full.html", survey=survey, quota=quota, typed=typed)
+
+
+def _typed_back(survey: Survey, form: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """What the respondent answered, question by question, to show back when it could not be
+    taken (名额已满): nothing they typed disappears without their seeing it."""
+    answers, _errors = validation.judge(survey, form)
+    labels = {o.id: o.label for q in survey.questions for o in q.options}
+    given: dict[int, list[str]] = {}
+    for answer in answers:
+        if answer.option_id is not None:
+            part = labels[answer.option_id] + (f"（{answer.text}）" if answer.text else "")
+        else:
+            part = answer.text if answer.text is not None else f"{answer.number:g}"
+        given.setdefault(answer.question_id, []).append(part)
+    return [(q.title, "；".join(given[q.id])) for q in survey.questions if q.id in given]
 
 
 def invitation_or_refuse(survey: Survey) -> invitations.Found:

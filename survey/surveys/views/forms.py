@@ -29,6 +29,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.core.i18n import _, _l
 from survey.publishing.summary import SUMMARY_MAX_LENGTH
@@ -356,3 +357,33 @@ class InvitationListForm(FlaskForm):
 
 class RequireInvitationForm(FlaskForm):
     required = BooleanField(_l("仅限受邀企业填写"))
+
+
+class CapForm(FlaskForm):
+    cap = IntegerField(
+        _l("回收上限（份，留空为不限）"),
+        validators=[Optional(), NumberRange(min=1, max=10_000_000)],
+    )
+
+
+class QuotaForm(FlaskForm):
+    label = StringField(
+        _l("名额名称"), validators=[InputRequired(_l("请填写名额名称")), Length(max=100)]
+    )
+    limit = IntegerField(
+        _l("名额数（份）"),
+        validators=[InputRequired(_l("请填写名额数")), NumberRange(min=1, max=10_000_000)],
+    )
+    options = SelectMultipleField(
+        _l("计入名额的选项（同一题内任选其一，多道题须同时满足）"),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[InputRequired(_l("请至少选择一个选项"))],
+    )
+
+    def offer(self, questions: list[Question]) -> QuotaForm:
+        self.options.choices = [
+            SelectChoice(str(o.id), o.label)
+            for q in questions for o in q.active_options
+        ]  # fmt: skip
+        return self

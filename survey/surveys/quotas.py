@@ -1,0 +1,78 @@
+"""回收上限 and 名额 as staff set them: a survey's cap of valid responses, and quotas on the
+options of its choice questions. The answer path holds both (``answering.storage``); this
+module checks and records what staff ask for."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy.orm import Session
+
+from survey.core import audit
+from survey.core.errors import Refusal
+from survey.core.i18n import _
+from survey.core.window import Status
+from survey.surveys import counting
+from survey.surveys.definition import MAX_QUOTA_QUESTIONS, MAX_QUOTAS, MAX_RESPONSES
+from survey.surveys.lifecycle import response_count
+from survey.surveys.models import Quota, Survey
+from survey.surveys.results import filterable_questions
+
+
+class QuotaError(Refusal):
+    """A cap or quota that cannot be set; the message says why."""
+
+
+def set_cap(session: Session, survey: Survey, actor: audit.Actor | None, cap: int | None) -> None:
+    """Set the 回收上限 (None: none); it may not be below the valid responses already in."""
+    if cap == survey.response_cap:
+        return
+    if cap is not None:
+        if not 1 <= cap <= MAX_RESPONSES:
+            raise QuotaError(_("回收上限应为 1 到 %(n)s 之间的整数", n=MAX_RESPONSES))
+        have = response_count(session, survey)
+        if cap < have:
+            raise QuotaError(_("已有 %(n)s 份有效答卷，回收上限不能低于此数", n=have))
+    survey.response_cap = cap
+    audit.record(session, actor, "survey.cap", survey, cap=cap)
+
+
+def add_quota(
+    session: Session,
+    survey: Survey,
+    actor: audit.Actor | None,
+    label: str,
+    limit: int,
+    option_ids: Collection[int],
+) -> Quota:
+    """A new quota counting, from now and of the valid responses already in, those that chose
+    (for each question the options belong to) one of ``option_ids``."""
+    if survey.status == Status.ARCHIVED:
+        raise QuotaError(_("已归档的问卷不能修改"))
+    label = label.strip()
+    if not label or len(label) > 100:
+        raise QuotaError(_("请填写名额名称（最多 100 字）"))
+    if not 1 <= limit <= MAX_RESPONSES:
+        raise QuotaError(_("名额数应为 1 到 %(n)s 之间的整数", n=MAX_RESPONSES))
+    if len(survey.quotas) >= MAX_QUOTAS:
+        raise QuotaError(_("一份问卷最多设置 %(n)s 个名额", n=MAX_QUOTAS))
+    offered = {o.id: o for q in filterable_questions(survey) for o in q.options}
+    options = [offered[i] for i in sorted(set(option_ids)) if i in offered]
+    if not options or len(options) != len(set(option_ids)):
+        raise QuotaError(_("请选择单选、多选或下拉题的选项"))
+    if len({o.question_id for o in options}) > MAX_QUOTA_QUESTIONS:
+        raise QuotaError(_("一个名额最多组合 %(n)s 道题的选项", n=MAX_QUOTA_QUESTIONS))
+    quota = Quota(label=label, limit=limit, options=options, position=len(survey.quotas))
+    survey.quotas.append(quota)
+    session.flush()
+    quota.taken = session.scalar(counting.quota_count(survey, quota)) or 0
+    audit.record(
+        session, actor, "quota.add", survey, label=label, limit=limit,
+        options=[o.label for o in options], taken=quota.taken,
+    )  # fmt: skip
+    return quota
+
+
+def remove_quota(session: Session, survey: Survey, actor: audit.Actor | None, quota: Quota) -> None:
+    audit.record(session, actor, "quota.remove", survey, label=quota.label, limit=quota.limit)
+    survey.quotas.remove(quota)

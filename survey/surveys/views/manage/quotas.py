@@ -1,0 +1,72 @@
+"""回收上限 and 名额: a survey's cap and quotas, each with how full it is, set by staff who run
+the survey."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from survey.core.errors import Refusal
+from survey.core.i18n import _
+from survey.core.permissions import Permission
+from survey.db import get_session
+from survey.surveys import quotas
+from survey.surveys.results import filterable_questions
+from survey.surveys.views.forms import CapForm, QuotaForm
+from survey.surveys.views.manage.common import survey_or_404
+from survey.web.access import requires
+from survey.web.actions import attempt, committed
+
+
+@requires(Permission.RUN)
+def quota_page(survey_id: int) -> ResponseReturnValue:
+    """The cap and the quotas, and forms to change them (POST: a new quota)."""
+    survey = survey_or_404(survey_id)
+    questions = filterable_questions(survey)
+    form = QuotaForm().offer(questions)
+    status = 200
+    if form.is_submitted():
+        if form.validate():
+            try:
+                committed(
+                    lambda: quotas.add_quota(
+                        get_session(), survey, current_user, form.label.data or "",
+                        form.limit.data or 0, [int(v) for v in form.options.data or []],
+                    )
+                )  # fmt: skip
+            except Refusal as refusal:
+                form.options.errors = [*form.options.errors, str(refusal)]
+            else:
+                return redirect(url_for(".quota_page", survey_id=survey.id))
+        status = 422
+    cap = CapForm(formdata=None, cap=survey.response_cap)
+    page = render_template(
+        "surveys/manage/quotas.html", survey=survey, form=form, cap_form=cap,
+        questions=questions,
+    )  # fmt: skip
+    return page, status
+
+
+@requires(Permission.RUN)
+def save_cap(survey_id: int) -> ResponseReturnValue:
+    survey = survey_or_404(survey_id)
+    form = CapForm()
+    if form.validate():
+        attempt(
+            lambda: quotas.set_cap(get_session(), survey, current_user, form.cap.data),
+            _("回收上限已保存"),
+        )
+    return redirect(url_for(".quota_page", survey_id=survey.id))
+
+
+@requires(Permission.RUN)
+def remove_quota(survey_id: int, quota_id: int) -> ResponseReturnValue:
+    survey = survey_or_404(survey_id)
+    quota = next((q for q in survey.quotas if q.id == quota_id), None)
+    if quota is None:
+        abort(404)
+    attempt(
+        lambda: quotas.remove_quota(get_session(), survey, current_user, quota), _("名额已删除")
+    )
+    return redirect(url_for(".quota_page", survey_id=survey.id))
