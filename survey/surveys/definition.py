@@ -38,12 +38,15 @@ SURVEY_KEYS = {
     "requires_invitation",
     "max_responses",
     "quotas",
+    "time_limit",
+    "daily_hours",
     "questions",
 }
 QUOTA_KEYS = {"label", "limit", "when"}
 MAX_QUOTAS = 50
 MAX_QUOTA_QUESTIONS = 3
 MAX_RESPONSES = 10_000_000
+DAILY_HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", re.ASCII)
 QUESTION_KEYS = {"id", "type", "title", "required", "help", "options", "show_if", "skip"}
 OPTION_KEYS = {"label", "fill_in"}
 CONDITION_TESTS = ("chosen", "not_chosen")
@@ -170,6 +173,10 @@ class _Checker:
                 self.add(f"questions[{index}].id", _("“%(key)s”重复", key=question["id"]))
         self.references(result["questions"])
         result["max_responses"] = self.count(data, "max_responses", "")
+        result["time_limit"] = self.count(data, "time_limit", "")
+        if result["time_limit"] is not None and result["time_limit"] > 24 * 60:
+            self.add("time_limit", _("答题时长限制最多 %(n)s 分钟", n=24 * 60))
+        result["daily_hours"] = self.daily_hours(data.get("daily_hours"))
         result["quotas"] = self.quotas(data.get("quotas", []), result["questions"])
         return result
 
@@ -182,6 +189,19 @@ class _Checker:
             self.add(path + key, _("应为 1 到 %(n)s 之间的整数", n=MAX_RESPONSES))
             return None
         return value
+
+    def daily_hours(self, value: Any) -> tuple[int, int] | None:
+        """每日答题时段 "08:30-17:30" as minutes of the office's day."""
+        if value is None:
+            return None
+        found = DAILY_HOURS.fullmatch(value.strip()) if isinstance(value, str) else None
+        if found is not None:
+            start = int(found[1]) * 60 + int(found[2])
+            end = int(found[3]) * 60 + int(found[4])
+            if int(found[2]) < 60 and int(found[4]) < 60 and start < end <= 24 * 60:
+                return start, end
+        self.add("daily_hours", _("应写作“08:30-17:30”，结束晚于开始"))
+        return None
 
     def quotas(self, data: Any, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """名额: each a label, a limit, and ``when``: question key -> its option labels (any of
@@ -497,6 +517,8 @@ def create_survey(session: Session, definition: dict[str, Any]) -> Survey:
         ]
         survey.questions.append(question)
     survey.response_cap = definition.get("max_responses")
+    survey.time_limit_minutes = definition.get("time_limit")
+    survey.daily_from, survey.daily_until = definition.get("daily_hours") or (None, None)
     session.add(survey)
     session.flush()
     # Logic names options by id, which exist from the flush on.
@@ -558,6 +580,12 @@ def export_definition(survey: Survey, zone: ZoneInfo) -> dict[str, Any]:
         data["requires_invitation"] = True
     if survey.response_cap is not None:
         data["max_responses"] = survey.response_cap
+    if survey.time_limit_minutes is not None:
+        data["time_limit"] = survey.time_limit_minutes
+    if survey.daily_from is not None and survey.daily_until is not None:
+        data["daily_hours"] = "-".join(
+            f"{m // 60:02d}:{m % 60:02d}" for m in (survey.daily_from, survey.daily_until)
+        )
     if survey.quotas:
         keys = {q.id: q.key for q in survey.questions}
         data["quotas"] = [

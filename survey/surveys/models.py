@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     JSON,
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.models import Base, utcnow
+from survey.core.timeutil import to_local
 from survey.core.window import CollectionWindow, Status
 from survey.publishing.versions import PublishedVersion
 from survey.surveys.questions import get_type
@@ -74,6 +76,13 @@ class Survey(CollectionWindow, Base):
     # 回收上限: the survey takes no more than this many valid responses, and closes itself at
     # it (None: no cap). The answer path's guarded counter update holds it exactly.
     response_cap: Mapped[int | None] = mapped_column(Integer)
+    # 答题时长限制: a response must be submitted within this many minutes of the form being
+    # shown (None: no limit), by the form's signed token.
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
+    # 每日答题时段: answers are taken only between these minutes of the office's day
+    # (8:30 is 510; None: at any time).
+    daily_from: Mapped[int | None] = mapped_column(Integer)
+    daily_until: Mapped[int | None] = mapped_column(Integer)
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
@@ -96,6 +105,14 @@ class Survey(CollectionWindow, Base):
 
     def close(self) -> None:
         self.status = Status.CLOSED
+
+    def outside_daily_hours(self, now: datetime, zone: ZoneInfo) -> bool:
+        """Whether ``now`` falls outside the 每日答题时段, in the office's time."""
+        if self.daily_from is None or self.daily_until is None:
+            return False
+        local = to_local(now, zone)
+        minute = local.hour * 60 + local.minute
+        return not self.daily_from <= minute < self.daily_until
 
     @property
     def is_full(self) -> bool:
@@ -229,6 +246,8 @@ class Response(Base):
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # The one-time token of the form that produced it: a replayed form cannot add a second row.
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # 答题用时: seconds from the form being shown to its submission (None: not known).
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
     # Set when staff mark the response invalid: it then counts nowhere until restored.
     invalid_at: Mapped[datetime | None] = mapped_column(DateTime)
     invalid_reason: Mapped[str] = mapped_column(Text, default="", server_default="")

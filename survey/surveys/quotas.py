@@ -1,6 +1,6 @@
-"""回收上限 and 名额 as staff set them: a survey's cap of valid responses, and quotas on the
-options of its choice questions. The answer path holds both (``answering.storage``); this
-module checks and records what staff ask for."""
+"""A survey's collection rules as staff set them: its 回收上限 of valid responses, quotas on the
+options of its choice questions, the 答题时长限制 and the 每日答题时段. The answer path holds
+them (``answering``); this module checks and records what staff ask for."""
 
 from __future__ import annotations
 
@@ -21,6 +21,33 @@ from survey.surveys.results import filterable_questions
 
 class QuotaError(Refusal):
     """A cap or quota that cannot be set; the message says why."""
+
+
+MAX_TIME_LIMIT = 24 * 60  # minutes
+
+
+def set_time_rules(
+    session: Session,
+    survey: Survey,
+    actor: audit.Actor | None,
+    time_limit: int | None,
+    daily: tuple[int, int] | None,
+) -> None:
+    """Set the 答题时长限制 (minutes) and the 每日答题时段 (minutes of the office's day, from
+    and until; None: none)."""
+    if time_limit is not None and not 1 <= time_limit <= MAX_TIME_LIMIT:
+        raise QuotaError(_("答题时长限制应为 1 到 %(n)s 分钟", n=MAX_TIME_LIMIT))
+    if daily is not None and not 0 <= daily[0] < daily[1] <= 24 * 60:
+        raise QuotaError(_("答题时段的结束时间应晚于开始时间"))
+    before = (survey.time_limit_minutes, survey.daily_from, survey.daily_until)
+    survey.time_limit_minutes = time_limit
+    survey.daily_from, survey.daily_until = daily if daily is not None else (None, None)
+    after = (survey.time_limit_minutes, survey.daily_from, survey.daily_until)
+    if after != before:
+        audit.record(
+            session, actor, "survey.time_rules", survey, time_limit=time_limit,
+            daily=[survey.daily_from, survey.daily_until] if daily else None,
+        )  # fmt: skip
 
 
 def set_cap(session: Session, survey: Survey, actor: audit.Actor | None, cap: int | None) -> None:

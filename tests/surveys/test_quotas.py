@@ -174,3 +174,68 @@ def test_staff_set_a_cap_and_quotas_on_their_page(client, session, login, make_s
     assert re.search(r"回收上限\s*1 / 5", overview) and re.search(r"名额：国企\s*1 / 2", overview)
     actions = {e.action for e in session.scalars(select(AuditEvent))}
     assert {"quota.add", "survey.cap"} <= actions
+
+
+def _local_minute() -> int:
+    from survey.core.timeutil import to_local
+
+    local = to_local(utcnow(), office_zone())
+    return local.hour * 60 + local.minute
+
+
+def test_each_response_records_its_answering_time_and_a_time_limit_is_held(
+    client, session, make_survey, monkeypatch
+):
+    import time
+
+    from survey.surveys.answering import tokens
+
+    survey = make_survey(QUESTIONS, time_limit=2)
+    shown_at = time.time() - 95  # the form was opened 95 s ago
+    monkeypatch.setattr(tokens.time, "time", lambda: shown_at)
+    form = fresh_form(client, survey, {"nature": "国企", "size": "大型", "name": ""})
+    monkeypatch.undo()
+    assert client.post(f"/s/{survey.slug}", data=form).status_code == 303
+    (response,) = stored(session, survey)
+    assert 95 <= response.duration_seconds <= 100
+    shown_at = time.time() - 3 * 60  # opened three minutes ago: past the two-minute limit
+    monkeypatch.setattr(tokens.time, "time", lambda: shown_at)
+    form = fresh_form(client, survey, {"nature": "民企", "size": "大型", "name": "迟到企业"})
+    monkeypatch.undo()
+    late = client.post(f"/s/{survey.slug}", data=form)
+    page = plain(late.get_data(as_text=True))
+    assert late.status_code == 409 and "须在打开后 2 分钟内提交" in page and "迟到企业" in page
+    assert len(stored(session, survey)) == 1
+
+
+def test_answers_are_taken_only_within_the_daily_hours(client, session, make_survey):
+    minute = _local_minute()
+    closed = [minute + 30, minute + 60] if minute < 720 else [minute - 60, minute - 30]
+    hours = [f"{m // 60:02d}:{m % 60:02d}" for m in closed]
+    survey = make_survey(QUESTIONS, daily_hours=f"{hours[0]}-{hours[1]}")
+    shown = plain(client.get(f"/s/{survey.slug}").get_data(as_text=True))
+    assert "现在不在答题时段" in shown and f"每天 {hours[0]} 至 {hours[1]}" in shown
+    form = fresh_form(client, survey, {"nature": "国企", "size": "大型", "name": ""})
+    assert client.post(f"/s/{survey.slug}", data=form).status_code == 409
+    assert stored(session, survey) == []
+    survey.daily_from, survey.daily_until = 0, 24 * 60
+    session.commit()
+    assert answer(client, survey, "国企").status_code == 303
+
+
+def test_staff_set_the_time_rules(client, session, login, make_survey):
+    from tests.conftest import csrf_of
+
+    login("editor")
+    survey = make_survey(QUESTIONS)
+    page = f"/admin/surveys/{survey.id}/quotas"
+    typo = {"csrf_token": csrf_of(client, page), "daily_from": "8点半", "daily_until": "17:30"}
+    wrong = client.post(f"{page}/times", data=typo)
+    assert "请按“时:分”填写答题时段" in plain(client.get(page).get_data(as_text=True))
+    assert wrong.status_code == 302
+    client.post(f"{page}/times", data={"csrf_token": csrf_of(client, page), "time_limit": "30",
+                                       "daily_from": "08:30", "daily_until": "17:30"})  # fmt: skip
+    session.expire_all()
+    assert (survey.time_limit_minutes, survey.daily_from, survey.daily_until) == (30, 510, 1050)
+    exported = export_definition(survey, office_zone())
+    assert exported["time_limit"] == 30 and exported["daily_hours"] == "08:30-17:30"

@@ -148,6 +148,9 @@ class ResponsesQuery(Schema):
 class SubmittedResponse(Schema):
     id = fields.Integer(required=True)
     submitted_at = UtcDateTime(required=True)
+    duration_seconds = fields.Integer(
+        allow_none=True, metadata={"description": "答题用时: from the form shown to submitted"}
+    )
     valid = fields.Boolean(required=True)
     invalid_reason = fields.String()
     answers = fields.Dict(

@@ -191,6 +191,7 @@ class Responses(MethodView):
         items = [
             {
                 "id": item.response.id, "submitted_at": item.response.submitted_at,
+                "duration_seconds": item.response.duration_seconds,
                 "valid": item.response.is_valid, "invalid_reason": item.response.invalid_reason,
                 "answers": item.answers,
             }

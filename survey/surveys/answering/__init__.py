@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +36,22 @@ class InvitationUsed(Exception):
 
 class DesignChanged(Exception):
     """The survey's design changed after the copy a submission was checked against was made."""
+
+
+class OutsideHours(Exception):
+    """The survey takes answers only in its 每日答题时段, and this is not one of them."""
+
+
+class TooLate(Exception):
+    """The form was submitted after the survey's 答题时长限制 (``minutes``)."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(minutes)
+        self.minutes = minutes
+
+
+# A post that left the phone in time may arrive a little later on a slow network.
+LIMIT_GRACE_SECONDS = 30
 
 
 class Full(Exception):
@@ -67,6 +84,7 @@ def submit(
     design_version: str | None = None,
     invitation_id: int | None = None,
     respondent: str = "",
+    zone: ZoneInfo | None = None,
 ) -> Outcome:
     """Validate and store one submitted form.
 
@@ -74,14 +92,28 @@ def submit(
     form of ours produces (forged token, unknown field, option of another question). With
     ``design_version`` (that of the copy ``survey`` is), stores nothing and raises
     ``DesignChanged`` if the survey no longer has that design when the response is written.
-    ``StaleForm`` if the form's token was not issued to ``respondent``.
+    ``StaleForm`` if the form's token was not issued to ``respondent``. ``OutsideHours``
+    outside the 每日答题时段 (in ``zone``, the office's), ``TooLate`` past the 答题时长限制,
+    ``Full`` beyond the 回收上限 or a quota.
     With ``invitation_id``, the response is the invitation's: ``InvitationUsed`` if it has one
     already (the unique ``response.invitation_id`` decides between concurrent posts).
     """
     phase = survey.phase(now)
     if phase != Phase.OPEN:
         raise NotOpen(phase)
-    key = tokens.submission_key(survey, form.get(tokens.TOKEN_FIELD, ""), secret_key, respondent)
+    if survey.daily_from is not None:
+        if zone is None:
+            raise ValueError("a survey with daily hours is answered in the office's zone")
+        if survey.outside_daily_hours(now, zone):
+            raise OutsideHours()
+    given = tokens.submission(survey, form.get(tokens.TOKEN_FIELD, ""), secret_key, respondent)
+    key = given.key
+    taken = None
+    if given.issued_at is not None and given.issued_at <= now:  # else: clocks disagree
+        taken = int((now - given.issued_at).total_seconds())
+    limit = survey.time_limit_minutes
+    if limit is not None and taken is not None and taken > limit * 60 + LIMIT_GRACE_SECONDS:
+        raise TooLate(limit)
     answers, errors = validation.judge(survey, form)
     if errors:
         # Unless this form was stored already and only its re-post fails (an option withdrawn
@@ -89,7 +121,7 @@ def submit(
         earlier = storage.stored_response(session, key)
         return Outcome(response_id=earlier) if earlier is not None else Outcome(errors)
     row = {"survey_id": survey.id, "submitted_at": now, "submission_key": key,
-           "invitation_id": invitation_id}  # fmt: skip
+           "invitation_id": invitation_id, "duration_seconds": taken}  # fmt: skip
     chosen = {answer.option_id for answer in answers if answer.option_id is not None}
     quota_ids = counting.quotas_held(survey.quotas, chosen) if survey.quotas else []
     try:

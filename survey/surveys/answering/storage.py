@@ -137,9 +137,10 @@ def _store_on_sqlite(
                 return NotStored.QUOTA_FULL
         cursor.execute(
             "INSERT INTO response (survey_id, submitted_at, submission_key, invitation_id, "
-            "invalid_reason) VALUES (?, ?, ?, ?, '')",
-            (row["survey_id"], at, row["submission_key"], row["invitation_id"]),
-        )
+            "duration_seconds, invalid_reason) VALUES (?, ?, ?, ?, ?, '')",
+            (row["survey_id"], at, row["submission_key"], row["invitation_id"],
+             row["duration_seconds"]),
+        )  # fmt: skip
         response_id = cursor.lastrowid
         if written.rows:
             cursor.executemany(
@@ -228,8 +229,10 @@ WITH counted AS (
         AND (response_cap IS NULL OR response_count < response_cap)
     RETURNING id, response_count
 ), stored AS (
-    INSERT INTO response (survey_id, submitted_at, submission_key, invitation_id, invalid_reason)
-    SELECT id, %(submitted_at)s, %(submission_key)s, %(invitation_id)s, '' FROM counted
+    INSERT INTO response (survey_id, submitted_at, submission_key, invitation_id,
+                          duration_seconds, invalid_reason)
+    SELECT id, %(submitted_at)s, %(submission_key)s, %(invitation_id)s,
+           CAST(%(duration_seconds)s AS integer), '' FROM counted
     RETURNING id
 ), answers AS (
     INSERT INTO answer (response_id, question_id, option_id, text, number, counts_respondent)

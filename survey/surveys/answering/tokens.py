@@ -4,6 +4,9 @@ once, and it is the form's CSRF token (it names the browser it was given to)."""
 from __future__ import annotations
 
 import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -22,8 +25,10 @@ def _serializer(secret_key: str) -> URLSafeSerializer:
 def issue_token(survey: Survey, secret_key: str, respondent: str = "") -> str:
     """A one-time token for one rendering of the form: the response it produces is stored once.
     It is also the form's CSRF token: it holds the ``respondent`` id the browser was given in
-    a cookie, and a post is taken only from the browser that has that cookie."""
-    return _serializer(secret_key).dumps([survey.id, secrets.token_urlsafe(16), respondent])
+    a cookie, and a post is taken only from the browser that has that cookie; and when it was
+    issued, which times the answering (答题用时, 答题时长限制)."""
+    issued = int(time.time())
+    return _serializer(secret_key).dumps([survey.id, secrets.token_urlsafe(16), respondent, issued])
 
 
 class StaleForm(Exception):
@@ -31,16 +36,24 @@ class StaleForm(Exception):
     lost its respondent cookie: a cross-site post, or a page kept too long."""
 
 
-def submission_key(survey: Survey, token: str, secret_key: str, respondent: str) -> str:
-    """The key a response from this form is stored under (unique: a form stores once). Raises
-    ``MalformedPost`` for a token we did not issue for this survey, ``StaleForm`` for one
-    issued to another browser."""
+@dataclass(frozen=True)
+class Submission:
+    key: str  # what the response is stored under (unique: a form stores once)
+    issued_at: datetime | None  # when the form was shown (naive UTC; None: an older token)
+
+
+def submission(survey: Survey, token: str, secret_key: str, respondent: str) -> Submission:
+    """What the form's token says. Raises ``MalformedPost`` for a token we did not issue for
+    this survey, ``StaleForm`` for one issued to another browser."""
     try:
-        survey_id, key, *issued_to = _serializer(secret_key).loads(token)
+        survey_id, key, *rest = _serializer(secret_key).loads(token)
     except (BadSignature, ValueError, TypeError):
         raise MalformedPost("submission token invalid") from None
     if survey_id != survey.id or not isinstance(key, str):
         raise MalformedPost("submission token belongs to another survey")
-    if issued_to != [respondent]:
+    if rest[:1] != [respondent]:
         raise StaleForm(survey.slug)
-    return key
+    moment = rest[1] if len(rest) > 1 else None
+    if not isinstance(moment, int) or isinstance(moment, bool):
+        return Submission(key, None)
+    return Submission(key, datetime.fromtimestamp(moment, UTC).replace(tzinfo=None))

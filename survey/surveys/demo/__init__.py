@@ -42,7 +42,7 @@ def load_demo(session: Session, zone: ZoneInfo, now: datetime, secret_key: str) 
         form = answer_form(survey, answer)
         form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, secret_key)
         moment = now - timedelta(days=len(answers) - offset)
-        outcome = answering.submit(session, survey, form, moment, secret_key)
+        outcome = answering.submit(session, survey, form, moment, secret_key, zone=zone)
         if not outcome.accepted:
             raise RuntimeError(f"demo answer {offset} refused: {outcome.errors}")
     publication.publish(session, survey, None, now, zone)

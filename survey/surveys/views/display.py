@@ -13,6 +13,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from survey.config import office_zone
 from survey.core.errors import MalformedPost
 from survey.core.i18n import _
 from survey.core.models import utcnow
@@ -53,9 +54,15 @@ def answer(slug: str) -> ResponseReturnValue:
         return take_response(slug)
     questionnaire = questionnaire_or_404(slug)
     survey = questionnaire.survey
-    phase = survey.phase(utcnow())
+    now = utcnow()
+    phase = survey.phase(now)
     if phase != Phase.OPEN:
         return render_template("surveys/answer/unavailable.html", survey=survey, phase=phase)
+    if survey.outside_daily_hours(now, office_zone()):
+        return render_template(
+            "surveys/answer/refused.html", survey=survey, heading=_("现在不在答题时段"),
+            message=_hours(survey), typed=[],
+        )  # fmt: skip
     if "t" in request.args or survey.requires_invitation:
         invitation = invitation_or_refuse(survey)
         if invitation.answered_at:
@@ -83,7 +90,8 @@ def take_response(slug: str) -> ResponseReturnValue:
             if recheck_after:
                 continue
             if survey.is_full:
-                return _full(survey, None), 409
+                message = _("本次调查已收满所需答卷，您的答卷未被收录。感谢您的参与。")
+                return _refused(survey, _("名额已满"), message), 409
             page = render_template("surveys/answer/unavailable.html", survey=survey, phase=phase)
             return page, 409
         # Only a post that carries an invitation, or must, costs a lookup.
@@ -94,6 +102,7 @@ def take_response(slug: str) -> ResponseReturnValue:
             outcome = answering.submit(
                 get_session(), survey, request.form, now, current_app.config["SECRET_KEY"],
                 questionnaire.version, invitation.id if invitation else None, respondent_id(),
+                zone=office_zone(),
             )  # fmt: skip
         except tokens.StaleForm:
             # A page kept too long, or a post from another site: what was typed is not lost.
@@ -112,7 +121,17 @@ def take_response(slug: str) -> ResponseReturnValue:
         except answering.InvitationUsed:
             return _used(survey, invitation_or_refuse(survey), 409)
         except answering.Full as full:
-            return _full(survey, full.quota), 409
+            if full.quota:
+                message = _("本次调查“%(quota)s”的名额已满，您的答卷未被收录。感谢您的参与。",
+                            quota=full.quota)  # fmt: skip
+            else:
+                message = _("本次调查已收满所需答卷，您的答卷未被收录。感谢您的参与。")
+            return _refused(survey, _("名额已满"), message), 409
+        except answering.OutsideHours:
+            return _refused(survey, _("现在不在答题时段"), _hours(survey)), 409
+        except answering.TooLate as late:
+            message = _("本问卷须在打开后 %(n)s 分钟内提交，您的答卷未被收录。", n=late.minutes)
+            return _refused(survey, _("已超过答题时长"), message), 409
         if outcome.accepted:
             return _thank(survey, now)
         if not recheck_after:
@@ -126,10 +145,24 @@ def take_response(slug: str) -> ResponseReturnValue:
     )
 
 
-def _full(survey: Survey, quota: str | None) -> str:
-    """名额已满, with what the respondent typed shown back."""
+def _refused(survey: Survey, heading: str, message: str) -> str:
+    """A post that cannot be taken (名额已满, outside the hours, too late), with what the
+    respondent typed shown back."""
     typed = _typed_back(survey, request.form)
-    return render_template("surveys/answer/full.html", survey=survey, quota=quota, typed=typed)
+    return render_template(
+        "surveys/answer/refused.html", survey=survey, heading=heading, message=message,
+        typed=typed,
+    )  # fmt: skip
+
+
+def _hours(survey: Survey) -> str:
+    """The 每日答题时段 as respondents read it."""
+    return _("本问卷每天 %(start)s 至 %(end)s 可以填写，请在此时段内提交。",
+             start=_clock(survey.daily_from), end=_clock(survey.daily_until))  # fmt: skip
+
+
+def _clock(minutes: int | None) -> str:
+    return f"{(minutes or 0) // 60:02d}:{(minutes or 0) % 60:02d}"
 
 
 def _typed_back(survey: Survey, form: MultiDict[str, str]) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ can be added, left blank or reordered without JavaScript; type settings as
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -364,6 +365,38 @@ class CapForm(FlaskForm):
         _l("回收上限（份，留空为不限）"),
         validators=[Optional(), NumberRange(min=1, max=10_000_000)],
     )
+
+
+CLOCK = re.compile(r"(\d{1,2})[:：](\d{2})", re.ASCII)
+
+
+class TimeRulesForm(FlaskForm):
+    time_limit = IntegerField(
+        _l("答题时长限制（分钟，留空为不限）"),
+        validators=[Optional(), NumberRange(min=1, max=24 * 60)],
+    )
+    daily_from = StringField(
+        _l("每日答题时段：从（如 08:30，留空为全天）"), validators=[Optional()]
+    )
+    daily_until = StringField(_l("到（如 17:30）"), validators=[Optional()])
+
+    def daily(self) -> tuple[int, int] | None:
+        """The hours as minutes of the day; ValueError for a time that is not HH:MM."""
+        start, end = (self.daily_from.data or "").strip(), (self.daily_until.data or "").strip()
+        if not start and not end:
+            return None
+        return _minutes(start), _minutes(end)
+
+
+def _minutes(clock: str) -> int:
+    """ "08:30" as 510 (minutes of the day); 24:00 is the day's end."""
+    found = CLOCK.fullmatch(clock)
+    if found is None:
+        raise ValueError(clock)
+    total = int(found[1]) * 60 + int(found[2])
+    if int(found[2]) >= 60 or total > 24 * 60:
+        raise ValueError(clock)
+    return total
 
 
 class QuotaForm(FlaskForm):

@@ -7,6 +7,7 @@ import hashlib
 
 from flask import Flask, current_app, url_for
 
+from survey.core.i18n import _
 from survey.surveys import logic
 from survey.surveys.models import Survey
 from survey.surveys.questions import REGISTRY, get_type
@@ -33,7 +34,18 @@ def autosave_key(survey: Survey) -> str:
     return f"survey:{survey.slug}:{hashlib.sha256(fields.encode()).hexdigest()[:12]}"
 
 
+def answering_time(seconds: int | None) -> str:
+    """答题用时 as staff read it: "3分12秒", "45秒"; "—" when not known."""
+    if seconds is None:
+        return "—"
+    minutes, rest = divmod(seconds, 60)
+    if minutes >= 60:
+        return _("%(h)s小时%(m)s分", h=minutes // 60, m=minutes % 60)
+    return _("%(m)s分%(s)s秒", m=minutes, s=rest) if minutes else _("%(s)s秒", s=rest)
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(answering_time)
     app.add_template_global(get_type, "question_type")
     app.add_template_global(type_scripts)
     app.add_template_global(logic.pages, "survey_pages")

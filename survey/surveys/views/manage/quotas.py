@@ -1,9 +1,9 @@
-"""回收上限 and 名额: a survey's cap and quotas, each with how full it is, set by staff who run
-the survey."""
+"""A survey's collection rules, set by staff who run it: the 回收上限 and the quotas (each with
+how full it is), the 答题时长限制 and the 每日答题时段."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -13,10 +13,10 @@ from survey.core.permissions import Permission
 from survey.db import get_session
 from survey.surveys import quotas
 from survey.surveys.results import filterable_questions
-from survey.surveys.views.forms import CapForm, QuotaForm
+from survey.surveys.views.forms import CapForm, QuotaForm, TimeRulesForm
 from survey.surveys.views.manage.common import survey_or_404
 from survey.web.access import requires
-from survey.web.actions import attempt, committed
+from survey.web.actions import attempt, committed, flash_errors
 
 
 @requires(Permission.RUN)
@@ -41,11 +41,40 @@ def quota_page(survey_id: int) -> ResponseReturnValue:
                 return redirect(url_for(".quota_page", survey_id=survey.id))
         status = 422
     cap = CapForm(formdata=None, cap=survey.response_cap)
+    times = TimeRulesForm(
+        formdata=None, time_limit=survey.time_limit_minutes,
+        daily_from=_clock(survey.daily_from), daily_until=_clock(survey.daily_until),
+    )  # fmt: skip
     page = render_template(
         "surveys/manage/quotas.html", survey=survey, form=form, cap_form=cap,
-        questions=questions,
+        times_form=times, questions=questions,
     )  # fmt: skip
     return page, status
+
+
+def _clock(minutes: int | None) -> str:
+    return "" if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@requires(Permission.RUN)
+def save_time_rules(survey_id: int) -> ResponseReturnValue:
+    survey = survey_or_404(survey_id)
+    form = TimeRulesForm()
+    if not form.validate():
+        flash_errors(form)
+        return redirect(url_for(".quota_page", survey_id=survey.id))
+    try:
+        daily = form.daily()
+    except ValueError:
+        flash(_("请按“时:分”填写答题时段，如 08:30"), "error")
+        return redirect(url_for(".quota_page", survey_id=survey.id))
+    attempt(
+        lambda: quotas.set_time_rules(
+            get_session(), survey, current_user, form.time_limit.data, daily
+        ),
+        _("答题时长与时段已保存"),
+    )
+    return redirect(url_for(".quota_page", survey_id=survey.id))
 
 
 @requires(Permission.RUN)
