@@ -35,6 +35,7 @@ audit.register_actions(
         "invitations.require": _l("设置仅限受邀企业填写"),
         "survey.cap": _l("设置回收上限"),
         "survey.time_rules": _l("设置答题时长与时段"),
+        "survey.consent": _l("设置个人信息使用说明"),
         "quota.add": _l("添加名额"),
         "quota.remove": _l("删除名额"),
     }

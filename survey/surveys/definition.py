@@ -40,6 +40,7 @@ SURVEY_KEYS = {
     "quotas",
     "time_limit",
     "daily_hours",
+    "consent",
     "questions",
 }
 QUOTA_KEYS = {"label", "limit", "when"}
@@ -177,6 +178,7 @@ class _Checker:
         if result["time_limit"] is not None and result["time_limit"] > 24 * 60:
             self.add("time_limit", _("答题时长限制最多 %(n)s 分钟", n=24 * 60))
         result["daily_hours"] = self.daily_hours(data.get("daily_hours"))
+        result["consent"] = self.consent(data.get("consent"))
         result["quotas"] = self.quotas(data.get("quotas", []), result["questions"])
         return result
 
@@ -189,6 +191,26 @@ class _Checker:
             self.add(path + key, _("应为 1 到 %(n)s 之间的整数", n=MAX_RESPONSES))
             return None
         return value
+
+    def consent(self, value: Any) -> dict[str, Any]:
+        """个人信息使用说明: ``{text: ..., required: true}``."""
+        if value is None:
+            return {"text": "", "required": False}
+        if not isinstance(value, dict):
+            self.add("consent", _("应为一个映射（text、required）"))
+            return {"text": "", "required": False}
+        self.unknown_keys(value, {"text", "required"}, "consent.")
+        text = value.get("text", "")
+        required = value.get("required", False)
+        if not isinstance(text, str) or len(text) > 5000:
+            self.add("consent.text", _("应为文字，最多 %(n)s 字", n=5000))
+            text = ""
+        if not isinstance(required, bool):
+            self.add("consent.required", _("应为 true 或 false"))
+            required = False
+        if required and not text.strip():
+            self.add("consent.text", _("要求勾选同意时，请填写个人信息使用说明"))
+        return {"text": text.strip(), "required": required}
 
     def daily_hours(self, value: Any) -> tuple[int, int] | None:
         """每日答题时段 "08:30-17:30" as minutes of the office's day."""
@@ -519,6 +541,9 @@ def create_survey(session: Session, definition: dict[str, Any]) -> Survey:
     survey.response_cap = definition.get("max_responses")
     survey.time_limit_minutes = definition.get("time_limit")
     survey.daily_from, survey.daily_until = definition.get("daily_hours") or (None, None)
+    consent = definition.get("consent") or {}
+    survey.consent_text = consent.get("text", "")
+    survey.consent_required = consent.get("required", False)
     session.add(survey)
     session.flush()
     # Logic names options by id, which exist from the flush on.
@@ -582,6 +607,8 @@ def export_definition(survey: Survey, zone: ZoneInfo) -> dict[str, Any]:
         data["max_responses"] = survey.response_cap
     if survey.time_limit_minutes is not None:
         data["time_limit"] = survey.time_limit_minutes
+    if survey.consent_text:
+        data["consent"] = {"text": survey.consent_text, "required": survey.consent_required}
     if survey.daily_from is not None and survey.daily_until is not None:
         data["daily_hours"] = "-".join(
             f"{m // 60:02d}:{m % 60:02d}" for m in (survey.daily_from, survey.daily_until)

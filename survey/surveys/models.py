@@ -83,6 +83,10 @@ class Survey(CollectionWindow, Base):
     # (8:30 is 510; None: at any time).
     daily_from: Mapped[int | None] = mapped_column(Integer)
     daily_until: Mapped[int | None] = mapped_column(Integer)
+    # 个人信息使用说明 shown above the first question ("": none), and whether respondents must
+    # tick that they agree before their answers are taken.
+    consent_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    consent_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"

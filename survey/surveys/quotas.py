@@ -50,6 +50,23 @@ def set_time_rules(
         )  # fmt: skip
 
 
+CONSENT_MAX_LENGTH = 5000
+
+
+def set_consent(
+    session: Session, survey: Survey, actor: audit.Actor | None, text: str, required: bool
+) -> None:
+    """Set the 个人信息使用说明 and whether respondents must agree to it."""
+    text = text.strip()
+    if len(text) > CONSENT_MAX_LENGTH:
+        raise QuotaError(_("个人信息使用说明最多 %(n)s 字", n=CONSENT_MAX_LENGTH))
+    if required and not text:
+        raise QuotaError(_("要求勾选同意时，请填写个人信息使用说明"))
+    if (text, required) != (survey.consent_text, survey.consent_required):
+        survey.consent_text, survey.consent_required = text, required
+        audit.record(session, actor, "survey.consent", survey, required=required)
+
+
 def set_cap(session: Session, survey: Survey, actor: audit.Actor | None, cap: int | None) -> None:
     """Set the 回收上限 (None: none); it may not be below the valid responses already in."""
     if cap == survey.response_cap:

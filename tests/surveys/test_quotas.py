@@ -239,3 +239,39 @@ def test_staff_set_the_time_rules(client, session, login, make_survey):
     assert (survey.time_limit_minutes, survey.daily_from, survey.daily_until) == (30, 510, 1050)
     exported = export_definition(survey, office_zone())
     assert exported["time_limit"] == 30 and exported["daily_hours"] == "08:30-17:30"
+
+
+def test_a_consent_notice_comes_first_and_its_tick_is_required(client, session, make_survey):
+    notice = "企业名称仅用于本次统计，不对外公开。"
+    survey = make_survey(QUESTIONS, consent={"text": notice, "required": True})
+    page = client.get(f"/s/{survey.slug}").get_data(as_text=True)
+    assert page.index(notice) < page.index("企业性质")  # above the first question
+    form = fresh_form(client, survey, {"nature": "国企", "size": "大型", "name": "金海贸易"})
+    refused = client.post(f"/s/{survey.slug}", data=form)
+    shown = plain(refused.get_data(as_text=True))
+    assert (
+        refused.status_code == 422
+        and "勾选同意后再提交" in shown
+        and "金海贸易" in refused.get_data(as_text=True)
+    )
+    assert stored(session, survey) == []
+    form = fresh_form(client, survey, {"nature": "国企", "size": "大型", "name": "金海贸易"})
+    assert client.post(f"/s/{survey.slug}", data={**form, "consent": "yes"}).status_code == 303
+    exported = export_definition(survey, office_zone())
+    assert exported["consent"] == {"text": notice, "required": True}
+
+
+def test_staff_write_the_consent_notice(client, session, login, make_survey):
+    from tests.conftest import csrf_of
+
+    login("editor")
+    survey = make_survey(QUESTIONS)
+    page = f"/admin/surveys/{survey.id}/quotas"
+    empty = {"csrf_token": csrf_of(client, page), "text": "", "required": "y"}
+    client.post(f"{page}/consent", data=empty)
+    assert "请填写个人信息使用说明" in plain(client.get(page).get_data(as_text=True))
+    notice = {"csrf_token": csrf_of(client, page), "text": "仅用于统计。", "required": "y"}
+    client.post(f"{page}/consent", data=notice)
+    session.expire_all()
+    assert (survey.consent_text, survey.consent_required) == ("仅用于统计。", True)
+    assert "我已阅读并同意以上说明" in client.get(f"/s/{survey.slug}").get_data(as_text=True)

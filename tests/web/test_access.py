@@ -60,6 +60,7 @@ REQUIRED = {
     "surveys_admin.quota_page": Permission.RUN,
     "surveys_admin.save_cap": Permission.RUN,
     "surveys_admin.save_time_rules": Permission.RUN,
+    "surveys_admin.save_consent": Permission.RUN,
     "surveys_admin.remove_quota": Permission.RUN,
     "webhooks_admin.item_endpoints": Permission.EXPORT,
     "webhooks_admin.endpoint_page": Permission.EXPORT,

@@ -6,16 +6,20 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 
 from survey.core.errors import MalformedPost
+from survey.core.i18n import _
 from survey.surveys import logic
 from survey.surveys.answering.tokens import TOKEN_FIELD
 from survey.surveys.models import Survey
 from survey.surveys.questions import AnswerError, AnswerRow, get_type
 
+CONSENT_FIELD = "consent"  # the tick box under the 个人信息使用说明
+CONSENT = 0  # its key among the messages (no question has id 0)
+
 
 def judge(survey: Survey, form: MultiDict[str, str]) -> tuple[list[AnswerRow], dict[int, str]]:
-    """The answer rows to store, and the messages for the respondent to correct (question id
-    -> message); raises ``MalformedPost`` for a field no form of ours has."""
-    allowed = {TOKEN_FIELD}
+    """The answer rows to store, and the messages for the respondent to correct (question id,
+    or ``CONSENT``, -> message); raises ``MalformedPost`` for a field no form of ours has."""
+    allowed = {TOKEN_FIELD, CONSENT_FIELD}
     for question in survey.questions:
         allowed |= get_type(question.type).field_names(question)
     unknown = set(form) - allowed
@@ -23,6 +27,8 @@ def judge(survey: Survey, form: MultiDict[str, str]) -> tuple[list[AnswerRow], d
         raise MalformedPost(f"unknown fields: {sorted(unknown)[:5]}")
     answers: list[AnswerRow] = []
     errors: dict[int, str] = {}
+    if survey.consent_required and form.get(CONSENT_FIELD) != "yes":
+        errors[CONSENT] = _("请阅读个人信息使用说明，勾选同意后再提交")
     # Display and skip logic decide again what this respondent saw: a hidden question is not
     # required, and whatever was posted for it is not stored (nor counted).
     shown = logic.shown_questions(survey, form)

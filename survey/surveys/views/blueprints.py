@@ -79,6 +79,7 @@ for rule, view, methods in (
     (f"{SURVEY}/quotas", quotas.quota_page, ["GET", "POST"]),
     (f"{SURVEY}/quotas/cap", quotas.save_cap, ["POST"]),
     (f"{SURVEY}/quotas/times", quotas.save_time_rules, ["POST"]),
+    (f"{SURVEY}/quotas/consent", quotas.save_consent, ["POST"]),
     (f"{SURVEY}/quotas/<int:quota_id>/delete", quotas.remove_quota, ["POST"]),
     # exports
     (f"{SURVEY}/responses.<fmt>", exports.export_responses, ["GET"]),

@@ -399,6 +399,13 @@ def _minutes(clock: str) -> int:
     return total
 
 
+class ConsentForm(FlaskForm):
+    text = TextAreaField(
+        _l("个人信息使用说明（显示在第一题之前，留空为不显示）"), validators=[Length(max=5000)]
+    )
+    required = BooleanField(_l("填写人须勾选“我已阅读并同意”后才能提交"))
+
+
 class QuotaForm(FlaskForm):
     label = StringField(
         _l("名额名称"), validators=[InputRequired(_l("请填写名额名称")), Length(max=100)]

@@ -13,7 +13,7 @@ from survey.core.permissions import Permission
 from survey.db import get_session
 from survey.surveys import quotas
 from survey.surveys.results import filterable_questions
-from survey.surveys.views.forms import CapForm, QuotaForm, TimeRulesForm
+from survey.surveys.views.forms import CapForm, ConsentForm, QuotaForm, TimeRulesForm
 from survey.surveys.views.manage.common import survey_or_404
 from survey.web.access import requires
 from survey.web.actions import attempt, committed, flash_errors
@@ -45,9 +45,10 @@ def quota_page(survey_id: int) -> ResponseReturnValue:
         formdata=None, time_limit=survey.time_limit_minutes,
         daily_from=_clock(survey.daily_from), daily_until=_clock(survey.daily_until),
     )  # fmt: skip
+    consent = ConsentForm(formdata=None, text=survey.consent_text, required=survey.consent_required)
     page = render_template(
         "surveys/manage/quotas.html", survey=survey, form=form, cap_form=cap,
-        times_form=times, questions=questions,
+        times_form=times, consent_form=consent, questions=questions,
     )  # fmt: skip
     return page, status
 
@@ -74,6 +75,22 @@ def save_time_rules(survey_id: int) -> ResponseReturnValue:
         ),
         _("答题时长与时段已保存"),
     )
+    return redirect(url_for(".quota_page", survey_id=survey.id))
+
+
+@requires(Permission.RUN)
+def save_consent(survey_id: int) -> ResponseReturnValue:
+    survey = survey_or_404(survey_id)
+    form = ConsentForm()
+    if form.validate():
+        attempt(
+            lambda: quotas.set_consent(
+                get_session(), survey, current_user, form.text.data or "", form.required.data
+            ),
+            _("个人信息使用说明已保存"),
+        )
+    else:
+        flash_errors(form)
     return redirect(url_for(".quota_page", survey_id=survey.id))
 
 
