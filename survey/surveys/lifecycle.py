@@ -15,7 +15,7 @@ from survey.core.i18n import _
 from survey.core.window import Status
 from survey.surveys import counting
 from survey.surveys.definition import create_survey
-from survey.surveys.models import Response, Survey
+from survey.surveys.models import Quota, Response, Survey
 
 
 class LifecycleError(Refusal):
@@ -83,7 +83,9 @@ def close_full(session: Session, survey_id: int) -> None:
 
 
 def copy_survey(session: Session, survey: Survey, actor: audit.Actor | None) -> Survey:
-    """A new draft with the same questionnaire (options on offer only) and no responses."""
+    """A new draft with the same questionnaire (options on offer only), the same collection
+    rules, and no responses."""
+    keys = {q.id: q.key for q in survey.questions}
     copy = create_survey(
         session,
         {
@@ -94,6 +96,17 @@ def copy_survey(session: Session, survey: Survey, actor: audit.Actor | None) -> 
             "opens": survey.opens_at,
             "closes": survey.closes_at,
             "requires_invitation": survey.requires_invitation,
+            "max_responses": survey.response_cap,
+            "time_limit": survey.time_limit_minutes,
+            "daily_hours": (survey.daily_from, survey.daily_until)
+            if survey.daily_from is not None and survey.daily_until is not None
+            else None,
+            "consent": {"text": survey.consent_text, "required": survey.consent_required},
+            "quotas": [
+                {"label": quota.label, "limit": quota.limit, "when": when}
+                for quota in survey.quotas
+                if (when := _quota_when(quota, keys))
+            ],
             "questions": [
                 {
                     "id": q.key,
@@ -111,6 +124,15 @@ def copy_survey(session: Session, survey: Survey, actor: audit.Actor | None) -> 
     copy.department_id = survey.department_id
     audit.record(session, actor, "survey.copy", copy, source=survey.title)
     return copy
+
+
+def _quota_when(quota: Quota, keys: dict[int, str]) -> dict[str, list[str]]:
+    """A quota's options by question key, as the definition writes them (those on offer)."""
+    when: dict[str, list[str]] = {}
+    for option in quota.options:
+        if option.is_active:
+            when.setdefault(keys[option.question_id], []).append(option.label)
+    return when
 
 
 def delete_draft(session: Session, survey: Survey, actor: audit.Actor | None) -> None:

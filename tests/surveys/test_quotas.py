@@ -275,3 +275,20 @@ def test_staff_write_the_consent_notice(client, session, login, make_survey):
     session.expire_all()
     assert (survey.consent_text, survey.consent_required) == ("仅用于统计。", True)
     assert "我已阅读并同意以上说明" in client.get(f"/s/{survey.slug}").get_data(as_text=True)
+
+
+def test_a_copy_keeps_the_collection_rules(session, make_survey):
+    from survey.surveys.lifecycle import copy_survey
+
+    rules = {
+        "max_responses": 80, "time_limit": 20, "daily_hours": "08:30-17:30",
+        "consent": {"text": "仅用于统计。", "required": True},
+        "quotas": [
+            {"label": "大型民企", "limit": 10, "when": {"nature": ["民企"], "size": ["大型"]}}
+        ],
+    }  # fmt: skip
+    survey = make_survey(QUESTIONS, **rules)
+    copy = copy_survey(session, survey, None)
+    session.commit()
+    exported = export_definition(copy, office_zone())
+    assert {key: exported[key] for key in rules} == rules
