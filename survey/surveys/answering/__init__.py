@@ -113,7 +113,7 @@ def submit(
         taken = int((now - given.issued_at).total_seconds())
     limit = survey.time_limit_minutes
     if limit is not None and taken is not None and taken > limit * 60 + LIMIT_GRACE_SECONDS:
-        raise TooLate(limit)
+        return _unless_stored(session, key, TooLate(limit))
     answers, errors = validation.judge(survey, form)
     if errors:
         # Unless this form was stored already and only its re-post fails (an option withdrawn
@@ -137,13 +137,22 @@ def submit(
     if stored is NotStored.DESIGN_CHANGED:
         raise DesignChanged(survey.slug)
     if stored is NotStored.FULL:
-        raise Full()
+        return _unless_stored(session, key, Full())
     if stored is NotStored.QUOTA_FULL:
-        raise Full(_full_quota(session, quota_ids))
+        return _unless_stored(session, key, Full(_full_quota(session, quota_ids)))
     assert isinstance(stored, Stored)
     if survey.response_cap is not None and stored.responses >= survey.response_cap:
         lifecycle.close_full(session, survey.id)
     return Outcome(response_id=stored.response_id)
+
+
+def _unless_stored(session: Session, key: str, refusal: Exception) -> Outcome:
+    """Raise ``refusal``, unless this form's response is stored already (a double tap on the
+    last place, or Back then 提交 after the time limit): then the respondent is done."""
+    earlier = storage.stored_response(session, key)
+    if earlier is None:
+        raise refusal
+    return Outcome(response_id=earlier)
 
 
 def _full_quota(session: Session, quota_ids: list[int]) -> str:

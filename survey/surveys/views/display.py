@@ -22,7 +22,7 @@ from survey.db import get_session
 from survey.extensions import select_locale
 from survey.publishing import charts
 from survey.surveys import answering, invitations, publication
-from survey.surveys.answering import tokens, validation
+from survey.surveys.answering import storage, tokens, validation
 from survey.surveys.answering.copies import Questionnaire
 from survey.surveys.models import Survey
 from survey.surveys.queries import load_survey
@@ -90,6 +90,8 @@ def take_response(slug: str) -> ResponseReturnValue:
             if recheck_after:
                 continue
             if survey.is_full:
+                if _already_in(survey):  # a second tap on the form that took the last place
+                    return _thank(survey, now)
                 message = _("本次调查已收满所需答卷，您的答卷未被收录。感谢您的参与。")
                 return _refused(survey, _("名额已满"), message), 409
             page = render_template("surveys/answer/unavailable.html", survey=survey, phase=phase)
@@ -143,6 +145,16 @@ def take_response(slug: str) -> ResponseReturnValue:
     return render_form(
         questionnaire, request.form, notice=notice, status=409, invitation=invitation
     )
+
+
+def _already_in(survey: Survey) -> bool:
+    """Whether the posted form's response is stored already."""
+    token = request.form.get(tokens.TOKEN_FIELD, "")
+    try:
+        given = tokens.submission(survey, token, current_app.config["SECRET_KEY"], respondent_id())
+    except (MalformedPost, tokens.StaleForm):
+        return False
+    return storage.stored_response(get_session(), given.key) is not None
 
 
 def _refused(survey: Survey, heading: str, message: str) -> str:
