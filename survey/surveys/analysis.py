@@ -87,9 +87,19 @@ def _typed(text: str | None, number: float | None, option: str | None) -> str:
     return f"{option}：{text}" if option else text or ""
 
 
-def responses_page(session: Session, survey: Survey, status: str = "", page: int = 1) -> Page:
-    """A page of the survey's responses, newest first; ``status`` "valid" or "invalid" filters."""
+def responses_page(
+    session: Session,
+    survey: Survey,
+    status: str = "",
+    page: int = 1,
+    *,
+    faster_than: int | None = None,
+) -> Page:
+    """A page of the survey's responses, newest first; ``status`` "valid" or "invalid" filters,
+    and ``faster_than`` keeps those answered in fewer seconds (答题用时)."""
     statement = select(Response).where(Response.survey_id == survey.id)
+    if faster_than is not None:
+        statement = statement.where(Response.duration_seconds < faster_than)
     if status == "valid":
         statement = statement.where(Response.invalid_at.is_(None))
     elif status == "invalid":

@@ -295,3 +295,24 @@ def test_a_copy_keeps_the_collection_rules(session, make_survey):
     session.commit()
     exported = export_definition(copy, office_zone())
     assert {key: exported[key] for key in rules} == rules
+
+
+def test_staff_find_responses_answered_too_fast(client, session, login, make_survey, monkeypatch):
+    import time
+
+    from survey.surveys.answering import tokens
+
+    survey = make_survey(QUESTIONS)
+    for seconds in (4, 300):
+        shown_at = time.time() - seconds
+        monkeypatch.setattr(tokens.time, "time", lambda at=shown_at: at)
+        form = fresh_form(client, survey, {"nature": "国企", "size": "大型", "name": ""})
+        monkeypatch.undo()
+        assert client.post(f"/s/{survey.slug}", data=form).status_code == 303
+    login("viewer")
+    listed = plain(client.get(f"/admin/surveys/{survey.id}/responses").get_data(as_text=True))
+    assert "5分" in listed and re.search(r"\b[45]秒", listed)
+    fast = client.get(f"/admin/surveys/{survey.id}/responses?faster_than=10")
+    rows = re.findall(r"/admin/responses/(\d+)", fast.get_data(as_text=True))
+    quick = min(r.id for r in stored(session, survey))
+    assert rows == [str(quick)]

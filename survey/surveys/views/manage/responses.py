@@ -32,14 +32,20 @@ def responses(survey_id: int) -> ResponseReturnValue:
     survey = survey_or_404(survey_id)
     session = get_session()
     status = request.args.get("status", "")
+    faster = request.args.get("faster_than", "")
+    faster_than = int(faster) if faster.isascii() and faster.isdigit() and len(faster) < 7 else None
     days = analysis.timeline(session, survey, office_zone())
+    listing = analysis.responses_page(
+        session, survey, status, _page_number(), faster_than=faster_than
+    )
     return render_template(
         "surveys/manage/responses.html",
         survey=survey,
         days=days,
         figure=timeline_data(days) if days else None,
-        listing=analysis.responses_page(session, survey, status, _page_number()),
+        listing=listing,
         status=status,
+        faster_than=faster_than,
     )
 
 
