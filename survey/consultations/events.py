@@ -38,21 +38,17 @@ def opinion_created(session: Session, consultation: Consultation, opinion: Opini
 def published(
     session: Session, consultation: Consultation, version: int, content_hash: str, now: datetime
 ) -> None:
-    outbox.announce(
-        session, PUBLICATION_PUBLISHED, consultation, now, subject_id=version,
-        data={"consultation": subject_data(consultation), "version": version,
-              "content_hash": content_hash, "path": f"/c/{consultation.slug}/feedback"},
-    )  # fmt: skip
+    outbox.publication_published(
+        session, consultation, version, content_hash, f"/c/{consultation.slug}/feedback", now
+    )
 
 
 def withdrawn(
     session: Session, consultation: Consultation, version: int | None, reason: str, now: datetime
 ) -> None:
-    outbox.announce(
-        session, PUBLICATION_WITHDRAWN, consultation, now, subject_id=version,
-        data={"consultation": subject_data(consultation), "version": version, "reason": reason,
-              "path": f"/c/{consultation.slug}/feedback"},
-    )  # fmt: skip
+    outbox.publication_withdrawn(
+        session, consultation, version, reason, f"/c/{consultation.slug}/feedback", now
+    )
 
 
 def register() -> None:

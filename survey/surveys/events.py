@@ -39,21 +39,15 @@ def response_created(session: Session, response_id: int) -> dict[str, Any]:
 def published(
     session: Session, survey: Survey, version: int, content_hash: str, now: datetime
 ) -> None:
-    outbox.announce(
-        session, PUBLICATION_PUBLISHED, survey, now, subject_id=version,
-        data={"survey": subject_data(survey), "version": version, "content_hash": content_hash,
-              "path": f"/s/{survey.slug}/results"},
-    )  # fmt: skip
+    outbox.publication_published(
+        session, survey, version, content_hash, f"/s/{survey.slug}/results", now
+    )
 
 
 def withdrawn(
     session: Session, survey: Survey, version: int | None, reason: str, now: datetime
 ) -> None:
-    outbox.announce(
-        session, PUBLICATION_WITHDRAWN, survey, now, subject_id=version,
-        data={"survey": subject_data(survey), "version": version, "reason": reason,
-              "path": f"/s/{survey.slug}/results"},
-    )  # fmt: skip
+    outbox.publication_withdrawn(session, survey, version, reason, f"/s/{survey.slug}/results", now)
 
 
 def register() -> None:

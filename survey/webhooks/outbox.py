@@ -12,7 +12,14 @@ from typing import Any
 from sqlalchemy import JSON, Integer, insert, literal, select
 from sqlalchemy.orm import Session
 
-from survey.webhooks.events import PING, Subject, envelope
+from survey.webhooks.events import (
+    PING,
+    PUBLICATION_PUBLISHED,
+    PUBLICATION_WITHDRAWN,
+    Subject,
+    envelope,
+    subject_data,
+)
 from survey.webhooks.models import MessageStatus, WebhookEndpoint, WebhookMessage
 from survey.webhooks.models import WebhookSubscription as Subscription
 
@@ -49,6 +56,32 @@ def announce(
     columns = ["message_id", "endpoint_id", "event", "subject_id", "payload", "created_at",
                "status", "attempt_count", "next_attempt_at"]  # fmt: skip
     session.execute(insert(WebhookMessage).from_select(columns, heard))
+
+
+def publication_published(
+    session: Session, subject: Subject, version: int, content_hash: str, path: str, now: datetime
+) -> None:
+    """A 结果反馈 or 意见采纳情况 version went public at ``path``."""
+    announce(
+        session, PUBLICATION_PUBLISHED, subject, now, subject_id=version,
+        data={_named(subject): subject_data(subject), "version": version,
+              "content_hash": content_hash, "path": path},
+    )  # fmt: skip
+
+
+def publication_withdrawn(
+    session: Session, subject: Subject, version: int | None, reason: str, path: str, now: datetime
+) -> None:
+    """The public page at ``path`` was withdrawn, for ``reason``."""
+    announce(
+        session, PUBLICATION_WITHDRAWN, subject, now, subject_id=version,
+        data={_named(subject): subject_data(subject), "version": version, "reason": reason,
+              "path": path},
+    )  # fmt: skip
+
+
+def _named(subject: Subject) -> str:
+    return subject.audit_column.removesuffix("_id")  # "survey", "consultation"
 
 
 def ping(session: Session, endpoint: WebhookEndpoint, now: datetime, by: str) -> WebhookMessage:
