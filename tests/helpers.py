@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,3 +128,22 @@ def log_in(page: Page, live_server: str, username: str) -> None:
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", name="问卷", exact=True)).to_be_visible()
+
+
+def post_all_at_once(url: str, forms: list[tuple[Any, dict[str, Any]]]) -> list[int]:
+    """POST each (httpx client, form) to ``url`` from its own thread, all released together
+    (as phones tapping 提交 at one moment); the status codes, sorted."""
+    codes: list[int] = []
+    start = threading.Barrier(len(forms))
+
+    def post(client: Any, form: dict[str, Any]) -> None:
+        start.wait()
+        codes.append(client.post(url, data=form).status_code)
+        client.close()
+
+    threads = [threading.Thread(target=post, args=pair) for pair in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(codes)

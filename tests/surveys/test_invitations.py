@@ -7,7 +7,6 @@ import csv
 import io
 import re
 import struct
-import threading
 import zlib
 
 import httpx
@@ -21,7 +20,7 @@ from survey.surveys import distribution, invitations
 from survey.surveys.invitations import ListError, read_list
 from survey.surveys.models import Invitation, Response
 from tests.conftest import csrf_of
-from tests.helpers import form_for, hidden_fields, plain, statements_run
+from tests.helpers import form_for, hidden_fields, plain, post_all_at_once, statements_run
 
 HEADER = "企业名称,联系人,手机,统一社会信用代码\n"
 GOOD = HEADER + (
@@ -258,20 +257,8 @@ def test_concurrent_posts_with_one_invitation_store_one_response(live_server, se
     for _ in range(8):  # eight phones open the link before anyone submits
         client = httpx.Client(follow_redirects=False, timeout=30)
         forms.append((client, {**hidden_fields(client.get(url).text), **answers}))
-    codes: list[int] = []
-    start = threading.Barrier(len(forms))
-
-    def post(client: httpx.Client, form: dict) -> None:
-        start.wait()
-        codes.append(client.post(url, data=form).status_code)
-        client.close()
-
-    threads = [threading.Thread(target=post, args=pair) for pair in forms]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(codes) == [303] + [409] * 7
+    codes = post_all_at_once(url, forms)
+    assert codes == [303] + [409] * 7
     assert len(stored(session, survey)) == 1
     session.expire_all()
     assert survey.response_count == 1

@@ -5,7 +5,6 @@ typed; an invalidated response frees its place; the definition carries both."""
 from __future__ import annotations
 
 import re
-import threading
 
 import httpx
 import pytest
@@ -17,7 +16,7 @@ from survey.core.models import utcnow
 from survey.surveys import counting, invalidation
 from survey.surveys.definition import export_definition, validate
 from survey.surveys.models import Quota, Response, Survey
-from tests.helpers import fresh_form, hidden_fields, plain
+from tests.helpers import fresh_form, hidden_fields, plain, post_all_at_once
 
 QUESTIONS = [
     {"id": "nature", "type": "single", "title": "企业性质", "options": ["国企", "民企", "外企"]},
@@ -96,23 +95,6 @@ def _generous_rate_limit(app):
     app.config["RESPONSE_RATE_LIMIT"] = "1000 per minute"
 
 
-def _all_at_once(url, forms):
-    codes: list[int] = []
-    start = threading.Barrier(len(forms))
-
-    def post(client: httpx.Client, form: dict) -> None:
-        start.wait()
-        codes.append(client.post(url, data=form).status_code)
-        client.close()
-
-    threads = [threading.Thread(target=post, args=pair) for pair in forms]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(codes)
-
-
 def _phones(url, survey, answers, count):
     """``count`` respondents who opened the page before anyone submits."""
     from tests.helpers import form_for
@@ -132,7 +114,7 @@ def test_fifty_posts_at_once_one_short_of_the_cap_store_exactly_one(
     answer(client, survey, "国企")
     answer(client, survey, "民企")
     url = f"{live_server}/s/{survey.slug}"
-    codes = _all_at_once(url, _phones(url, survey, {"nature": "外企", "size": "大型"}, 50))
+    codes = post_all_at_once(url, _phones(url, survey, {"nature": "外企", "size": "大型"}, 50))
     assert codes == [303] + [409] * 49
     assert len(stored(session, survey)) == 3
     session.expire_all()
@@ -147,7 +129,7 @@ def test_fifty_posts_at_once_one_short_of_a_quota_store_exactly_one(
                                              "when": {"nature": ["外企"]}}])  # fmt: skip
     answer(client, survey, "外企")
     url = f"{live_server}/s/{survey.slug}"
-    codes = _all_at_once(url, _phones(url, survey, {"nature": "外企", "size": "大型"}, 50))
+    codes = post_all_at_once(url, _phones(url, survey, {"nature": "外企", "size": "大型"}, 50))
     assert codes == [303] + [409] * 49
     assert len(stored(session, survey)) == 2
     quota = session.scalars(select(Quota)).one()
