@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -28,7 +29,7 @@ from survey.accounts.tokens import MAX_DAYS, Scope, create_token
 from survey.config import office_zone
 from survey.consultations import reviewables as consultation_reviews
 from survey.consultations.models import Consultation
-from survey.core import audit
+from survey.core import audit, sealing
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.models import utcnow
@@ -37,7 +38,7 @@ from survey.publishing.renderers import pdf, tables, text
 from survey.review.kinds import Moment
 from survey.review.models import ReviewRequest
 from survey.review.services import go_public
-from survey.surveys import counting, design, lifecycle, publication
+from survey.surveys import counting, design, lifecycle, personal, publication
 from survey.surveys import reviewables as survey_reviews
 from survey.surveys.definition import DefinitionError, dump, export_definition
 from survey.surveys.exports import CODINGS, csv_chunks, write_xlsx
@@ -45,7 +46,7 @@ from survey.surveys.models import Survey
 from survey.surveys.queries import load_survey
 from survey.surveys.results import survey_results
 from survey.surveys.textimport import load_any
-from survey.webhooks import addresses, delivery
+from survey.webhooks import addresses, delivery, endpoints
 
 IMPORT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".txt": "txt"}
 Result = TypeVar("Result")
@@ -58,8 +59,8 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
     for command in (generate_responses_cmd, export_responses, import_draft, export_feedback):
         app.cli.add_command(command)
-    app.cli.add_command(create_token_cmd)
-    app.cli.add_command(worker)
+    for command in (create_token_cmd, worker, rotate_data_key, purge_personal_data):
+        app.cli.add_command(command)
 
 
 def _survey(slug: str) -> Survey:
@@ -334,6 +335,65 @@ def worker(once: bool) -> None:
         signal.signal(signum, lambda *_args: stop.set())
     click.echo("Delivering webhooks; stop with Ctrl+C", err=True)
     delivery.run(open_session, send, config["DATA_KEY"], config["WEBHOOK_POLL_SECONDS"], stop)
+
+
+@click.command("rotate-data-key")
+@click.option(
+    "--new-key", metavar="KEY",
+    help="The key to seal under (base64 of 32 bytes): by default a new one, written to "
+    "instance/data_key. With SURVEY_DATA_KEY set, give the key every host already has.",
+)  # fmt: skip
+def rotate_data_key(new_key: str | None) -> None:
+    """Seal every personal answer and webhook signing secret again under a new data key."""
+    config = current_app.config
+    keys = list(config["DATA_KEYS"])
+    from_environment = "SURVEY_DATA_KEY" in os.environ
+    if from_environment and new_key is None:
+        raise click.ClickException(
+            _("数据密钥来自 SURVEY_DATA_KEY：请先在每台主机上设置新的 SURVEY_DATA_KEY，并把旧密钥"
+              "放入 SURVEY_PREVIOUS_DATA_KEYS，重启后再以 --new-key 运行本命令")
+        )  # fmt: skip
+    new_key = new_key or sealing.new_key()
+    try:
+        sealing.seal(new_key, "", "check")
+    except sealing.SealingError as error:
+        raise click.ClickException(str(error)) from None
+    if not from_environment:
+        # The old keys are kept first, then the new one takes over: every sealed value opens
+        # under one of them throughout, and again if the run is interrupted and repeated.
+        instance = Path(current_app.instance_path)
+        _replace_key_file(
+            instance / "previous_data_keys", ",".join(k for k in keys if k != new_key)
+        )
+        _replace_key_file(instance / "data_key", new_key)
+    session = db.get_session()
+    answers = personal.reseal(session, keys, new_key)
+    secrets_resealed = endpoints.reseal(session, keys, new_key)
+    _carry_out(
+        lambda: audit.record(
+            session, None, "data_key.rotate", answers=answers, webhook_secrets=secrets_resealed
+        )
+    )
+    click.echo(_("已用新密钥重新加密 %(a)s 条个人信息、%(w)s 个推送签名密钥。请重启所有进程。",
+                 a=answers, w=secrets_resealed))  # fmt: skip
+
+
+def _replace_key_file(path: Path, content: str) -> None:
+    """Write a key file whole (readable by the owner only), replacing the old one at once."""
+    staged = path.with_suffix(".new")
+    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(content)
+    os.replace(staged, path)
+
+
+@click.command("purge-personal-data")
+def purge_personal_data() -> None:
+    """Delete the personal answers of surveys closed longer ago than their retention period
+    (safe to run from cron: what is deleted once is not counted again)."""
+    session = db.get_session()
+    for survey, deleted in personal.purge(session, utcnow()):
+        click.echo(_("《%(title)s》：已删除 %(n)s 条个人信息", title=survey.title, n=deleted))
 
 
 @click.command("recount")

@@ -72,7 +72,7 @@ BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "REVIEW"}
 def load(instance_path: str, overrides: dict[str, Any] | None) -> dict[str, Any]:
     """Build the settings: defaults, then environment, then explicit overrides."""
     settings = dict(DEFAULTS)
-    for key in [*DEFAULTS, "SECRET_KEY", "DATA_KEY"]:
+    for key in [*DEFAULTS, "SECRET_KEY", "DATA_KEY", "PREVIOUS_DATA_KEYS"]:
         value = os.environ.get(f"SURVEY_{key}")
         if value is not None:
             if key in BOOLEAN_KEYS:
@@ -89,6 +89,13 @@ def load(instance_path: str, overrides: dict[str, Any] | None) -> dict[str, Any]
         # host of an installation needs the same one, from SURVEY_DATA_KEY or a shared
         # instance/ folder.
         settings["DATA_KEY"] = instance_key(Path(instance_path), "data_key", sealing.new_key)
+    previous = settings.get("PREVIOUS_DATA_KEYS")
+    if previous is None:
+        # Keys ``rotate-data-key`` replaced: values sealed under them still open.
+        kept = Path(instance_path) / "previous_data_keys"
+        previous = kept.read_text() if kept.exists() else ""
+    old = [k.strip() for k in previous.split(",") if k.strip()]
+    settings["DATA_KEYS"] = [settings["DATA_KEY"], *old]
     return settings
 
 

@@ -200,7 +200,7 @@ def make_survey(session):
         if status == "open":
             survey.open(utcnow())
         elif status == "closed":
-            survey.close()
+            survey.close(utcnow())
         session.commit()
         return survey
 

@@ -22,6 +22,22 @@
   var rulesElement = document.getElementById("survey-logic");
   var rules = rulesElement ? JSON.parse(rulesElement.textContent) : [];
 
+  // 防重复: an id for this device, kept in its storage, which a cleared cookie does not reset.
+  var device = form.querySelector("input[name=device]");
+  if (device) {
+    try {
+      var id = window.localStorage.getItem("survey-device") || "";
+      if (!/^[A-Za-z0-9_-]{22}$/.test(id)) {
+        var bytes = new Uint8Array(16);
+        window.crypto.getRandomValues(bytes);
+        id = window.btoa(String.fromCharCode.apply(null, bytes))
+          .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+        window.localStorage.setItem("survey-device", id);
+      }
+      device.value = id;
+    } catch (e) { /* no storage: the cookie stands for the device */ }
+  }
+
   form.addEventListener("submit", function () {
     var button = form.querySelector("button[type=submit]");
     window.setTimeout(function () { button.disabled = true; }, 0);

@@ -1,5 +1,5 @@
 """Identifiers people type into forms and lists, each read and checked by one rule: the
-统一社会信用代码 of an enterprise (GB 32100-2015) and a mainland mobile number."""
+统一社会信用代码 of an enterprise (GB 32100-2015), a mainland mobile number and a 公民身份号码."""
 
 from __future__ import annotations
 
@@ -58,3 +58,22 @@ def normal_mobile(text: str) -> str:
 def is_mobile(digits: str) -> bool:
     """A normalised mainland mobile number: 1, then 3–9, then nine digits."""
     return bool(MOBILE.match(digits))
+
+
+# 公民身份号码 (GB 11643-1999): 17 digits and a check character by ISO 7064 MOD 11-2.
+ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]$")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def normal_id_number(text: str) -> str:
+    """The number as stored: full-width read as ASCII, spaces dropped, x as X."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text)).upper()
+
+
+def is_id_number(number: str) -> bool:
+    """Whether ``number`` is 18 characters whose last checks the first 17."""
+    if not ID_NUMBER.match(number):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17]

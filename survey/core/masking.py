@@ -34,3 +34,33 @@ def mask_personal(text: str, names: Sequence[str] = ()) -> str:
         if len(name) >= 2:
             text = text.replace(name, mask_name(name))
     return text
+
+
+def mask_text(text: str) -> str:
+    """A personal value with all but its ends hidden (济南市历下区… -> 济******区), for one a
+    mask of its own kind does not fit."""
+    if len(text) <= 2:
+        return "*" * len(text)
+    shown = 1 if len(text) < 8 else 2
+    return text[:shown] + "*" * min(len(text) - 2 * shown, 8) + text[-shown:]
+
+
+def mask_mobile(digits: str) -> str:
+    return (
+        PHONE.sub(lambda m: f"{m[1]}****{m[3]}", digits)
+        if PHONE.fullmatch(digits)
+        else mask_text(digits)
+    )
+
+
+def mask_email(address: str) -> str:
+    """name@example.com -> n***@example.com"""
+    local, at, domain = address.partition("@")
+    return (local[:1] + "***" + at + domain) if at else mask_text(address)
+
+
+def mask_id_number(number: str) -> str:
+    """370102199001011234 -> 37**************34"""
+    return (
+        number[:2] + "*" * (len(number) - 4) + number[-2:] if len(number) > 4 else "*" * len(number)
+    )

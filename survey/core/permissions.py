@@ -21,3 +21,4 @@ class Permission(enum.StrEnum):
     ALL_DEPARTMENTS = "departments.all"  # act on every department's items, not only one's own
     MANAGE_ACCOUNTS = "accounts.manage"  # accounts, departments and the review chain
     READ_AUDIT = "audit.read"
+    REVEAL_PERSONAL = "personal.reveal"  # see personal answers unmasked, export them (audited)

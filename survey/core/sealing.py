@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Sequence
+from functools import cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -22,6 +24,7 @@ def new_key() -> str:
     return base64.urlsafe_b64encode(AESGCM.generate_key(bit_length=256)).decode()
 
 
+@cache  # one per key: building it costs more than sealing a short value
 def _cipher(key: str) -> AESGCM:
     try:
         raw = base64.urlsafe_b64decode(key.encode())
@@ -51,3 +54,14 @@ def unseal(key: str, sealed: str, context: str) -> str:
     except Exception as error:  # cryptography's InvalidTag, or a value too short to hold one
         raise SealingError("the sealed value does not open with this key") from error
     return plain.decode()
+
+
+def unseal_any(keys: Sequence[str], sealed: str, context: str) -> str:
+    """What ``seal`` sealed with one of ``keys`` (the current key first, then those it replaced:
+    while ``rotate-data-key`` reseals, values under either open)."""
+    for key in keys[:-1]:
+        try:
+            return unseal(key, sealed, context)
+        except SealingError:
+            continue
+    return unseal(keys[-1], sealed, context)

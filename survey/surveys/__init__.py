@@ -36,6 +36,12 @@ audit.register_actions(
         "survey.cap": _l("设置回收上限"),
         "survey.time_rules": _l("设置答题时长与时段"),
         "survey.consent": _l("设置个人信息使用说明"),
+        "survey.duplicates": _l("设置防重复与防刷"),
+        "survey.retention": _l("设置个人信息保存期限"),
+        "survey.purge_personal": _l("按保存期限删除个人信息"),
+        "response.reveal": _l("查看答卷中的个人信息"),
+        "responses.invalidate_flagged": _l("批量作废被标记的答卷"),
+        "data_key.rotate": _l("轮换数据密钥"),
         "quota.add": _l("添加名额"),
         "quota.remove": _l("删除名额"),
     }

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from survey.core.models import utcnow
 from survey.core.numbers import plain_number
+from survey.surveys import screening
 from survey.surveys.models import Answer, Option, Question, Response, Survey
+from survey.surveys.personal import Reader
 
 PAGE_SIZE = 50
 
@@ -57,11 +59,21 @@ class Page:
     has_more: bool
 
 
-def typed_answers(session: Session, question: Question, search: str = "", page: int = 1) -> Page:
+def typed_answers(
+    session: Session, question: Question, reader: Reader, search: str = "", page: int = 1
+) -> Page:
     """详细作答情况: what respondents typed for ``question`` (texts, numbers, 其他 fill-ins),
-    newest first, optionally only those containing ``search``."""
+    newest first, optionally only those containing ``search`` (which sealed personal answers
+    cannot be searched for); personal ones as ``reader`` shows them."""
     statement = (
-        select(Answer.response_id, Response.submitted_at, Answer.text, Answer.number, Option.label)
+        select(
+            Answer.response_id,
+            Response.submitted_at,
+            Answer.text,
+            Answer.number,
+            Option.label,
+            Answer.sealed,
+        )
         .join(Response, Response.id == Answer.response_id)
         .outerjoin(Option, Option.id == Answer.option_id)
         .where(
@@ -72,11 +84,17 @@ def typed_answers(session: Session, question: Question, search: str = "", page: 
         .order_by(Answer.response_id.desc(), Answer.id)
     )
     if search:
-        statement = statement.where(Answer.text.contains(search, autoescape=True))
+        statement = statement.where(
+            Answer.sealed.is_(False), Answer.text.contains(search, autoescape=True)
+        )
     rows = session.execute(statement.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     items = [
-        TypedAnswer(response_id, submitted_at, _typed(text, number, label))
-        for response_id, submitted_at, text, number, label in rows[:PAGE_SIZE]
+        TypedAnswer(
+            response_id,
+            submitted_at,
+            _typed(reader.text(question, text, is_sealed), number, label),
+        )
+        for response_id, submitted_at, text, number, label, is_sealed in rows[:PAGE_SIZE]
     ]
     return Page(items, page, len(rows) > PAGE_SIZE)
 
@@ -94,10 +112,15 @@ def responses_page(
     page: int = 1,
     *,
     faster_than: int | None = None,
+    flag: str = "",
 ) -> Page:
     """A page of the survey's responses, newest first; ``status`` "valid" or "invalid" filters,
-    and ``faster_than`` keeps those answered in fewer seconds (答题用时)."""
+    ``faster_than`` keeps those answered in fewer seconds (答题用时), and ``flag`` those
+    flagged so ("any" for any flag; see ``screening``)."""
     statement = select(Response).where(Response.survey_id == survey.id)
+    condition = screening.flagged(session, survey, flag) if flag else None
+    if condition is not None:
+        statement = statement.where(condition)
     if faster_than is not None:
         statement = statement.where(Response.duration_seconds < faster_than)
     if status == "valid":
@@ -111,18 +134,21 @@ def responses_page(
 
 
 def response_answers(
-    session: Session, survey: Survey, response: Response
+    session: Session, survey: Survey, response: Response, reader: Reader
 ) -> list[tuple[Question, str]]:
-    """Each question of the survey with what this response answered ("" when skipped)."""
+    """Each question of the survey with what this response answered ("" when skipped), the
+    personal answers as ``reader`` shows them."""
     labels = {o.id: o.label for q in survey.questions for o in q.options}
+    questions = {q.id: q for q in survey.questions}
     given: dict[int, list[str]] = {}
     for answer in session.scalars(
         select(Answer).where(Answer.response_id == response.id).order_by(Answer.id)
     ):
+        text = reader.text(questions[answer.question_id], answer.text, answer.sealed)
         if answer.option_id is not None:
-            part = labels[answer.option_id] + (f"（{answer.text}）" if answer.text else "")
+            part = labels[answer.option_id] + (f"（{text}）" if text else "")
         else:
-            part = _typed(answer.text, answer.number, None)
+            part = _typed(text, answer.number, None)
         given.setdefault(answer.question_id, []).append(part)
     return [(q, "；".join(given.get(q.id, []))) for q in survey.questions]
 
@@ -144,6 +170,7 @@ def responses_after(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 100,
+    reader: Reader,
 ) -> tuple[list[SubmittedResponse], bool]:
     """The responses after response id ``after`` in submission order (a cursor that new
     responses never shift), submitted in [since, until); and whether more follow."""
@@ -153,14 +180,16 @@ def responses_after(
     if until is not None:
         statement = statement.where(Response.submitted_at < until)
     found = list(session.scalars(statement.order_by(Response.id).limit(limit + 1)))
-    return as_submitted(session, survey, found[:limit]), len(found) > limit
+    return as_submitted(session, survey, found[:limit], reader), len(found) > limit
 
 
 def as_submitted(
-    session: Session, survey: Survey, responses: list[Response]
+    session: Session, survey: Survey, responses: list[Response], reader: Reader
 ) -> list[SubmittedResponse]:
-    """Responses of ``survey`` with their answers as submitted (one query for them all)."""
+    """Responses of ``survey`` with their answers as submitted (one query for them all), the
+    personal answers as ``reader`` shows them."""
     keys = {q.id: q.key for q in survey.questions}
+    questions = {q.id: q for q in survey.questions}
     labels = {o.id: o.label for q in survey.questions for o in q.options}
     given: dict[int, dict[str, list[dict[str, Any]]]] = {r.id: {} for r in responses}
     if responses:
@@ -174,7 +203,8 @@ def as_submitted(
             if answer.option_id is not None:
                 part["option"] = labels.get(answer.option_id, "")
             if answer.text is not None:
-                part["text"] = answer.text
+                text = reader.text(questions[answer.question_id], answer.text, answer.sealed)
+                part["text"] = text
             if answer.number is not None:
                 part["number"] = answer.number
             key = keys.get(answer.question_id, str(answer.question_id))

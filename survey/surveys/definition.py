@@ -41,14 +41,23 @@ SURVEY_KEYS = {
     "time_limit",
     "daily_hours",
     "consent",
+    "duplicates",
+    "too_fast_seconds",
+    "challenge",
+    "challenge_after",
+    "retention_days",
     "questions",
 }
+DUPLICATE_POLICIES = ("device", "address")  # 防重复 besides open and requires_invitation
+CHALLENGES = ("busy", "always")
 QUOTA_KEYS = {"label", "limit", "when"}
 MAX_QUOTAS = 50
 MAX_QUOTA_QUESTIONS = 3
 MAX_RESPONSES = 10_000_000
 DAILY_HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", re.ASCII)
-QUESTION_KEYS = {"id", "type", "title", "required", "help", "options", "show_if", "skip"}
+QUESTION_KEYS = {
+    "id", "type", "title", "required", "help", "options", "show_if", "skip", "personal",
+}  # fmt: skip
 OPTION_KEYS = {"label", "fill_in"}
 CONDITION_TESTS = ("chosen", "not_chosen")
 END = "end"  # a skip target: the end of the questionnaire
@@ -179,6 +188,15 @@ class _Checker:
             self.add("time_limit", _("答题时长限制最多 %(n)s 分钟", n=24 * 60))
         result["daily_hours"] = self.daily_hours(data.get("daily_hours"))
         result["consent"] = self.consent(data.get("consent"))
+        result["duplicates"] = self.choice(data, "duplicates", DUPLICATE_POLICIES)
+        if result["duplicates"] and result["requires_invitation"] is True:
+            self.add("duplicates", _("仅限邀请链接时，每个邀请只能填写一次，不能再设置防重复"))
+        result["too_fast_seconds"] = self.count(data, "too_fast_seconds", "")
+        result["challenge"] = self.choice(data, "challenge", CHALLENGES)
+        result["challenge_after"] = self.count(data, "challenge_after", "")
+        result["retention_days"] = self.count(data, "retention_days", "")
+        if result["retention_days"] is not None and result["retention_days"] > 3650:
+            self.add("retention_days", _("保存期限最多 %(n)s 天", n=3650))
         result["quotas"] = self.quotas(data.get("quotas", []), result["questions"])
         return result
 
@@ -191,6 +209,16 @@ class _Checker:
             self.add(path + key, _("应为 1 到 %(n)s 之间的整数", n=MAX_RESPONSES))
             return None
         return value
+
+    def choice(self, data: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
+        """An optional one of ``allowed`` ("": not given)."""
+        value = data.get(key)
+        if value is None:
+            return ""
+        if value not in allowed:
+            self.add(key, _("应为 %(values)s 之一", values="、".join(allowed)))
+            return ""
+        return str(value)
 
     def consent(self, value: Any) -> dict[str, Any]:
         """个人信息使用说明: ``{text: ..., required: true}``."""
@@ -380,6 +408,9 @@ class _Checker:
         required = data.get("required", False)
         if not isinstance(required, bool):
             self.add(path + "required", _("应为 true 或 false"))
+        personal = data.get("personal", False)
+        if not isinstance(personal, bool):
+            self.add(path + "personal", _("应为 true 或 false"))
         result = {
             "id": key,
             "type": kind.name,
@@ -390,6 +421,7 @@ class _Checker:
             "options": [],
             "show_if": self.show_if(data.get("show_if"), path + "show_if"),
             "skip": self.skip(data.get("skip"), path + "skip"),
+            "personal": personal is True,
         }
         if kind.has_options:
             result["options"] = self.options(data.get("options"), path + "options")
@@ -532,6 +564,7 @@ def create_survey(session: Session, definition: dict[str, Any]) -> Survey:
             help=spec["help"],
             required=spec["required"],
             settings=spec["settings"],
+            marked_personal=spec.get("personal", False),
         )
         question.options = [
             Option(position=i, label=o["label"], fill_in=o["fill_in"])
@@ -544,6 +577,11 @@ def create_survey(session: Session, definition: dict[str, Any]) -> Survey:
     consent = definition.get("consent") or {}
     survey.consent_text = consent.get("text", "")
     survey.consent_required = consent.get("required", False)
+    survey.once_per = definition.get("duplicates", "")
+    survey.suspect_seconds = definition.get("too_fast_seconds")
+    survey.challenge = definition.get("challenge", "")
+    survey.challenge_after = definition.get("challenge_after") or 20
+    survey.retention_days = definition.get("retention_days")
     session.add(survey)
     session.flush()
     # Logic names options by id, which exist from the flush on.
@@ -609,6 +647,15 @@ def export_definition(survey: Survey, zone: ZoneInfo) -> dict[str, Any]:
         data["time_limit"] = survey.time_limit_minutes
     if survey.consent_text:
         data["consent"] = {"text": survey.consent_text, "required": survey.consent_required}
+    if survey.once_per:
+        data["duplicates"] = survey.once_per
+    if survey.suspect_seconds is not None:
+        data["too_fast_seconds"] = survey.suspect_seconds
+    if survey.challenge:
+        data["challenge"] = survey.challenge
+        data["challenge_after"] = survey.challenge_after
+    if survey.retention_days is not None:
+        data["retention_days"] = survey.retention_days
     if survey.daily_from is not None and survey.daily_until is not None:
         data["daily_hours"] = "-".join(
             f"{m // 60:02d}:{m % 60:02d}" for m in (survey.daily_from, survey.daily_until)
@@ -645,6 +692,8 @@ def _export_question(question: Question, options: dict[int, Option]) -> dict[str
         data["required"] = question.required
     if question.help:
         data["help"] = question.help
+    if question.marked_personal:
+        data["personal"] = True
     data.update({key: _plain_number(value) for key, value in question.settings.items()})
     if REGISTRY[question.type].has_options:
         data["options"] = [

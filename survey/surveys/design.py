@@ -152,7 +152,9 @@ def update_question(
     type_name: str,
     settings: dict[str, Any],
     options: list[OptionEdit],
+    personal: bool = False,
 ) -> None:
+    """Change a question as the designer posts it; ``personal``: staff mark it 个人信息."""
     survey = question.survey
     _editable(survey)
     title = title.strip()
@@ -182,6 +184,9 @@ def update_question(
     problems = kind.check_settings(settings, len(options))
     if problems:
         raise DesignError("；".join(message for _key, message in problems))
+    if answered and personal != question.marked_personal:
+        # Its answers are stored sealed or not by the mark they were given under.
+        raise DesignError(_("这道题已有答卷，不能更改“个人信息”标记。可以新建一道题。"))
     if answered:
         # Answers store a matrix column by its position: columns may be renamed or added at the
         # end, not removed.
@@ -201,6 +206,9 @@ def update_question(
         changes["title"] = [question.title, title]
     question.title, question.help, question.required = title, help.strip(), required
     question.type, question.settings = type_name, settings
+    if personal != question.marked_personal:
+        changes["personal"] = personal
+        question.marked_personal = personal
     keeps_options = kind.has_options or generated is not None
     retired = _apply_options(session, question, options if keeps_options else [])
     if retired:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from survey.core.i18n import _l
 from survey.surveys import analysis, queries
 from survey.surveys.models import Survey
+from survey.surveys.personal import Reader
 from survey.webhooks import events, outbox
 from survey.webhooks.events import (
     PUBLICATION_PUBLISHED,
@@ -28,7 +29,8 @@ def response_created(session: Session, response_id: int) -> dict[str, Any]:
     survey = queries.survey_by_id(session, response.survey_id) if response else None
     if response is None or survey is None:
         return {"response": {"id": response_id, "deleted": True}}
-    (submitted,) = analysis.as_submitted(session, survey, [response])
+    # Personal answers never leave the platform: a receiver gets a placeholder for each.
+    (submitted,) = analysis.as_submitted(session, survey, [response], Reader())
     return {
         "survey": subject_data(survey),
         "response": {"id": response.id, "submitted_at": moment(response.submitted_at),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from survey.core.timeutil import to_local
 from survey.surveys.models import Invitation, Option, Question, Survey
+from survey.surveys.personal import Reader
 from survey.surveys.questions import get_type
 
 BATCH = 5_000
@@ -24,14 +25,18 @@ SEPARATOR = "┋"  # between the choices of one multiple-choice answer, as wjx e
 CODINGS = ("text", "number")
 
 
-def answered_questions(survey: Survey) -> list[Question]:
-    """The export's columns: every question but description blocks, which take no answer."""
-    return [q for q in survey.questions if get_type(q.type).answerable]
+def answered_questions(survey: Survey, reader: Reader | None = None) -> list[Question]:
+    """The export's columns: every question but description blocks, which take no answer, and
+    personal questions unless there is a ``reader`` to unseal them."""
+    return [
+        q for q in survey.questions
+        if get_type(q.type).answerable and (reader is not None or not q.is_personal)
+    ]  # fmt: skip
 
 
-def header(survey: Survey, enterprises: bool = False) -> list[str]:
+def header(survey: Survey, enterprises: bool = False, reader: Reader | None = None) -> list[str]:
     first = ["序号", "提交时间", "企业名称"] if enterprises else ["序号", "提交时间"]
-    return first + [f"{q.number}、{q.title}" for q in answered_questions(survey)]
+    return first + [f"{q.number}、{q.title}" for q in answered_questions(survey, reader)]
 
 
 def has_invitations(session: Session, survey: Survey) -> bool:
@@ -53,7 +58,7 @@ RESPONSES_WITH_ENTERPRISES = text(
 )
 # By the response_id index: the answers of one batch of responses, in the order they were given.
 ANSWERS = text(
-    "SELECT response_id, question_id, option_id, text, number FROM answer "
+    "SELECT response_id, question_id, option_id, text, number, sealed FROM answer "
     "WHERE response_id BETWEEN :first AND :last ORDER BY response_id, id"
 )
 
@@ -64,13 +69,15 @@ def rows(
     zone: ZoneInfo,
     coding: str = "text",
     enterprises: bool = False,
+    reader: Reader | None = None,
 ) -> Iterator[list[Any]]:
     """One list per response, in the order they were submitted; with ``enterprises``, the
-    invited enterprise's name after the submission time.
+    invited enterprise's name after the submission time. Personal answers are unsealed by
+    ``reader``; without one, their questions are left out.
 
     Plain SQL without ORM objects: two queries per batch of responses, whatever the total.
     """
-    column = {q.id: index for index, q in enumerate(answered_questions(survey))}
+    column = {q.id: index for index, q in enumerate(answered_questions(survey, reader))}
     width = len(column)
     questions = {q.id: q for q in survey.questions}
     options = {o.id: o for q in survey.questions for o in q.options}
@@ -95,10 +102,12 @@ def rows(
             return
         cells: dict[int, list[str]] = {}
         answers = connection.execute(ANSWERS, {"first": batch[0][0], "last": batch[-1][0]}).all()
-        for response_id, question_id, option_id, value, number in answers:
+        for response_id, question_id, option_id, value, number, is_sealed in answers:
             index = column.get(question_id)
-            if index is None:  # a response of another survey within the id range
+            if index is None:  # another survey's response within the id range, or personal
                 continue
+            if is_sealed and reader is not None:
+                value = reader.text(questions[question_id], value, True)
             row = cells.get(response_id)
             if row is None:
                 row = cells[response_id] = [""] * width
@@ -129,15 +138,17 @@ def _local(moment: datetime | str, zone: ZoneInfo) -> str:
 
 
 def csv_chunks(
-    session: Session, survey: Survey, zone: ZoneInfo, coding: str = "text"
-) -> Iterator[str]:
+    session: Session, survey: Survey, zone: ZoneInfo, coding: str = "text",
+    reader: Reader | None = None,
+) -> Iterator[str]:  # fmt: skip
     """The CSV text in chunks, starting with a BOM so that Excel reads the Chinese right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     enterprises = has_invitations(session, survey)
-    writer.writerow(header(survey, enterprises))
-    for count, row in enumerate(rows(session, survey, zone, coding, enterprises), start=1):
+    writer.writerow(header(survey, enterprises, reader))
+    exported = rows(session, survey, zone, coding, enterprises, reader)
+    for count, row in enumerate(exported, start=1):
         writer.writerow(row)
         if count % 1000 == 0:
             yield buffer.getvalue()
@@ -147,13 +158,14 @@ def csv_chunks(
 
 
 def write_xlsx(
-    session: Session, survey: Survey, zone: ZoneInfo, path: Path, coding: str = "text"
-) -> None:
+    session: Session, survey: Survey, zone: ZoneInfo, path: Path, coding: str = "text",
+    reader: Reader | None = None,
+) -> None:  # fmt: skip
     """An XLSX workbook at ``path``, written row by row (openpyxl's write-only mode)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("答卷")
     enterprises = has_invitations(session, survey)
-    sheet.append(header(survey, enterprises))
-    for row in rows(session, survey, zone, coding, enterprises):
+    sheet.append(header(survey, enterprises, reader))
+    for row in rows(session, survey, zone, coding, enterprises, reader):
         sheet.append(row)
     workbook.save(path)

@@ -243,6 +243,7 @@ def set_required(session: Session, survey: Survey, actor: User, required: bool) 
     """Only invited enterprises may answer (True), or anyone with the public link; audited."""
     if survey.requires_invitation != required:
         survey.requires_invitation = required
+        survey.once_per = ""  # 仅限邀请链接 is the survey's 防重复 policy: one at a time
         audit.record(session, actor, "invitations.require", survey, required=required)
 
 

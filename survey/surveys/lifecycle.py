@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
+from survey.core.models import utcnow
 from survey.core.window import Status
 from survey.surveys import counting
 from survey.surveys.definition import create_survey
@@ -66,7 +67,7 @@ def open_survey(
 def close_survey(session: Session, survey: Survey, actor: audit.Actor | None) -> None:
     if survey.status != Status.OPEN:
         raise LifecycleError(_("只有收集中的问卷可以结束"))
-    survey.close()
+    survey.close(utcnow())
     audit.record(session, actor, "survey.close", survey)
 
 
@@ -75,7 +76,7 @@ def close_full(session: Session, survey_id: int) -> None:
     platform's doing); the guarded counter had refused any more already."""
     survey = session.get(Survey, survey_id)
     if survey is not None and survey.status == Status.OPEN:
-        survey.close()
+        survey.close(utcnow())
         audit.record(
             session, None, "survey.close", survey, by=audit.SYSTEM, cap=survey.response_cap
         )
@@ -102,6 +103,11 @@ def copy_survey(session: Session, survey: Survey, actor: audit.Actor | None) -> 
             if survey.daily_from is not None and survey.daily_until is not None
             else None,
             "consent": {"text": survey.consent_text, "required": survey.consent_required},
+            "duplicates": survey.once_per,
+            "too_fast_seconds": survey.suspect_seconds,
+            "challenge": survey.challenge,
+            "challenge_after": survey.challenge_after,
+            "retention_days": survey.retention_days,
             "quotas": [
                 {"label": quota.label, "limit": quota.limit, "when": when}
                 for quota in survey.quotas
@@ -115,6 +121,7 @@ def copy_survey(session: Session, survey: Survey, actor: audit.Actor | None) -> 
                     "help": q.help,
                     "required": q.required,
                     "settings": dict(q.settings),
+                    "personal": q.marked_personal,
                     "options": [{"label": o.label, "fill_in": o.fill_in} for o in q.active_options],
                 }
                 for q in survey.questions

@@ -87,6 +87,19 @@ class Survey(CollectionWindow, Base):
     # tick that they agree before their answers are taken.
     consent_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     consent_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # 防重复: one response per device ("device") or per network address a day ("address");
+    # "" takes every response (shared computers). Invitations only is ``requires_invitation``.
+    once_per: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # Personal answers are deleted this many days after the survey closes (None: kept).
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)  # when staff or its cap closed it
+    personal_purged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # 防刷: a question to answer before a response is taken, "always" or only for an address
+    # that sent more than ``challenge_after`` responses in the past hour ("busy"); "": never.
+    challenge: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    challenge_after: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
+    # A response answered in fewer seconds is flagged 用时过短 (None: 2 s a question, at least 5).
+    suspect_seconds: Mapped[int | None] = mapped_column(Integer)
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
@@ -107,8 +120,17 @@ class Survey(CollectionWindow, Base):
             raise Refusal(_("征集时间已过，请先修改截止时间"))
         self.status = Status.OPEN
 
-    def close(self) -> None:
+    def close(self, now: datetime) -> None:
         self.status = Status.CLOSED
+        self.closed_at = now
+
+    def ended_at(self, now: datetime) -> datetime | None:
+        """When it stopped taking answers (None: it has not)."""
+        if self.status in (Status.CLOSED, Status.ARCHIVED):
+            return self.closed_at or self.closes_at or self.last_response_at
+        if self.closes_at is not None and self.closes_at <= now:
+            return self.closes_at
+        return None
 
     def outside_daily_hours(self, now: datetime, zone: ZoneInfo) -> bool:
         """Whether ``now`` falls outside the 每日答题时段, in the office's time."""
@@ -117,6 +139,20 @@ class Survey(CollectionWindow, Base):
         local = to_local(now, zone)
         minute = local.hour * 60 + local.minute
         return not self.daily_from <= minute < self.daily_until
+
+    @property
+    def duplicate_policy(self) -> str:
+        """防重复 as staff choose it: "open", "device", "address" or "invitation"."""
+        if self.requires_invitation:
+            return "invitation"
+        return self.once_per or "open"
+
+    @property
+    def too_fast_seconds(self) -> int:
+        """Responses answered in fewer seconds are flagged 用时过短."""
+        if self.suspect_seconds is not None:
+            return self.suspect_seconds
+        return max(5, 2 * len(self.questions))
 
     @property
     def is_full(self) -> bool:
@@ -150,6 +186,11 @@ class Question(Base):
     # Display and skip logic (survey.surveys.logic): {"show_if": {"all"|"any": [{"option": id,
     # "chosen": bool}]}, "skip": [{"option": id, "to": question key or None for the end}]}.
     logic: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    # Staff mark it 个人信息: its typed answers are sealed at rest and masked for staff, like
+    # those of the personal types (手机号码, 身份证号 ...), which are so whatever the mark.
+    marked_personal: Mapped[bool] = mapped_column(
+        "personal", Boolean, default=False, server_default=false()
+    )
     # Respondents who answered it (本题有效填写人次), kept by survey.surveys.counting.
     respondent_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
@@ -165,6 +206,11 @@ class Question(Base):
         """1-based among the questions one answers: description blocks take no number."""
         earlier = self.survey.questions[: self.position]
         return sum(1 for q in earlier if get_type(q.type).answerable) + 1
+
+    @property
+    def is_personal(self) -> bool:
+        """Whether its typed answers are personal information (sealed, masked)."""
+        return self.marked_personal or get_type(self.type).personal
 
     @property
     def active_options(self) -> list[Option]:
@@ -243,6 +289,12 @@ class Response(Base):
             sqlite_where=text("invalid_at IS NOT NULL"),
             postgresql_where=text("invalid_at IS NOT NULL"),
         ),
+        # 防重复: a device or an address a day answers once, however many posts race.
+        Index("uq_response_once", "survey_id", "once_key", unique=True),
+        # The flags of suspected duplicates look for neighbours by these.
+        Index("ix_response_device", "survey_id", "device_hash"),
+        Index("ix_response_address", "survey_id", "address_hash"),
+        Index("ix_response_digest", "survey_id", "answers_digest"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -252,6 +304,13 @@ class Response(Base):
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     # 答题用时: seconds from the form being shown to its submission (None: not known).
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    # Keyed hashes (``answering.fingerprints``), never the address or device id itself: of the
+    # browser's device id, of its network address, and of the answers as given.
+    device_hash: Mapped[str | None] = mapped_column(String(32))
+    address_hash: Mapped[str | None] = mapped_column(String(32))
+    answers_digest: Mapped[str | None] = mapped_column(String(32))
+    # Under a 防重复 policy, the device's or the address-and-day's hash (None: open policy).
+    once_key: Mapped[str | None] = mapped_column(String(64))
     # Set when staff mark the response invalid: it then counts nowhere until restored.
     invalid_at: Mapped[datetime | None] = mapped_column(DateTime)
     invalid_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -290,6 +349,9 @@ class Answer(Base):
     option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id", ondelete="CASCADE"))
     text: Mapped[str | None] = mapped_column(Text)  # typed text, or an option's 其他 fill-in
     number: Mapped[float | None] = mapped_column(Float)
+    # ``text`` is sealed (survey.surveys.personal): a personal question's answer, at rest only
+    # as AES-GCM ciphertext under the data key.
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # True on exactly one answer row of each response to each question (its first), so that
     # 本题有效填写人次 of any set of responses is a plain count of flagged rows, in the same pass
     # that counts the options, rather than a count of distinct responses (a sort).

@@ -58,11 +58,15 @@ def _bounds(table: ResultTable) -> Bounds:
 
 
 def _answers(session: Session, question: Question) -> list[str]:
-    """The fill-in answers of valid responses, oldest first, masked."""
+    """The fill-in answers of valid responses, oldest first, masked; never a personal one."""
     values = session.execute(
         select(Answer.text, Answer.number)
         .join(Response, Response.id == Answer.response_id)
-        .where(Answer.question_id == question.id, Response.invalid_at.is_(None))
+        .where(
+            Answer.question_id == question.id,
+            Response.invalid_at.is_(None),
+            Answer.sealed.is_(False),
+        )
         .order_by(Answer.response_id)
         .limit(PUBLISHED_ANSWERS_LIMIT)
     )

@@ -1,6 +1,7 @@
 """A survey's collection rules as staff set them: its 回收上限 of valid responses, quotas on the
-options of its choice questions, the 答题时长限制 and the 每日答题时段. The answer path holds
-them (``answering``); this module checks and records what staff ask for."""
+options of its choice questions, the 答题时长限制 and the 每日答题时段, the 防重复 policy and the
+防刷 challenge. The answer path holds them (``answering``); this module checks and records what
+staff ask for."""
 
 from __future__ import annotations
 
@@ -65,6 +66,40 @@ def set_consent(
     if (text, required) != (survey.consent_text, survey.consent_required):
         survey.consent_text, survey.consent_required = text, required
         audit.record(session, actor, "survey.consent", survey, required=required)
+
+
+POLICIES = ("open", "device", "address", "invitation")
+CHALLENGES = ("", "busy", "always")
+
+
+def set_duplicates(
+    session: Session,
+    survey: Survey,
+    actor: audit.Actor | None,
+    policy: str,
+    suspect_seconds: int | None,
+    challenge: str,
+    challenge_after: int | None,
+) -> None:
+    """Set the 防重复 policy, the threshold of 用时过短, and the 防刷 challenge."""
+    if policy not in POLICIES or challenge not in CHALLENGES:
+        raise QuotaError(_("请选择一项"))
+    if suspect_seconds is not None and not 1 <= suspect_seconds <= 86_400:
+        raise QuotaError(_("秒数应为 1 到 %(n)s 之间的整数", n=86_400))
+    after = challenge_after if challenge_after is not None else survey.challenge_after
+    if not 1 <= after <= 100_000:
+        raise QuotaError(_("份数应为 1 到 %(n)s 之间的整数", n=100_000))
+    before = (survey.duplicate_policy, survey.suspect_seconds, survey.challenge,
+              survey.challenge_after)  # fmt: skip
+    survey.requires_invitation = policy == "invitation"
+    survey.once_per = policy if policy in ("device", "address") else ""
+    survey.suspect_seconds = suspect_seconds
+    survey.challenge, survey.challenge_after = challenge, after
+    if (policy, suspect_seconds, challenge, after) != before:
+        audit.record(
+            session, actor, "survey.duplicates", survey, policy=policy,
+            suspect_seconds=suspect_seconds, challenge=challenge, challenge_after=after,
+        )  # fmt: skip
 
 
 def set_cap(session: Session, survey: Survey, actor: audit.Actor | None, cap: int | None) -> None:

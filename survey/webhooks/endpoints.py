@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
-from survey.core.sealing import seal, unseal
+from survey.core.sealing import SealingError, seal, unseal, unseal_any
 from survey.webhooks.addresses import AddressRefused, Network, resolve
 from survey.webhooks.events import KINDS, Subject
 from survey.webhooks.models import (
@@ -128,6 +128,20 @@ def reveal_secret(
     """The signing secret, for staff to configure the receiver with (audited)."""
     audit.record(session, actor, "webhook.reveal", subject, url=endpoint.url)
     return unseal(data_key, endpoint.sealed_secret, f"webhook_endpoint:{endpoint.id}")
+
+
+def reseal(session: Session, keys: Sequence[str], new_key: str) -> int:
+    """Seal every endpoint's signing secret again under ``new_key`` (``rotate-data-key``)."""
+    done = 0
+    for endpoint in session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)):
+        context = f"webhook_endpoint:{endpoint.id}"
+        try:
+            unseal(new_key, endpoint.sealed_secret, context)
+        except SealingError:
+            _seal(endpoint, unseal_any(keys, endpoint.sealed_secret, context), new_key)
+            done += 1
+    session.commit()
+    return done
 
 
 def pause(

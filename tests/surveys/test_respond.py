@@ -330,7 +330,7 @@ def test_closed_survey_says_so_and_refuses_answers(client, session, make_survey)
 
 def test_a_page_opened_before_closing_cannot_submit_after(client, session, survey):
     data = fresh_form(client, survey, GOOD)
-    survey.close()
+    survey.close(utcnow())
     session.commit()
     assert client.post(f"/s/{survey.slug}", data=data).status_code == 409
     assert count_responses(session) == 0

@@ -15,12 +15,13 @@ from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
 from survey.config import office_zone
+from survey.core import sealing
 from survey.core.identifiers import credit_code_check_character as uscc_check_character
 from survey.core.models import utcnow
 from survey.core.numbers import format_ratio
 from survey.publishing.renderers import json as json_renderer
 from survey.publishing.renderers.text import render_table
-from survey.surveys import answering, counting, publication
+from survey.surveys import answering, counting, personal, publication
 from survey.surveys.answering import tokens
 from survey.surveys.definition import create_survey, dump, export_definition, load_text
 from survey.surveys.models import Answer, Response
@@ -116,15 +117,21 @@ def test_the_page_has_a_label_for_every_input_and_numbers_only_questions(client,
         (lambda s: {field(s, "code"): VALID_CODE.lower()}, ("code", VALID_CODE)),
     ],
 )
-def test_good_values_are_stored(client, session, survey, answers, stored):
+def test_good_values_are_stored(app, client, session, survey, answers, stored):
     response = post(client, survey, {**required_answers(survey), **answers(survey)})
     assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
     if stored:
         key, value = stored
-        texts = session.scalars(
-            select(Answer.text).where(Answer.question_id == question(survey, key).id)
+        asked = question(survey, key)
+        rows = session.execute(
+            select(Answer.text, Answer.sealed).where(Answer.question_id == asked.id)
         ).all()
-        assert texts == [value]
+        assert [is_sealed for _text, is_sealed in rows] == [asked.is_personal]
+        ((text, _sealed),) = rows
+        if asked.is_personal:  # 电子邮箱 and 手机号码 are kept sealed
+            assert value not in text
+            text = sealing.unseal(app.config["DATA_KEY"], text, personal.context(asked.id))
+        assert text == value
 
 
 @pytest.mark.parametrize(
@@ -319,7 +326,9 @@ def test_tables_agree_with_brute_force(session, app, survey, answers):
     for answer in answers:
         form = answer_form(survey, answer)
         form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
-        outcome = answering.submit(session, survey, form, now, app.secret_key)
+        outcome = answering.submit(
+            session, survey, form, now, app.secret_key, data_key=app.config["DATA_KEY"]
+        )
         assert outcome.accepted, outcome.errors
     expected = expected_tables(answers)
     assert actual_tables(survey_results(session, survey)) == expected
@@ -333,7 +342,9 @@ def submit_all(session, app, survey, answers: list[dict]) -> None:
     for answer in answers:
         form = answer_form(survey, answer)
         form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
-        assert answering.submit(session, survey, form, utcnow(), app.secret_key).accepted
+        assert answering.submit(
+            session, survey, form, utcnow(), app.secret_key, data_key=app.config["DATA_KEY"]
+        ).accepted
 
 
 SAMPLE = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, url_for
+from flask import abort, current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -21,6 +21,7 @@ from survey.publishing import documents
 from survey.surveys import analysis, design, lifecycle, publication, queries, reviewables
 from survey.surveys.definition import export_definition, validate
 from survey.surveys.models import Survey
+from survey.surveys.personal import Reader
 from survey.surveys.results import MAX_CONDITIONS, Filter, filterable_questions, survey_results
 from survey.web.actions import committed
 
@@ -187,6 +188,7 @@ class Responses(MethodView):
         page, more = analysis.responses_after(
             get_session(), survey, args["after"], since=stored_utc(args.get("since")),
             until=stored_utc(args.get("until")), limit=args["limit"],
+            reader=Reader(current_app.config["DATA_KEYS"]),  # personal answers masked
         )  # fmt: skip
         items = [
             {

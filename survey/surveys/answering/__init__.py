@@ -9,17 +9,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from survey.core.models import engine_of
+from survey.core.timeutil import to_local
 from survey.core.window import Phase
-from survey.surveys import counting, lifecycle
-from survey.surveys.answering import storage, tokens, validation
+from survey.surveys import counting, lifecycle, personal
+from survey.surveys.answering import fingerprints, storage, tokens, validation
 from survey.surveys.answering.storage import NotStored, Stored
-from survey.surveys.models import Quota, Survey
+from survey.surveys.models import Quota, Response, Survey
 
 
 class NotOpen(Exception):
@@ -32,6 +33,14 @@ class NotOpen(Exception):
 
 class InvitationUsed(Exception):
     """The invitation already has its response (from another form)."""
+
+
+class AlreadyAnswered(Exception):
+    """防重复: this device, or this address today, has answered the survey already."""
+
+    def __init__(self, policy: str) -> None:
+        super().__init__(policy)
+        self.policy = policy
 
 
 class DesignChanged(Exception):
@@ -85,6 +94,10 @@ def submit(
     invitation_id: int | None = None,
     respondent: str = "",
     zone: ZoneInfo | None = None,
+    *,
+    device: str = "",
+    address: str = "",
+    data_key: str = "",
 ) -> Outcome:
     """Validate and store one submitted form.
 
@@ -97,6 +110,10 @@ def submit(
     ``Full`` beyond the 回收上限 or a quota.
     With ``invitation_id``, the response is the invitation's: ``InvitationUsed`` if it has one
     already (the unique ``response.invitation_id`` decides between concurrent posts).
+    ``device`` (the browser's id) and ``address`` (its network address) are kept as keyed
+    hashes, for the flags of suspected duplicates and the survey's 防重复 policy, which raises
+    ``AlreadyAnswered`` (a unique index decides between concurrent posts). Personal answers
+    are sealed under ``data_key``.
     """
     phase = survey.phase(now)
     if phase != Phase.OPEN:
@@ -120,8 +137,20 @@ def submit(
         # since): the respondent's answers are in, there is nothing to correct.
         earlier = storage.stored_response(session, key)
         return Outcome(response_id=earlier) if earlier is not None else Outcome(errors)
+    device_hash = fingerprints.device_hash(secret_key, device)
+    address_hash = fingerprints.address_hash(secret_key, address)
+    day = to_local(now, zone).date() if zone is not None else now.date()
+    once = fingerprints.once_key(survey.duplicate_policy, device_hash, address_hash, day)
     row = {"survey_id": survey.id, "submitted_at": now, "submission_key": key,
-           "invitation_id": invitation_id, "duration_seconds": taken}  # fmt: skip
+           "invitation_id": invitation_id, "duration_seconds": taken,
+           "device_hash": device_hash, "address_hash": address_hash,
+           "answers_digest": fingerprints.answers_digest(secret_key, answers),
+           "once_key": once}  # fmt: skip
+    sealed_ids = personal.personal_ids(survey)
+    if sealed_ids:
+        if not data_key:
+            raise ValueError("a survey with personal questions is answered with the data key")
+        answers = personal.sealed(answers, sealed_ids, data_key)
     chosen = {answer.option_id for answer in answers if answer.option_id is not None}
     quota_ids = counting.quotas_held(survey.quotas, chosen) if survey.quotas else []
     try:
@@ -131,6 +160,8 @@ def submit(
         earlier = storage.stored_response(session, key)
         if earlier is not None:
             return Outcome(response_id=earlier)
+        if once is not None and answered_once(session, survey, once):
+            raise AlreadyAnswered(survey.duplicate_policy) from None
         if invitation_id is not None:
             raise InvitationUsed(invitation_id) from None
         raise
@@ -144,6 +175,38 @@ def submit(
     if survey.response_cap is not None and stored.responses >= survey.response_cap:
         lifecycle.close_full(session, survey.id)
     return Outcome(response_id=stored.response_id)
+
+
+def answered_once(session: Session, survey: Survey, once_key: str) -> bool:
+    """Whether a response under this 防重复 key is stored already."""
+    found = select(Response.id).where(
+        Response.survey_id == survey.id, Response.once_key == once_key
+    )
+    return session.scalar(found) is not None
+
+
+def recent_from_address(
+    session: Session, survey: Survey, secret_key: str, address: str, since: datetime
+) -> int:
+    """How many responses came from this network address since ``since`` (防刷: "busy")."""
+    hashed = fingerprints.address_hash(secret_key, address)
+    if hashed is None:
+        return 0
+    counted = select(func.count()).where(
+        Response.survey_id == survey.id, Response.address_hash == hashed,
+        Response.submitted_at >= since,
+    )  # fmt: skip
+    return session.scalar(counted) or 0
+
+
+def once_key_of(
+    survey: Survey, secret_key: str, device: str, address: str, now: datetime, zone: ZoneInfo
+) -> str | None:
+    """The 防重复 key a response from this device and address would have now."""
+    return fingerprints.once_key(
+        survey.duplicate_policy, fingerprints.device_hash(secret_key, device),
+        fingerprints.address_hash(secret_key, address), to_local(now, zone).date(),
+    )  # fmt: skip
 
 
 def _unless_stored(session: Session, key: str, refusal: Exception) -> Outcome:

@@ -77,7 +77,7 @@ class _Written:
     """A submission's answer rows as stored, each with its ``counts_respondent`` flag, and the
     counter increments they make (both by ``counting``'s rule)."""
 
-    rows: list[tuple[int, int | None, str | None, float | None, bool]]
+    rows: list[tuple[int, int | None, str | None, float | None, bool, bool]]
     respondents: list[int]  # question ids, in id order: each counts one more respondent
     chosen: Counter[int]  # answers per option
 
@@ -86,18 +86,18 @@ class _Written:
         increments = counting.Increments()
         flags = increments.count_response(answers)
         rows = [
-            (a.question_id, a.option_id, a.text, a.number, first)
+            (a.question_id, a.option_id, a.text, a.number, a.sealed, first)
             for a, first in zip(answers, flags, strict=True)
         ]
         return cls(rows, sorted(increments.respondents), increments.options)
 
     def parameters(self, row: dict[str, Any], design_version: str | None) -> dict[str, Any]:
         """The parameters of ``_STORE_ON_POSTGRESQL``: the answers as one array per column."""
-        columns = [list(column) for column in zip(*self.rows, strict=True)] or [[]] * 5
-        question_ids, option_ids, texts, numbers, counts_respondent = columns
+        columns = [list(column) for column in zip(*self.rows, strict=True)] or [[]] * 6
+        question_ids, option_ids, texts, numbers, sealed, counts_respondent = columns
         return {
             **row, "design": design_version, "question_ids": question_ids,
-            "option_ids": option_ids, "texts": texts, "numbers": numbers,
+            "option_ids": option_ids, "texts": texts, "numbers": numbers, "sealed": sealed,
             "counts_respondent": counts_respondent, "respondent_ids": self.respondents,
             "chosen_ids": list(self.chosen), "increments": list(self.chosen.values()),
             "message_id": outbox.new_message_id(), "event": RESPONSE_CREATED,
@@ -137,15 +137,17 @@ def _store_on_sqlite(
                 return NotStored.QUOTA_FULL
         cursor.execute(
             "INSERT INTO response (survey_id, submitted_at, submission_key, invitation_id, "
-            "duration_seconds, invalid_reason) VALUES (?, ?, ?, ?, ?, '')",
+            "duration_seconds, device_hash, address_hash, answers_digest, once_key, "
+            "invalid_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '')",
             (row["survey_id"], at, row["submission_key"], row["invitation_id"],
-             row["duration_seconds"]),
+             row["duration_seconds"], row["device_hash"], row["address_hash"],
+             row["answers_digest"], row["once_key"]),
         )  # fmt: skip
         response_id = cursor.lastrowid
         if written.rows:
             cursor.executemany(
                 "INSERT INTO answer (response_id, question_id, option_id, text, number, "
-                "counts_respondent) VALUES (?, ?, ?, ?, ?, ?)",
+                "sealed, counts_respondent) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(response_id, *answer) for answer in written.rows],
             )
             cursor.execute(
@@ -230,17 +232,22 @@ WITH counted AS (
     RETURNING id, response_count
 ), stored AS (
     INSERT INTO response (survey_id, submitted_at, submission_key, invitation_id,
-                          duration_seconds, invalid_reason)
+                          duration_seconds, device_hash, address_hash, answers_digest,
+                          once_key, invalid_reason)
     SELECT id, %(submitted_at)s, %(submission_key)s, %(invitation_id)s,
-           CAST(%(duration_seconds)s AS integer), '' FROM counted
+           CAST(%(duration_seconds)s AS integer), CAST(%(device_hash)s AS text),
+           CAST(%(address_hash)s AS text), CAST(%(answers_digest)s AS text),
+           CAST(%(once_key)s AS text), '' FROM counted
     RETURNING id
 ), answers AS (
-    INSERT INTO answer (response_id, question_id, option_id, text, number, counts_respondent)
-    SELECT stored.id, a.question_id, a.option_id, a.text, a.number, a.counts_respondent
+    INSERT INTO answer (response_id, question_id, option_id, text, number, sealed,
+                        counts_respondent)
+    SELECT stored.id, a.question_id, a.option_id, a.text, a.number, a.sealed,
+           a.counts_respondent
     FROM stored, unnest(CAST(%(question_ids)s AS integer[]), CAST(%(option_ids)s AS integer[]),
                         CAST(%(texts)s AS text[]), CAST(%(numbers)s AS double precision[]),
-                        CAST(%(counts_respondent)s AS boolean[]))
-        AS a (question_id, option_id, text, number, counts_respondent)
+                        CAST(%(sealed)s AS boolean[]), CAST(%(counts_respondent)s AS boolean[]))
+        AS a (question_id, option_id, text, number, sealed, counts_respondent)
 ), respondents AS (
     UPDATE question SET respondent_count = respondent_count + 1
     WHERE id = ANY(CAST(%(respondent_ids)s AS integer[])) AND EXISTS (SELECT FROM counted)

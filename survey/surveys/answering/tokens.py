@@ -3,6 +3,7 @@ once, and it is the form's CSRF token (it names the browser it was given to)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ from survey.core.errors import MalformedPost
 from survey.surveys.models import Survey
 
 TOKEN_FIELD = "submission"
+# The id form.js keeps in the browser's storage, which outlives a cleared cookie (防重复).
+DEVICE_FIELD = "device"
+DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 
 
 @cache

@@ -8,18 +8,20 @@ from werkzeug.datastructures import MultiDict
 from survey.core.errors import MalformedPost
 from survey.core.i18n import _
 from survey.surveys import logic
-from survey.surveys.answering.tokens import TOKEN_FIELD
+from survey.surveys.answering.tokens import DEVICE_FIELD, TOKEN_FIELD
 from survey.surveys.models import Survey
 from survey.surveys.questions import AnswerError, AnswerRow, get_type
 
 CONSENT_FIELD = "consent"  # the tick box under the 个人信息使用说明
 CONSENT = 0  # its key among the messages (no question has id 0)
+CHALLENGE_FIELDS = ("challenge", "challenge_token")  # 防刷: the answer and the signed question
+CHALLENGE = -1  # its key among the messages
 
 
 def judge(survey: Survey, form: MultiDict[str, str]) -> tuple[list[AnswerRow], dict[int, str]]:
     """The answer rows to store, and the messages for the respondent to correct (question id,
     or ``CONSENT``, -> message); raises ``MalformedPost`` for a field no form of ours has."""
-    allowed = {TOKEN_FIELD, CONSENT_FIELD}
+    allowed = {TOKEN_FIELD, DEVICE_FIELD, CONSENT_FIELD, *CHALLENGE_FIELDS}
     for question in survey.questions:
         allowed |= get_type(question.type).field_names(question)
     unknown = set(form) - allowed

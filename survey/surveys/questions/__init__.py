@@ -16,6 +16,7 @@ from survey.surveys.questions.formatted import CreditCode, DateField, Email, Mob
 from survey.surveys.questions.matrix import Matrix, MatrixMultiple, MatrixScale
 from survey.surveys.questions.multiple import MultipleChoice
 from survey.surveys.questions.number import Number
+from survey.surveys.questions.personal import Address, IdNumber, PersonName
 from survey.surveys.questions.ranking import Ranking
 from survey.surveys.questions.scale import NetPromoter, Scale
 from survey.surveys.questions.single import SingleChoice
@@ -35,6 +36,9 @@ REGISTRY: dict[str, QuestionType] = {
         Email,
         Mobile,
         CreditCode,
+        PersonName,
+        IdNumber,
+        Address,
         MultipleBlanks,
         Scale,
         NetPromoter,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from werkzeug.datastructures import MultiDict
 
+from survey.core import masking
 from survey.core.errors import MalformedPost
 from survey.core.i18n import _l
 from survey.core.numbers import plain_number
@@ -38,6 +39,7 @@ class AnswerRow(NamedTuple):
     option_id: int | None = None
     text: str | None = None
     number: float | None = None
+    sealed: bool = False  # ``text`` is sealed (survey.surveys.personal)
 
 
 # One generated answer row: (option_id, text, number).
@@ -100,6 +102,13 @@ class QuestionType:
     chart: ClassVar[Chart] = "bars"  # the figure that draws its table (publishing.charts)
     default_settings: ClassVar[Mapping[str, Any]] = {}  # a new question's, in the designer
     script: ClassVar[str] = ""  # a script under static/ that enhances the field, if any
+    # Its typed answers are personal information (手机号码, 身份证号 ...): sealed at rest and
+    # masked for staff, as those of a question staff mark 个人信息 are.
+    personal: ClassVar[bool] = False
+
+    def mask(self, text: str) -> str:
+        """A personal answer as staff see it without the permission to reveal it."""
+        return masking.mask_text(text)
 
     def generated_options(self, settings: Mapping[str, Any]) -> list[str] | None:
         """Option labels that follow from the settings (a scale's points), or None when the

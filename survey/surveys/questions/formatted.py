@@ -8,7 +8,7 @@ import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
-from survey.core import identifiers
+from survey.core import identifiers, masking
 from survey.core.i18n import _, _l
 from survey.surveys.questions.base import AnswerError, Setting
 from survey.surveys.questions.text import ShortText
@@ -72,6 +72,10 @@ class Email(FormattedText):
     autocomplete = "email"
     samples = ("info@example.com", "trade@example.cn")
     input_max_length = 254
+    personal = True
+
+    def mask(self, text: str) -> str:
+        return masking.mask_email(text)
 
     def check(self, text: str) -> str:
         text = text.replace("。", ".")
@@ -87,6 +91,10 @@ class Mobile(FormattedText):
     inputmode = "numeric"
     autocomplete = "tel-national"
     samples = ("13812345678", "15905351234")
+    personal = True
+
+    def mask(self, text: str) -> str:
+        return masking.mask_mobile(text)
 
     def check(self, text: str) -> str:
         digits = identifiers.normal_mobile(text)

@@ -63,6 +63,7 @@ for rule, view, methods in (
     (f"{SURVEY}/crosstab", reports.cross_tabulation, ["GET"]),
     # responses
     (f"{SURVEY}/responses", responses.responses, ["GET"]),
+    (f"{SURVEY}/responses/invalidate-flagged", responses.invalidate_flagged, ["POST"]),
     (f"{QUESTION}/answers", responses.typed_answers, ["GET"]),
     (RESPONSE, responses.response_detail, ["GET"]),
     (f"{RESPONSE}/invalidate", responses.invalidate_response, ["POST"]),
@@ -80,6 +81,7 @@ for rule, view, methods in (
     (f"{SURVEY}/quotas/cap", quotas.save_cap, ["POST"]),
     (f"{SURVEY}/quotas/times", quotas.save_time_rules, ["POST"]),
     (f"{SURVEY}/quotas/consent", quotas.save_consent, ["POST"]),
+    (f"{SURVEY}/quotas/duplicates", quotas.save_duplicates, ["POST"]),
     (f"{SURVEY}/quotas/<int:quota_id>/delete", quotas.remove_quota, ["POST"]),
     # exports
     (f"{SURVEY}/responses.<fmt>", exports.export_responses, ["GET"]),

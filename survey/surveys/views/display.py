@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from survey.config import office_zone
+from survey.core import challenge
 from survey.core.errors import MalformedPost
 from survey.core.i18n import _
 from survey.core.models import utcnow
@@ -67,13 +68,20 @@ def answer(slug: str) -> ResponseReturnValue:
         invitation = invitation_or_refuse(survey)
         if invitation.answered_at:
             return _used(survey, invitation, 200)
-        return render_form(questionnaire, MultiDict(), invitation=invitation)
+        return render_form(
+            questionnaire, MultiDict(), invitation=invitation,
+            challenged=_needs_challenge(survey, now),
+        )  # fmt: skip
     answered_at = request.cookies.get(_answered_cookie(survey))
-    if answered_at and "again" not in request.args:
+    policy = survey.duplicate_policy
+    if answered_at and ("again" not in request.args or policy == "device"):
         return render_template(
-            "surveys/answer/already.html", survey=survey, answered_at=answered_at
-        )
-    return render_form(questionnaire, MultiDict())
+            "surveys/answer/already.html", survey=survey, answered_at=answered_at,
+            again=policy == "open",
+        )  # fmt: skip
+    if policy != "open" and _answered_here(survey, respondent_id(), now):
+        return _once_refusal(survey, MultiDict(), 200)
+    return render_form(questionnaire, MultiDict(), challenged=_needs_challenge(survey, now))
 
 
 def take_response(slug: str) -> ResponseReturnValue:
@@ -100,11 +108,26 @@ def take_response(slug: str) -> ResponseReturnValue:
         invitation = None
         if "t" in request.args or survey.requires_invitation:
             invitation = invitation_or_refuse(survey)
+        if (
+            survey.duplicate_policy == "device"
+            and request.cookies.get(_answered_cookie(survey))
+            and not _already_in(survey)
+        ):
+            return _once_refusal(survey, request.form, 409)
+        challenged = _needs_challenge(survey, now)
+        if challenged and not _challenge_solved(survey):
+            given = request.form.get("challenge", "").strip()
+            message = _("答案不正确，请重新计算") if given else _("请先回答防刷验证题")
+            return render_form(
+                questionnaire, request.form, {validation.CHALLENGE: message}, status=422,
+                invitation=invitation, challenged=True,
+            )  # fmt: skip
         try:
             outcome = answering.submit(
                 get_session(), survey, request.form, now, current_app.config["SECRET_KEY"],
                 questionnaire.version, invitation.id if invitation else None, respondent_id(),
-                zone=office_zone(),
+                zone=office_zone(), device=_device(), address=request.remote_addr or "",
+                data_key=current_app.config["DATA_KEY"],
             )  # fmt: skip
         except tokens.StaleForm:
             # A page kept too long, or a post from another site: what was typed is not lost.
@@ -120,6 +143,8 @@ def take_response(slug: str) -> ResponseReturnValue:
             if recheck_after:
                 continue
             raise
+        except answering.AlreadyAnswered:
+            return _once_refusal(survey, request.form, 409)
         except answering.InvitationUsed:
             return _used(survey, invitation_or_refuse(survey), 409)
         except answering.Full as full:
@@ -138,8 +163,9 @@ def take_response(slug: str) -> ResponseReturnValue:
             return _thank(survey, now)
         if not recheck_after:
             return render_form(
-                questionnaire, request.form, outcome.errors, status=422, invitation=invitation
-            )
+                questionnaire, request.form, outcome.errors, status=422, invitation=invitation,
+                challenged=challenged,
+            )  # fmt: skip
     # Staff changed the questionnaire between the check and the write, twice in a row.
     notice = _("问卷刚刚更新，您填写的内容都已保留，请检查后再次点击“提交”。")
     return render_form(
@@ -147,14 +173,79 @@ def take_response(slug: str) -> ResponseReturnValue:
     )
 
 
+# 防刷 "busy": responses from one address within this long count toward the survey's threshold.
+BUSY_WINDOW = timedelta(hours=1)
+
+
+def _needs_challenge(survey: Survey, now: datetime) -> bool:
+    """Whether a response is taken only with the 防刷 question answered: always, or once this
+    address sent more than the survey's threshold within the hour."""
+    if survey.challenge == "always":
+        return True
+    if survey.challenge != "busy":
+        return False
+    sent = answering.recent_from_address(
+        get_session(), survey, current_app.config["SECRET_KEY"], request.remote_addr or "",
+        now - BUSY_WINDOW,
+    )  # fmt: skip
+    return sent >= survey.challenge_after
+
+
+def _challenge_solved(survey: Survey) -> bool:
+    """Whether the post answers the question issued for its form; a post whose form token does
+    not read is left to ``answering.submit`` to refuse."""
+    try:
+        key = _form_key(survey, request.form.get(tokens.TOKEN_FIELD, ""))
+    except (MalformedPost, tokens.StaleForm):
+        return True
+    return challenge.solved(
+        current_app.config["SECRET_KEY"], key, request.form.get("challenge_token", ""),
+        request.form.get("challenge", ""),
+    )  # fmt: skip
+
+
+def _form_key(survey: Survey, token: str) -> str:
+    return tokens.submission(survey, token, current_app.config["SECRET_KEY"], respondent_id()).key
+
+
+def _device() -> str:
+    """The browser's device id: the one form.js keeps in its storage, else its cookie's."""
+    kept = request.form.get(tokens.DEVICE_FIELD, "")
+    return kept if tokens.DEVICE_ID.match(kept) else respondent_id()
+
+
+def _answered_here(survey: Survey, device: str, now: datetime) -> bool:
+    """Whether this device (by its cookie), or this address today, answered already, under
+    the survey's 防重复 policy."""
+    once = answering.once_key_of(
+        survey, current_app.config["SECRET_KEY"], device, request.remote_addr or "", now,
+        office_zone(),
+    )  # fmt: skip
+    return once is not None and answering.answered_once(get_session(), survey, once)
+
+
+def _once_refusal(survey: Survey, form: MultiDict[str, str], status: int) -> tuple[str, int]:
+    """防重复: this device, or this address today, has answered already."""
+    if survey.duplicate_policy == "device":
+        message = _("本问卷每台设备只能填写一次，这台设备已经提交过答卷。感谢您的参与。")
+    else:
+        message = _("本问卷每个网络地址每天只能填写一次，今天已从这个地址提交过答卷。"
+                    "如果您与同事共用网络，请换用手机流量或明天再填写。")  # fmt: skip
+    typed = _typed_back(survey, form) if form else []
+    page = render_template(
+        "surveys/answer/refused.html", survey=survey, heading=_("您已填写过本问卷"),
+        message=message, typed=typed,
+    )  # fmt: skip
+    return page, status
+
+
 def _already_in(survey: Survey) -> bool:
     """Whether the posted form's response is stored already."""
-    token = request.form.get(tokens.TOKEN_FIELD, "")
     try:
-        given = tokens.submission(survey, token, current_app.config["SECRET_KEY"], respondent_id())
+        key = _form_key(survey, request.form.get(tokens.TOKEN_FIELD, ""))
     except (MalformedPost, tokens.StaleForm):
         return False
-    return storage.stored_response(get_session(), given.key) is not None
+    return storage.stored_response(get_session(), key) is not None
 
 
 def _refused(survey: Survey, heading: str, message: str) -> str:
@@ -257,20 +348,26 @@ def render_form(
     notice: str = "",
     status: int = 200,
     invitation: invitations.Found | None = None,
+    challenged: bool = False,
 ) -> Response:
     """The answer page, with what was submitted kept in every field and messages beside them;
-    an invitation's page names the enterprise and posts back to its link. A browser without a
-    respondent cookie is given one."""
+    an invitation's page names the enterprise and posts back to its link; ``challenged``, with
+    a 防刷 question for its form. A browser without a respondent cookie is given one."""
     survey = questionnaire.survey
     respondent = respondent_id() or secrets.token_urlsafe(16)
     # (An empty form has no token to keep: a missed MultiDict lookup raises and catches.)
     kept_token = submitted.get(tokens.TOKEN_FIELD) if submitted else None
-    token = kept_token or tokens.issue_token(survey, current_app.config["SECRET_KEY"], respondent)
-    personal = submitted or errors or notice or invitation or questionnaire.personalised
+    secret_key = current_app.config["SECRET_KEY"]
+    token = kept_token or tokens.issue_token(survey, secret_key, respondent)
+    puzzle = None
+    if challenged:
+        form_key = tokens.submission(survey, token, secret_key, respondent).key
+        puzzle = challenge.issue(secret_key, form_key)
+    personal = submitted or errors or notice or invitation or questionnaire.personalised or puzzle
     page: str | bytes
     if personal or request.query_string not in KEPT_QUERIES:
         page = form_page(
-            survey, submitted, errors or {}, notice, token,
+            survey, submitted, errors or {}, notice, token, puzzle=puzzle,
             invitation=invitation, invitation_token=request.args.get("t") if invitation else None,
         )  # fmt: skip
     else:

@@ -189,6 +189,7 @@ class QuestionForm(FlaskForm):
         choices=[SelectChoice(name, kind.display_name) for name, kind in REGISTRY.items()],
     )
     required = BooleanField(_l("必答"))
+    personal = BooleanField(_l("个人信息（加密保存，打码显示）"))
     title = TextAreaField(_l("题目"))
     help = StringField(_l("说明（可选）"))
     options = OptionRowsField()
@@ -286,6 +287,7 @@ def _stored(question: Question) -> dict[str, Any]:
     data: dict[str, Any] = {
         "type": question.type,
         "required": question.required,
+        "personal": question.marked_personal,
         "title": question.title,
         "help": question.help,
     }
@@ -404,6 +406,40 @@ class ConsentForm(FlaskForm):
         _l("个人信息使用说明（显示在第一题之前，留空为不显示）"), validators=[Length(max=5000)]
     )
     required = BooleanField(_l("填写人须勾选“我已阅读并同意”后才能提交"))
+    retention_days = IntegerField(
+        _l("个人信息保存期限（问卷结束后多少天删除，留空为不自动删除）"),
+        validators=[Optional(), NumberRange(min=1, max=3650)],
+    )
+
+
+class DuplicatesForm(FlaskForm):
+    policy = RadioField(
+        _l("防重复"),
+        choices=[
+            SelectChoice("open", _l("不限制（多人共用电脑时）")),
+            SelectChoice("device", _l("每台设备只能填写一次（依据浏览器记录，清除后可绕过）")),
+            SelectChoice(
+                "address", _l("每个网络地址每天只能填写一次（同一单位共用网络的人会被拒绝）")
+            ),
+            SelectChoice("invitation", _l("仅限邀请链接（每个邀请只能填写一次）")),
+        ],
+    )
+    suspect_seconds = IntegerField(
+        _l("用时少于多少秒标记为“用时过短”（留空为每题 2 秒，至少 5 秒）"),
+        validators=[Optional(), NumberRange(min=1, max=86_400)],
+    )
+    challenge = RadioField(
+        _l("防刷验证"),
+        choices=[
+            SelectChoice("", _l("不验证")),
+            SelectChoice("busy", _l("同一网络地址一小时内提交较多时才验证")),
+            SelectChoice("always", _l("每次提交都验证")),
+        ],
+    )
+    challenge_after = IntegerField(
+        _l("同一网络地址一小时内提交超过多少份后验证"),
+        validators=[Optional(), NumberRange(min=1, max=100_000)],
+    )
 
 
 class QuotaForm(FlaskForm):

@@ -173,6 +173,7 @@ def save_question(question_id: int) -> ResponseReturnValue:
             title=form.title.data or "",
             help=form.help.data or "",
             required=form.required.data,
+            personal=form.personal.data,
             type_name=form.chosen_type,
             settings=form.settings(),
             options=form.options.data,

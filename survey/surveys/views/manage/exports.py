@@ -7,8 +7,9 @@ import json
 import tempfile
 from pathlib import Path
 
-from flask import abort, request, send_file, stream_with_context
+from flask import abort, current_app, request, send_file, stream_with_context
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from survey.config import office_zone
 from survey.core.i18n import _
@@ -22,6 +23,7 @@ from survey.publishing.renderers import json as json_renderer
 from survey.publishing.renderers import pdf, tables, text
 from survey.surveys import publication
 from survey.surveys.exports import CODINGS, csv_chunks, write_xlsx
+from survey.surveys.personal import Reader
 from survey.surveys.results import survey_results
 from survey.surveys.views.manage.common import download, survey_or_404
 from survey.web.access import requires
@@ -39,19 +41,26 @@ RESULT_FORMATS = {
 
 @requires(Permission.EXPORT)
 def export_responses(survey_id: int, fmt: str) -> ResponseReturnValue:
-    """Every response as CSV (streamed) or XLSX; audited."""
+    """Every response as CSV (streamed) or XLSX; audited. Personal answers are left out, unless
+    the user may reveal them and asks for them (``personal=1``)."""
     survey = survey_or_404(survey_id)
     coding = request.args.get("coding", "text")
     if fmt not in ("csv", "xlsx") or coding not in CODINGS:
         abort(404)
+    reader = None
+    if request.args.get("personal") == "1":
+        if not current_user.can(Permission.REVEAL_PERSONAL):
+            abort(403)
+        reader = Reader(current_app.config["DATA_KEYS"], reveal=True)
     session = get_session()
-    audited("responses.export", survey, format=fmt, coding=coding)
+    audited("responses.export", survey, format=fmt, coding=coding, personal=reader is not None)
     name, ascii_name = _("%(title)s-答卷", title=survey.title) + f".{fmt}", f"responses.{fmt}"
+    zone = office_zone()
     if fmt == "csv":
-        chunks = stream_with_context(csv_chunks(session, survey, office_zone(), coding))
+        chunks = stream_with_context(csv_chunks(session, survey, zone, coding, reader))
         return download(chunks, "text/csv", name, ascii_name)
     spool = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
-    write_xlsx(session, survey, office_zone(), Path(spool.name), coding)
+    write_xlsx(session, survey, zone, Path(spool.name), coding, reader)
     sent = send_file(spool.name, mimetype=XLSX, as_attachment=True, download_name=name)
     sent.call_on_close(spool.close)
     return sent

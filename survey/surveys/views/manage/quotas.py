@@ -1,5 +1,6 @@
 """A survey's collection rules, set by staff who run it: the 回收上限 and the quotas (each with
-how full it is), the 答题时长限制 and the 每日答题时段."""
+how full it is), the 答题时长限制 and the 每日答题时段, 防重复 and 防刷, the 个人信息使用说明
+and how long personal answers are kept."""
 
 from __future__ import annotations
 
@@ -11,9 +12,15 @@ from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.permissions import Permission
 from survey.db import get_session
-from survey.surveys import quotas
+from survey.surveys import personal, quotas
 from survey.surveys.results import filterable_questions
-from survey.surveys.views.forms import CapForm, ConsentForm, QuotaForm, TimeRulesForm
+from survey.surveys.views.forms import (
+    CapForm,
+    ConsentForm,
+    DuplicatesForm,
+    QuotaForm,
+    TimeRulesForm,
+)
 from survey.surveys.views.manage.common import survey_or_404
 from survey.web.access import requires
 from survey.web.actions import attempt, committed, flash_errors
@@ -45,10 +52,17 @@ def quota_page(survey_id: int) -> ResponseReturnValue:
         formdata=None, time_limit=survey.time_limit_minutes,
         daily_from=_clock(survey.daily_from), daily_until=_clock(survey.daily_until),
     )  # fmt: skip
-    consent = ConsentForm(formdata=None, text=survey.consent_text, required=survey.consent_required)
+    consent = ConsentForm(
+        formdata=None, text=survey.consent_text, required=survey.consent_required,
+        retention_days=survey.retention_days,
+    )  # fmt: skip
+    duplicates = DuplicatesForm(
+        formdata=None, policy=survey.duplicate_policy, suspect_seconds=survey.suspect_seconds,
+        challenge=survey.challenge, challenge_after=survey.challenge_after,
+    )  # fmt: skip
     page = render_template(
         "surveys/manage/quotas.html", survey=survey, form=form, cap_form=cap,
-        times_form=times, consent_form=consent, questions=questions,
+        times_form=times, consent_form=consent, duplicates_form=duplicates, questions=questions,
     )  # fmt: skip
     return page, status
 
@@ -83,12 +97,32 @@ def save_consent(survey_id: int) -> ResponseReturnValue:
     survey = survey_or_404(survey_id)
     form = ConsentForm()
     if form.validate():
+
+        def save() -> None:
+            session = get_session()
+            quotas.set_consent(
+                session, survey, current_user, form.text.data or "", form.required.data
+            )
+            personal.set_retention(session, survey, current_user, form.retention_days.data)
+
+        attempt(save, _("个人信息使用说明已保存"))
+    else:
+        flash_errors(form)
+    return redirect(url_for(".quota_page", survey_id=survey.id))
+
+
+@requires(Permission.RUN)
+def save_duplicates(survey_id: int) -> ResponseReturnValue:
+    survey = survey_or_404(survey_id)
+    form = DuplicatesForm()
+    if form.validate():
         attempt(
-            lambda: quotas.set_consent(
-                get_session(), survey, current_user, form.text.data or "", form.required.data
+            lambda: quotas.set_duplicates(
+                get_session(), survey, current_user, form.policy.data or "open",
+                form.suspect_seconds.data, form.challenge.data or "", form.challenge_after.data,
             ),
-            _("个人信息使用说明已保存"),
-        )
+            _("防重复与防刷设置已保存"),
+        )  # fmt: skip
     else:
         flash_errors(form)
     return redirect(url_for(".quota_page", survey_id=survey.id))

@@ -3,7 +3,7 @@ question, one response, and marking it invalid or restoring it."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -12,12 +12,13 @@ from survey.core.i18n import _
 from survey.core.models import utcnow
 from survey.core.permissions import Permission
 from survey.db import get_session
-from survey.surveys import analysis, invalidation
+from survey.surveys import analysis, invalidation, screening
 from survey.surveys.charts import timeline_data
+from survey.surveys.personal import Reader
 from survey.surveys.views.forms import InvalidateForm
 from survey.surveys.views.manage.common import question_or_404, response_or_404, survey_or_404
 from survey.web.access import requires
-from survey.web.actions import attempt
+from survey.web.actions import attempt, audited
 
 SEARCH_MAX_LENGTH = 100
 
@@ -34,9 +35,11 @@ def responses(survey_id: int) -> ResponseReturnValue:
     status = request.args.get("status", "")
     faster = request.args.get("faster_than", "")
     faster_than = int(faster) if faster.isascii() and faster.isdigit() and len(faster) < 7 else None
+    flag = request.args.get("flag", "")
+    flag = flag if flag == "any" or flag in set(screening.Flag) else ""
     days = analysis.timeline(session, survey, office_zone())
     listing = analysis.responses_page(
-        session, survey, status, _page_number(), faster_than=faster_than
+        session, survey, status, _page_number(), faster_than=faster_than, flag=flag
     )
     return render_template(
         "surveys/manage/responses.html",
@@ -44,9 +47,30 @@ def responses(survey_id: int) -> ResponseReturnValue:
         days=days,
         figure=timeline_data(days) if days else None,
         listing=listing,
+        flags=screening.flags_of(session, survey, [r.id for r in listing.items]),
+        flag_names=screening.FLAG_NAMES,
+        flag_hints=screening.FLAG_HINTS,
         status=status,
         faster_than=faster_than,
+        flag=flag,
+        form=InvalidateForm(formdata=None),
     )
+
+
+@requires(Permission.INVALIDATE)
+def invalidate_flagged(survey_id: int) -> ResponseReturnValue:
+    """Mark every valid response with the chosen flag invalid, in one step."""
+    survey = survey_or_404(survey_id)
+    form = InvalidateForm()
+    flag = request.form.get("flag", "")
+    marked = attempt(
+        lambda: screening.invalidate_flagged(
+            get_session(), survey, flag, current_user, form.reason.data or "", utcnow()
+        )
+    )
+    if isinstance(marked, int):
+        flash(_("已作废 %(n)s 份答卷，不再计入统计", n=marked), "success")
+    return redirect(url_for("surveys_admin.responses", survey_id=survey.id, flag=flag))
 
 
 @requires(Permission.VIEW)
@@ -59,19 +83,38 @@ def typed_answers(question_id: int) -> ResponseReturnValue:
         survey=question.survey,
         question=question,
         search=search,
-        answers=analysis.typed_answers(get_session(), question, search, _page_number()),
+        answers=analysis.typed_answers(
+            get_session(),
+            question,
+            Reader(current_app.config["DATA_KEYS"]),
+            search,
+            _page_number(),
+        ),
     )
 
 
 @requires(Permission.VIEW)
 def response_detail(response_id: int) -> ResponseReturnValue:
+    """One response, its personal answers masked; ``reveal=1`` shows them to a user who may
+    see them, and the log records it."""
     response = response_or_404(response_id)
     survey = survey_or_404(response.survey_id)
+    reveal = request.args.get("reveal") == "1"
+    if reveal:
+        if not current_user.can(Permission.REVEAL_PERSONAL):
+            abort(403)
+        audited("response.reveal", survey, response=response.id)
+    session = get_session()
     return render_template(
         "surveys/manage/response.html",
         survey=survey,
         response=response,
-        answers=analysis.response_answers(get_session(), survey, response),
+        answers=analysis.response_answers(
+            session, survey, response, Reader(current_app.config["DATA_KEYS"], reveal)
+        ),
+        revealed=reveal,
+        flags=screening.flags_of(session, survey, [response.id]).get(response.id, []),
+        flag_names=screening.FLAG_NAMES,
         form=InvalidateForm(formdata=None),
     )
 
