@@ -362,6 +362,7 @@ def rotate_data_key(new_key: str | None) -> None:
         # The old keys are kept first, then the new one takes over: every sealed value opens
         # under one of them throughout, and again if the run is interrupted and repeated.
         instance = Path(current_app.instance_path)
+        instance.mkdir(parents=True, exist_ok=True)
         _replace_key_file(
             instance / "previous_data_keys", ",".join(k for k in keys if k != new_key)
         )

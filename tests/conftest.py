@@ -86,6 +86,7 @@ def app_settings(database_url: str) -> dict:
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
         "DATA_KEY": TEST_DATA_KEY,
+        "PREVIOUS_DATA_KEYS": "",  # none kept in the checkout's instance/ folder
         "RATELIMIT_STORAGE_URI": "memory://",
         # Pages from the current design at once, so a test can look right after a change;
         # test_respond.py checks the production setting on its own.
@@ -164,7 +165,8 @@ def app(app_settings: dict, tmp_path: Path, compiled_templates: BytecodeCache,
     finally:
         gc.enable()
     app.jinja_env.bytecode_cache = compiled_templates
-    app.instance_path = str(tmp_path / "instance")
+    # Both: a command the test runs (in the twin's context) writes there, not in the checkout.
+    app.instance_path = twin.instance_path = str(tmp_path / "instance")
     with twin.app_context():
         yield app
     # Every connection goes back before the database is dropped.
