@@ -429,7 +429,9 @@ def generate_responses_cmd(slug: str, count: int, seed: int | None) -> None:
     survey = _survey(slug)
     with click.progressbar(length=count, label=_("生成答卷"), file=sys.stderr) as bar:
         previous = 0
-        for done in generate_responses(db.get_session(), survey, count, utcnow(), seed):
+        for done in generate_responses(
+            db.get_session(), survey, count, utcnow(), seed, current_app.config["DATA_KEY"]
+        ):
             bar.update(done - previous)
             previous = done
     elapsed = f"{time.perf_counter() - started:.1f}"

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from survey.core import sealing
 from survey.core.models import sqlite_datetime
-from survey.surveys import counting, logic
+from survey.surveys import counting, logic, personal
 from survey.surveys.models import Survey
 from survey.surveys.questions import get_type
 
@@ -23,10 +24,19 @@ BATCH = 10_000
 
 
 def generate_responses(
-    session: Session, survey: Survey, count: int, now: datetime, seed: int | None = None
+    session: Session,
+    survey: Survey,
+    count: int,
+    now: datetime,
+    seed: int | None = None,
+    data_key: str = "",
 ) -> Iterator[int]:
-    """Add ``count`` responses to ``survey``; yields the running total after each batch."""
+    """Add ``count`` responses to ``survey``, its personal answers sealed under ``data_key``
+    as the answer path seals them; yields the running total after each batch."""
     rng = random.Random(seed)
+    sealed_ids = personal.personal_ids(survey)
+    if sealed_ids and not data_key:
+        raise ValueError("a survey with personal questions is answered with the data key")
     plans = [(q.id, partial(get_type(q.type).sample, q)) for q in survey.questions]
     # With display or skip logic, a response answers only what its respondent would be shown.
     steps = logic.steps(survey) if any(q.logic for q in survey.questions) else None
@@ -64,9 +74,12 @@ def generate_responses(
                 picked = {row[0] for _q, row in given if row[0] is not None}
                 increments.quotas.update(counting.quotas_held(survey.quotas, picked))
             answers.extend(
-                (response_id, q, option_id, value, number, first)
+                (response_id, q, option_id, value, number, False, first)
+                if q not in sealed_ids or not value
+                else (response_id, q, option_id,
+                      sealing.seal(data_key, value, personal.context(q)), number, True, first)
                 for (q, (option_id, value, number)), first in zip(given, flags, strict=True)
-            )
+            )  # fmt: skip
         _write(connection, responses, answers)
         counting.apply(session, survey.id, increments, latest)
         session.commit()
@@ -91,7 +104,7 @@ def _write(
     connection: Connection, responses: list[tuple[Any, ...]], answers: list[tuple[Any, ...]]
 ) -> None:
     response_columns = "id, survey_id, submitted_at, submission_key"
-    answer_columns = "response_id, question_id, option_id, text, number, counts_respondent"
+    answer_columns = "response_id, question_id, option_id, text, number, sealed, counts_respondent"
     driver: Any = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
         with driver.cursor() as cursor:
@@ -105,5 +118,7 @@ def _write(
     responses = [(i, s, sqlite_datetime(at), k) for i, s, at, k in responses]
     cursor = driver.cursor()
     cursor.executemany(f"INSERT INTO response ({response_columns}) VALUES (?, ?, ?, ?)", responses)
-    cursor.executemany(f"INSERT INTO answer ({answer_columns}) VALUES (?, ?, ?, ?, ?, ?)", answers)
+    cursor.executemany(
+        f"INSERT INTO answer ({answer_columns}) VALUES (?, ?, ?, ?, ?, ?, ?)", answers
+    )
     cursor.close()

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
 from survey.config import office_zone
-from survey.core import sealing
+from survey.core import identifiers, sealing
 from survey.core.identifiers import credit_code_check_character as uscc_check_character
 from survey.core.models import utcnow
 from survey.core.numbers import format_ratio
@@ -572,10 +572,11 @@ def test_designer_offers_every_type_and_edits_matrix_rows_and_columns(client, se
     assert "0 分表示非常不满意，10 分表示非常好" in preview
 
 
-def test_generated_responses_answer_every_type_validly(session, survey):
+def test_generated_responses_answer_every_type_validly(app, session, survey):
     from survey.surveys.generate import generate_responses
 
-    list(generate_responses(session, survey, 40, utcnow(), seed=4))
+    data_key = app.config["DATA_KEY"]
+    list(generate_responses(session, survey, 40, utcnow(), seed=4, data_key=data_key))
     assert counting.recount(session, survey) == []
     tables = {t.question.key: t for t in survey_results(session, survey).tables}
     grid = tables["grid"]  # required, one column per row: every row's cells add up to all
@@ -587,6 +588,12 @@ def test_generated_responses_answer_every_type_validly(session, survey):
         select(Answer.text).where(Answer.question_id == question(survey, "code").id)
     ).all()
     assert codes and all(uscc_check_character(code) == code[17] for code in codes)
+    # Personal answers are sealed as the answer path seals them.
+    phone = question(survey, "phone")
+    phones = session.scalars(select(Answer.text).where(Answer.question_id == phone.id)).all()
+    opened = [sealing.unseal(data_key, p, personal.context(phone.id)) for p in phones]
+    assert phones and all(p.startswith("v1:") for p in phones)
+    assert all(identifiers.is_mobile(p) for p in opened)
 
 
 def test_answered_matrix_keeps_its_columns_and_retires_rows(session, app, survey, make_user):
