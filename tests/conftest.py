@@ -59,21 +59,32 @@ def postgres_server() -> Iterator[str]:
 
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A new, empty database for one test."""
+    """The address of one test's database, which ``start_from`` (or ``empty_database``)
+    creates; on PostgreSQL it is dropped after the test."""
     if request.config.getoption("--db") == "sqlite":
         yield f"sqlite:///{tmp_path / 'survey.sqlite'}"
         return
     server = request.getfixturevalue("postgres_server")
     name = f"t_{os.getpid()}_{abs(hash(request.node.nodeid)) % 10**9}"
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield f"{server}/{name}"
     finally:
+        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def empty_database(database_url: str) -> str:
+    """The test's database, created empty (for the migrations to build from nothing)."""
+    if database_url.startswith("postgresql"):
+        server, _sep, name = database_url.rpartition("/")
+        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    return database_url
 
 
 TEST_DATA_KEY = sealing.new_key()
@@ -130,7 +141,8 @@ def migrated_template(
 
 
 def start_from(template_url: str, database_url: str) -> None:
-    """Make the (empty, unused) test database a copy of the migrated template."""
+    """Create the test's database as a copy of the migrated template (on PostgreSQL, one
+    CREATE DATABASE per test: most of what the suite's setup costs there)."""
     if database_url.startswith("sqlite"):
         shutil.copyfile(
             template_url.removeprefix("sqlite:///"), database_url.removeprefix("sqlite:///")
@@ -139,7 +151,6 @@ def start_from(template_url: str, database_url: str) -> None:
     server, _sep, name = database_url.rpartition("/")
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}"'))
         connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "survey_template"'))
     admin.dispose()
 

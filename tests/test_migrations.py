@@ -35,7 +35,7 @@ EARLIER_DOCUMENT = {
 }  # fmt: skip
 
 
-def test_published_versions_from_before_read_in_the_current_schema(app_settings):
+def test_published_versions_from_before_read_in_the_current_schema(app_settings, empty_database):
     app: Flask = create_app(app_settings)
     db.upgrade(app, "0008")
     with app.extensions["survey.engine"].begin() as connection:
@@ -62,7 +62,7 @@ def test_published_versions_from_before_read_in_the_current_schema(app_settings)
     app.extensions["survey.engine"].dispose()
 
 
-def test_altering_a_table_keeps_the_rows_that_reference_it(app_settings):
+def test_altering_a_table_keeps_the_rows_that_reference_it(app_settings, empty_database):
     """0011 rebuilds survey and user_account on SQLite (a copy, then the original dropped):
     their children (publications, audit events naming the account) stay as they were."""
     app: Flask = create_app(app_settings)
