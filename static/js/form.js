@@ -16,9 +16,25 @@
       });
     } catch (e) { /* storage unavailable: nothing was kept */ }
   }
+  var answered = document.querySelector("[data-answered]");
+  if (answered) {
+    try {
+      window.localStorage.setItem("survey-answered:" + answered.getAttribute("data-answered"), "1");
+    } catch (e) { /* storage unavailable: the server still knows the device */ }
+  }
 
   var form = document.querySelector(".survey-form");
   if (!form) return;
+  // 防重复 by device: a device whose response is in is told so before it types anything (the
+  // server refuses a second one whatever this script does).
+  var once = form.getAttribute("data-once-per-device");
+  var sentHere = false;
+  try { sentHere = !!once && !!window.localStorage.getItem("survey-answered:" + once); } catch (e) { /* no storage */ }
+  if (sentHere) {
+    form.hidden = true;
+    document.querySelector("[data-answered-here]").hidden = false;
+    return;
+  }
   var rulesElement = document.getElementById("survey-logic");
   var rules = rulesElement ? JSON.parse(rulesElement.textContent) : [];
 

@@ -107,6 +107,17 @@ def flags_of(session: Session, survey: Survey, response_ids: list[int]) -> dict[
     return {row[0]: [flag for flag, on in zip(found, row[1:], strict=True) if on] for row in rows}
 
 
+def count_flagged(session: Session, survey: Survey, flag: str) -> int:
+    """How many valid responses ``flag`` marks: what one step would invalidate."""
+    condition = flagged(session, survey, flag)
+    if condition is None:
+        return 0
+    counted = select(func.count()).where(
+        Response.survey_id == survey.id, Response.invalid_at.is_(None), condition
+    )
+    return min(session.scalar(counted) or 0, MAX_INVALIDATED_AT_ONCE)
+
+
 def invalidate_flagged(
     session: Session, survey: Survey, flag: str, actor: User | None, reason: str,
     now: datetime,

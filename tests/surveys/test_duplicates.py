@@ -15,7 +15,6 @@ from werkzeug.datastructures import MultiDict
 
 from survey.config import office_zone
 from survey.core.audit import AuditEvent
-from survey.core.challenge import NUMERALS
 from survey.core.models import utcnow
 from survey.surveys import answering, screening
 from survey.surveys.answering import tokens
@@ -28,6 +27,7 @@ QUESTIONS = [
     {"id": "nature", "type": "single", "title": "企业性质", "options": ["国企", "民企", "外企"]},
     {"id": "name", "type": "text", "title": "企业名称", "required": False},
 ]
+CHINESE_NUMBERS = "零一二三四五六七八九"  # as the 防刷 question writes them
 DEVICE = "A" * 22  # the id form.js keeps in the browser's storage
 
 
@@ -159,6 +159,7 @@ def test_suspected_duplicates_are_flagged_filtered_and_invalidated_in_one_step(
     session.expire_all()
     assert session.get(Survey, survey.id).response_count == 5
     page = f"/admin/surveys/{survey.id}/responses?flag=device"
+    assert "作废筛选出的 2 份有效答卷" in plain(client.get(page).get_data(as_text=True))
     marked = client.post(f"/admin/surveys/{survey.id}/responses/invalidate-flagged", data={
         "csrf_token": csrf_of(client, page), "flag": "device", "reason": "同一设备重复提交",
     })  # fmt: skip
@@ -196,7 +197,7 @@ def test_identical_answers_are_flagged_when_there_are_enough_of_them(app, sessio
 def solve(page: str) -> str:
     found = re.search(r"防刷验证：(\S) 加 (\S) 等于几", plain(page))
     assert found, "the page asks no 防刷 question"
-    return str(NUMERALS.index(found[1]) + NUMERALS.index(found[2]))
+    return str(CHINESE_NUMBERS.index(found[1]) + CHINESE_NUMBERS.index(found[2]))
 
 
 def test_a_challenge_guards_every_post_and_keeps_what_was_typed(client, session, make_survey):
@@ -219,6 +220,27 @@ def test_a_challenge_guards_every_post_and_keeps_what_was_typed(client, session,
     copied = {**form, **other, "challenge_token": right["challenge_token"],
               "challenge": right["challenge"]}  # fmt: skip
     assert client.post(f"/s/{survey.slug}", data=copied).status_code == 422
+    assert len(stored(session, survey)) == 1
+
+
+def test_the_challenge_is_asked_with_every_other_message_and_once_solved_stays(
+    client, session, make_survey
+):
+    questions = [{**QUESTIONS[0], "required": True}, QUESTIONS[1]]
+    survey = make_survey(questions, challenge="always")
+    page = form_page(client, survey)
+    empty = client.post(f"/s/{survey.slug}", data=hidden_fields(page))
+    shown = plain(empty.get_data(as_text=True))
+    assert "有 2 处需要修改" in shown and "请选择一项" in shown and "请先回答防刷验证题" in shown
+    again = empty.get_data(as_text=True)
+    solved = {**hidden_fields(again), "challenge": solve(again)}
+    missing = client.post(f"/s/{survey.slug}", data=solved)  # the question right, a field not
+    back = missing.get_data(as_text=True)
+    assert missing.status_code == 422 and "请选择一项" in plain(back)
+    assert solve(back) == solved["challenge"] and f'value="{solved["challenge"]}"' in back
+    answered = {**hidden_fields(back), **form_for(survey, {"nature": "国企"}),
+                "challenge": solved["challenge"]}  # fmt: skip
+    assert client.post(f"/s/{survey.slug}", data=answered).status_code == 303
     assert len(stored(session, survey)) == 1
 
 

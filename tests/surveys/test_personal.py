@@ -78,13 +78,17 @@ def test_staff_see_them_masked_and_only_a_permission_reveals_them(client, sessio
     assert "张*祥" in page and "139****5678" in page and "11**************2X" in page
     assert "13912345678" not in page and "张三祥" not in page
     assert "希望简化出口退税手续" in page and "请联系管理员" in page
-    assert client.get(f"/admin/responses/{first}?reveal=1").status_code == 403
+    token = csrf_of(client, f"/admin/responses/{first}")
+    refused = client.post(f"/admin/responses/{first}/reveal", data={"csrf_token": token})
+    assert refused.status_code == 403
     phone = next(q for q in answered.questions if q.key == "phone")
     typed = plain(client.get(f"/admin/questions/{phone.id}/answers").get_data(as_text=True))
     assert "138****1111" in typed and "13800001111" not in typed
     client.post("/admin/logout", data={"csrf_token": csrf_of(client, "/admin/")})
     login("admin")
-    shown = plain(client.get(f"/admin/responses/{first}?reveal=1").get_data(as_text=True))
+    token = csrf_of(client, f"/admin/responses/{first}")
+    revealed = client.post(f"/admin/responses/{first}/reveal", data={"csrf_token": token})
+    shown = plain(revealed.get_data(as_text=True))
     assert "张三祥" in shown and "13912345678" in shown and "已记入操作日志" in shown
     reveal = session.scalars(select(AuditEvent).where(AuditEvent.action == "response.reveal"))
     assert [e.detail["response"] for e in reveal] == [first]
@@ -98,7 +102,11 @@ def test_exports_leave_personal_answers_out_unless_permitted(client, session, lo
     assert client.get(f"{url}?personal=1").status_code == 403
     client.post("/admin/logout", data={"csrf_token": csrf_of(client, "/admin/")})
     login("admin")
-    full = client.get(f"{url}?personal=1").get_data(as_text=True)
+    exported = client.get(f"{url}?personal=1")
+    assert (
+        "%E5%90%AB%E4%B8%AA%E4%BA%BA%E4%BF%A1%E6%81%AF" in exported.headers["Content-Disposition"]
+    )
+    full = exported.get_data(as_text=True)
     assert "联系电话" in full and "13912345678" in full and "张三祥" in full
     exports = session.scalars(select(AuditEvent).where(AuditEvent.action == "responses.export"))
     assert [e.detail["personal"] for e in exports] == [False, True]

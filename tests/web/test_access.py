@@ -32,6 +32,7 @@ REQUIRED = {
     "surveys_admin.invitation_list": Permission.VIEW,
     "surveys_admin.invalidate_response": Permission.INVALIDATE,
     "surveys_admin.invalidate_flagged": Permission.INVALIDATE,
+    "surveys_admin.reveal_response": Permission.REVEAL_PERSONAL,
     "surveys_admin.restore_response": Permission.INVALIDATE,
     "surveys_admin.publish": Permission.PUBLISH,
     "surveys_admin.withdraw_results": Permission.PUBLISH,

@@ -66,6 +66,7 @@ for rule, view, methods in (
     (f"{SURVEY}/responses/invalidate-flagged", responses.invalidate_flagged, ["POST"]),
     (f"{QUESTION}/answers", responses.typed_answers, ["GET"]),
     (RESPONSE, responses.response_detail, ["GET"]),
+    (f"{RESPONSE}/reveal", responses.reveal_response, ["POST"]),
     (f"{RESPONSE}/invalidate", responses.invalidate_response, ["POST"]),
     (f"{RESPONSE}/restore", responses.restore_response, ["POST"]),
     # publishing

@@ -118,9 +118,11 @@ def take_response(slug: str) -> ResponseReturnValue:
         if challenged and not _challenge_solved(survey):
             given = request.form.get("challenge", "").strip()
             message = _("答案不正确，请重新计算") if given else _("请先回答防刷验证题")
+            # Every field's message at once, not the question's first and the others after.
+            errors = {**_field_errors(survey), validation.CHALLENGE: message}
             return render_form(
-                questionnaire, request.form, {validation.CHALLENGE: message}, status=422,
-                invitation=invitation, challenged=True,
+                questionnaire, request.form, errors, status=422, invitation=invitation,
+                challenged=True,
             )  # fmt: skip
         try:
             outcome = answering.submit(
@@ -137,8 +139,9 @@ def take_response(slug: str) -> ResponseReturnValue:
             kept = request.form.copy()
             kept.pop(tokens.TOKEN_FIELD, None)
             return render_form(
-                questionnaire, kept, notice=notice, status=400, invitation=invitation
-            )
+                questionnaire, kept, notice=notice, status=400, invitation=invitation,
+                challenged=challenged,
+            )  # fmt: skip
         except (answering.DesignChanged, MalformedPost):
             if recheck_after:
                 continue
@@ -202,6 +205,15 @@ def _challenge_solved(survey: Survey) -> bool:
         current_app.config["SECRET_KEY"], key, request.form.get("challenge_token", ""),
         request.form.get("challenge", ""),
     )  # fmt: skip
+
+
+def _field_errors(survey: Survey) -> dict[int, str]:
+    """The messages the posted answers would get (none for a post no form of ours makes:
+    ``answering.submit`` refuses it)."""
+    try:
+        return validation.judge(survey, request.form)[1]
+    except MalformedPost:
+        return {}
 
 
 def _form_key(survey: Survey, token: str) -> str:
@@ -362,7 +374,12 @@ def render_form(
     puzzle = None
     if challenged:
         form_key = tokens.submission(survey, token, secret_key, respondent).key
-        puzzle = challenge.issue(secret_key, form_key)
+        # A question answered right stays, with its answer, when another field needs fixing.
+        solved = submitted and validation.CHALLENGE not in (errors or {})
+        kept = submitted.get("challenge_token", "") if solved else ""
+        puzzle = challenge.again(secret_key, form_key, kept) or challenge.issue(
+            secret_key, form_key
+        )
     personal = submitted or errors or notice or invitation or questionnaire.personalised or puzzle
     page: str | bytes
     if personal or request.query_string not in KEPT_QUERIES:

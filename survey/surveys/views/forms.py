@@ -417,7 +417,10 @@ class DuplicatesForm(FlaskForm):
         _l("防重复"),
         choices=[
             SelectChoice("open", _l("不限制（多人共用电脑时）")),
-            SelectChoice("device", _l("每台设备只能填写一次（依据浏览器记录，清除后可绕过）")),
+            SelectChoice(
+                "device",
+                _l("每台设备只能填写一次（依据浏览器的 Cookie 和本地存储，两者都清除即可绕过）"),
+            ),
             SelectChoice(
                 "address", _l("每个网络地址每天只能填写一次（同一单位共用网络的人会被拒绝）")
             ),

@@ -54,7 +54,10 @@ def export_responses(survey_id: int, fmt: str) -> ResponseReturnValue:
         reader = Reader(current_app.config["DATA_KEYS"], reveal=True)
     session = get_session()
     audited("responses.export", survey, format=fmt, coding=coding, personal=reader is not None)
-    name, ascii_name = _("%(title)s-答卷", title=survey.title) + f".{fmt}", f"responses.{fmt}"
+    name = _("%(title)s-答卷", title=survey.title)
+    if reader is not None:  # the file that holds personal information says so in its name
+        name = _("%(title)s-答卷（含个人信息）", title=survey.title)
+    name, ascii_name = f"{name}.{fmt}", f"responses.{fmt}"
     zone = office_zone()
     if fmt == "csv":
         chunks = stream_with_context(csv_chunks(session, survey, zone, coding, reader))

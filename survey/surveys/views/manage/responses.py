@@ -3,7 +3,7 @@ question, one response, and marking it invalid or restoring it."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from survey.core.permissions import Permission
 from survey.db import get_session
 from survey.surveys import analysis, invalidation, screening
 from survey.surveys.charts import timeline_data
+from survey.surveys.models import Response
 from survey.surveys.personal import Reader
 from survey.surveys.views.forms import InvalidateForm
 from survey.surveys.views.manage.common import question_or_404, response_or_404, survey_or_404
@@ -53,6 +54,7 @@ def responses(survey_id: int) -> ResponseReturnValue:
         status=status,
         faster_than=faster_than,
         flag=flag,
+        flagged_valid=screening.count_flagged(session, survey, flag) if flag else 0,
         form=InvalidateForm(formdata=None),
     )
 
@@ -95,15 +97,21 @@ def typed_answers(question_id: int) -> ResponseReturnValue:
 
 @requires(Permission.VIEW)
 def response_detail(response_id: int) -> ResponseReturnValue:
-    """One response, its personal answers masked; ``reveal=1`` shows them to a user who may
-    see them, and the log records it."""
+    """One response, its personal answers masked."""
+    return _response_page(response_or_404(response_id), reveal=False)
+
+
+@requires(Permission.REVEAL_PERSONAL)
+def reveal_response(response_id: int) -> ResponseReturnValue:
+    """The response with its personal answers in clear, for a user who may see them; the log
+    records each time (a POST: neither a bookmark nor the history repeats it)."""
     response = response_or_404(response_id)
+    audited("response.reveal", survey_or_404(response.survey_id), response=response.id)
+    return _response_page(response, reveal=True)
+
+
+def _response_page(response: Response, reveal: bool) -> str:
     survey = survey_or_404(response.survey_id)
-    reveal = request.args.get("reveal") == "1"
-    if reveal:
-        if not current_user.can(Permission.REVEAL_PERSONAL):
-            abort(403)
-        audited("response.reveal", survey, response=response.id)
     session = get_session()
     return render_template(
         "surveys/manage/response.html",
