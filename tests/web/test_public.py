@@ -113,3 +113,22 @@ def test_archived_surveys_leave_the_list_but_keep_their_pages(client, session, d
     results = client.get(f"/s/{demo_survey.slug}/results")
     assert results.status_code == 200 and "本题有效填写人次" in results.get_data(as_text=True)
     assert "本次调查已结束" in client.get(f"/s/{demo_survey.slug}").get_data(as_text=True)
+
+
+def test_care_mode_is_remembered_and_kept_pages_are_kept_per_mode(app, client, make_survey):
+    survey = make_survey([{"type": "text", "title": "意见"}])
+    app.config["QUESTIONNAIRE_RECHECK_SECONDS"] = 3600  # pages kept, as in production
+    switched = client.get(f"/care?mode=on&next=/s/{survey.slug}")
+    assert switched.status_code == 303 and switched.headers["Location"] == f"/s/{survey.slug}"
+    other = app.test_client()
+    for _ in range(2):  # each mode's page comes from its own copy, in either order
+        for path in (f"/s/{survey.slug}", f"/s/{survey.slug}/thanks"):
+            cared = client.get(path).get_data(as_text=True)
+            plain_page = other.get(path).get_data(as_text=True)
+            assert 'class="care"' in cared and "退出关怀模式" in cared, path
+            assert 'class="care"' not in plain_page and "退出关怀模式" not in plain_page, path
+    assert client.get("/care?mode=off&next=//evil.example").headers["Location"] == "/"
+    assert 'class="care"' not in client.get("/").get_data(as_text=True)
+    # Staff pages keep their own layout whatever the public pages do.
+    client.get("/care?mode=on&next=/")
+    assert 'class="care"' not in client.get("/admin/login").get_data(as_text=True)

@@ -27,6 +27,7 @@ from survey.surveys.answering import storage, tokens, validation
 from survey.surveys.answering.copies import Questionnaire
 from survey.surveys.models import Survey
 from survey.surveys.queries import load_survey
+from survey.web import care
 from survey.web.notices import withdrawn_page
 from survey.web.templating import localtime
 
@@ -390,7 +391,7 @@ def render_form(
     else:
         # Every respondent's empty form is the same page but for its token: render it once.
         page = questionnaire.page(
-            ("form", select_locale(), request.full_path),
+            ("form", select_locale(), care.variant(), request.full_path),
             lambda: form_page(survey, submitted, {}, "", TOKEN_SLOT),
         ).replace(TOKEN_SLOT_BYTES, token.encode(), 1)
     response = make_response(page, status)
@@ -430,7 +431,9 @@ def thanks(slug: str) -> ResponseReturnValue:
 
     if request.query_string:
         return render()
-    return questionnaire.page(("thanks", select_locale(), request.full_path), render)
+    return questionnaire.page(
+        ("thanks", select_locale(), care.variant(), request.full_path), render
+    )
 
 
 def results(slug: str, version: int | None = None) -> ResponseReturnValue:
