@@ -132,3 +132,19 @@ def test_care_mode_is_remembered_and_kept_pages_are_kept_per_mode(app, client, m
     # Staff pages keep their own layout whatever the public pages do.
     client.get("/care?mode=on&next=/")
     assert 'class="care"' not in client.get("/admin/login").get_data(as_text=True)
+
+
+def test_a_shared_link_shows_the_title_what_it_is_and_the_issuer(client, demo_survey):
+    import html as markup
+
+    shared = [
+        (f"/s/{demo_survey.slug}", demo_survey.title),
+        (f"/s/{demo_survey.slug}/results", "招远市商务局外贸企业调查结果反馈"),
+    ]
+    for path, title in shared:
+        page = client.get(path).get_data(as_text=True)
+        card = dict(re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)">', page))
+        assert markup.unescape(card["og:title"]) == title
+        described = markup.unescape(card["og:description"])
+        assert described.startswith("发布单位：招远市商务局。") and len(described) <= 125
+        assert card["description"] == card["og:description"]
