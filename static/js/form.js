@@ -1,8 +1,9 @@
 // The form works without this script: every page is shown in sequence, every question too, and
 // the server applies display and skip logic to what is posted. The script adds, in the browser:
 // display and skip logic live (hidden questions are disabled, so they are not sent), one page at
-// a time with a progress line, autosave of what was typed (kept on this device until sent), a
-// guard against a second tap on 提交, and focus on the list of problems to fix.
+// a time with a progress line, required questions left empty caught before the page turns or the
+// form is sent, autosave of what was typed (kept on this device until sent), a guard against a
+// second tap on 提交, and focus on the list of problems to fix.
 (function () {
   "use strict";
 
@@ -16,10 +17,10 @@
       });
     } catch (e) { /* storage unavailable: nothing was kept */ }
   }
-  var answered = document.querySelector("[data-answered]");
-  if (answered) {
+  var sentPage = document.querySelector("[data-answered]");
+  if (sentPage) {
     try {
-      window.localStorage.setItem("survey-answered:" + answered.getAttribute("data-answered"), "1");
+      window.localStorage.setItem("survey-answered:" + sentPage.getAttribute("data-answered"), "1");
     } catch (e) { /* storage unavailable: the server still knows the device */ }
   }
 
@@ -53,6 +54,65 @@
       device.value = id;
     } catch (e) { /* no storage: the cookie stands for the device */ }
   }
+
+  // ---- Required questions left empty: caught here on 下一页 and on 提交 (the server checks
+  // again, and the questions of a matrix row by row), each with its message beside it, the page
+  // of the first opened and scrolled to it.
+  var requiredMessage = form.getAttribute("data-required-message");
+
+  function answered(question) {
+    return Array.prototype.some.call(question.querySelectorAll("input, select, textarea"), function (field) {
+      if (field.disabled || field.type === "hidden") return false;
+      if (field.type === "radio" || field.type === "checkbox") return field.checked;
+      return field.value.trim() !== "";
+    });
+  }
+
+  function mark(question, missing) {
+    var message = question.querySelector("[data-client-error]");
+    if (missing && !message) {
+      message = document.createElement("p");
+      message.className = "field-error";
+      message.id = question.id + "-required";
+      message.setAttribute("data-client-error", "");
+      message.textContent = requiredMessage;
+      question.querySelector("legend").insertAdjacentElement("afterend", message);
+      var described = question.getAttribute("aria-describedby");
+      question.setAttribute("aria-describedby", (described ? described + " " : "") + message.id);
+    } else if (!missing && message) {
+      message.remove();
+    }
+    if (missing) question.classList.add("has-error");
+  }
+
+  function complete(scope) {
+    var missing = [];
+    scope.querySelectorAll("fieldset.question[data-required]").forEach(function (question) {
+      var empty = !question.hidden && !answered(question);
+      mark(question, empty);
+      if (empty) missing.push(question);
+    });
+    if (!missing.length) return true;
+    var first = missing[0];
+    if (pages.length > 1) showPage(pages.indexOf(first.closest("[data-page]")));
+    first.scrollIntoView({ block: "start" });
+    var field = first.querySelector("input:not([type=hidden]), select, textarea");
+    if (field) field.focus({ preventScroll: true });
+    return false;
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (complete(form)) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();  // the button stays usable
+  });
+  form.addEventListener("change", function (event) {
+    var question = event.target.closest("fieldset.question[data-required]");
+    if (question && question.querySelector("[data-client-error]") && answered(question)) {
+      mark(question, false);
+      question.classList.remove("has-error");
+    }
+  });
 
   form.addEventListener("submit", function () {
     var button = form.querySelector("button[type=submit]");
@@ -179,7 +239,7 @@
   }
 
   form.addEventListener("click", function (event) {
-    if (event.target.closest("[data-next]")) turn(1);
+    if (event.target.closest("[data-next]") && complete(pages[current])) turn(1);
     if (event.target.closest("[data-back]")) turn(-1);
   });
 

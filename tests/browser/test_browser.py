@@ -60,8 +60,9 @@ def test_invalid_answer_keeps_what_was_typed(page: Page, live_server, demo_surve
     page.get_by_role("textbox", name="企业名称").fill("")
     page.get_by_role("button", name="提交").click()
     name_question = page.get_by_role("group", name="6. 企业名称")
-    expect(name_question.locator(".field-error")).to_have_text("请填写此项")
-    expect(page.locator("#error-summary")).to_contain_text("第 6 题：请填写此项")
+    # Caught in the browser before anything is sent (the server checks the same).
+    expect(name_question.locator(".field-error")).to_have_text("此题为必答题，请回答后再继续")
+    expect(page.get_by_role("textbox", name="企业名称")).to_be_focused()
     # Everything else is still as the respondent left it.
     expect(page.get_by_label("民企")).to_be_checked()
     expect(
@@ -135,6 +136,13 @@ def test_pages_have_no_accessibility_violations(page: Page, live_server, demo_su
 def test_invalid_page_has_no_accessibility_violations(page: Page, live_server, demo_survey):
     page.goto(f"{live_server}/s/{demo_survey.slug}")
     page.get_by_role("button", name="提交").click()
-    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.locator("[data-client-error]").first).to_be_visible()  # caught in the browser
+    violations = Axe().run(page).response["violations"]
+    assert [(v["id"], v["help"], len(v["nodes"])) for v in violations] == []
+    # And the server's page of problems, as a browser without the script gets it.
+    page.route("**/js/form.js", lambda route: route.abort())
+    page.goto(f"{live_server}/s/{demo_survey.slug}")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator("#error-summary")).to_contain_text("第 6 题：请填写此项")
     violations = Axe().run(page).response["violations"]
     assert [(v["id"], v["help"], len(v["nodes"])) for v in violations] == []
