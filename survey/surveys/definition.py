@@ -580,7 +580,8 @@ def create_survey(session: Session, definition: dict[str, Any]) -> Survey:
     survey.once_per = definition.get("duplicates", "")
     survey.suspect_seconds = definition.get("too_fast_seconds")
     survey.challenge = definition.get("challenge", "")
-    survey.challenge_after = definition.get("challenge_after") or 20
+    if definition.get("challenge_after") is not None:  # else the column's default
+        survey.challenge_after = definition["challenge_after"]
     survey.retention_days = definition.get("retention_days")
     session.add(survey)
     session.flush()
