@@ -44,7 +44,6 @@ from survey.surveys.definition import DefinitionError, dump, export_definition
 from survey.surveys.exports import CODINGS, csv_chunks, write_xlsx
 from survey.surveys.models import Survey
 from survey.surveys.queries import load_survey
-from survey.surveys.results import survey_results
 from survey.surveys.textimport import load_any
 from survey.webhooks import addresses, delivery, endpoints
 
@@ -207,7 +206,7 @@ def export_results(slug: str, fmt: str, output: Path | None) -> None:
     survey = _survey(slug)
     if fmt in ("xlsx", "pdf") and output is None:
         raise click.ClickException(_("%(format)s 需要用 --output 指定文件", format=fmt.upper()))
-    document = publication.document(session, survey_results(session, survey), office_zone())
+    document = publication.staff_document(session, survey, office_zone())
     _carry_out(lambda: audit.record(session, None, "results.export", survey, format=fmt))
     if fmt == "xlsx" and output is not None:
         tables.write_xlsx(document, output)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from survey.consultations import queries as consultations
@@ -16,6 +16,7 @@ from survey.db import get_session
 from survey.publishing.charts import PLOTLY_JS
 from survey.surveys.publication import feedback_title
 from survey.surveys.queries import public_list
+from survey.web import assets
 from survey.web.safety import local_path
 
 bp = Blueprint("portal", __name__)
@@ -57,7 +58,14 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/assets/plotly.min.js")
 def plotly_js() -> ResponseReturnValue:
-    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=7 * 24 * 3600)
+    """Plotly for the staff report's live charts (the public's pages show drawings)."""
+    return assets.send(PLOTLY_JS)
+
+
+@bp.app_url_defaults
+def versioned_plotly(endpoint: str | None, values: dict[str, Any]) -> None:
+    if endpoint == "portal.plotly_js":
+        values.setdefault("v", assets.static_url(PLOTLY_JS))
 
 
 @bp.get("/lang/<code>")

@@ -1,14 +1,13 @@
-// Draws each result chart from the figure data the page embeds (Plotly served by this app),
-// then marks the page, so that a headless browser printing it knows when to print.
+// Draws each chart of the staff report from the figure data the page embeds, with the Plotly
+// the app serves itself (the public's pages show drawings made when results are published).
 (function () {
   "use strict";
-  var drawn = Array.prototype.map.call(document.querySelectorAll(".chart[data-figure]"), function (box) {
+  Array.prototype.forEach.call(document.querySelectorAll(".chart[data-figure]"), function (box) {
     var figure = JSON.parse(document.getElementById(box.dataset.figure).textContent);
-    return window.Plotly.newPlot(box, figure.data, figure.layout, {
+    window.Plotly.newPlot(box, figure.data, figure.layout, {
       displayModeBar: false,
       responsive: true,
-      staticPlot: window.matchMedia("(pointer: coarse)").matches || document.body.classList.contains("printed"),
+      staticPlot: window.matchMedia("(pointer: coarse)").matches,
     });
   });
-  Promise.all(drawn).then(function () { document.body.dataset.charts = "drawn"; });
 })();

@@ -321,6 +321,12 @@
     var target = document.querySelector(link.getAttribute("href"));
     if (target && pages.length > 1) showPage(pages.indexOf(target.closest("[data-page]")));
   });
+  // A refused submission's page is the result of a POST: Back from the next page would ask to
+  // send the form again (Chromium's "Confirm Form Resubmission"). Replaced by its address, it
+  // loads afresh instead, with what was typed restored from this device.
+  if (!form.hasAttribute("data-fresh") && window.history.replaceState) {
+    window.history.replaceState(window.history.state, "", window.location.href);
+  }
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 })();

@@ -51,6 +51,12 @@
     var button = form.querySelector("button[type=submit]");
     window.setTimeout(function () { button.disabled = true; }, 0);
   });
+  // A refused submission's page is the result of a POST: Back from the next page would ask to
+  // send the form again (Chromium's "Confirm Form Resubmission"). Replaced by its address, it
+  // loads afresh instead, with what was typed restored from this device.
+  if (!form.hasAttribute("data-fresh") && window.history.replaceState) {
+    window.history.replaceState(window.history.state, "", window.location.href);
+  }
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 })();

@@ -45,6 +45,12 @@ PIE_MAX_OPTIONS = 6
 Figure = dict[str, Any]
 
 
+def plain(words: str) -> str:
+    """People's words as Plotly text: Plotly reads tags in text as markup (<b>, <a href>), so
+    they are escaped; quotes are left alone, since Plotly would print &quot; as it stands."""
+    return html.escape(words, quote=False)
+
+
 def layout(height: int, **extra: Any) -> dict[str, Any]:
     """The layout every figure shares: the page's font, no background, no legend unless asked."""
     return {
@@ -119,9 +125,7 @@ def figure(item: QuestionResult, kind: str | None = None) -> Figure | None:
 def _one_way(rows: list[Row], kind: str) -> Figure | None:
     if kind == "table":
         return None
-    # Plotly reads tags in text as markup (<b>, <a href>): labels are people's words, so they
-    # are escaped and shown as written.
-    labels = [html.escape(row.label) for row in rows]
+    labels = [plain(row.label) for row in rows]
     if kind in PARTS_OF_A_WHOLE:
         # Zero slices have no area, only labels that collide; the table lists them anyway.
         shown = [(index, row) for index, row in enumerate(rows) if row.count]
@@ -181,17 +185,17 @@ def _one_way(rows: list[Row], kind: str) -> Figure | None:
 
 def _stacked(grid: Grid) -> Figure:
     """A matrix: one bar per row, split by column share, so rows compare at a glance."""
-    rows = [html.escape(row.label) for row in grid.rows]
+    rows = [plain(row.label) for row in grid.rows]
     width = len(grid.rows[0].percents) if grid.rows else 0  # columns after it are figures
     traces = [
         {
             "type": "bar",
             "orientation": "h",
-            "name": html.escape(column),
+            "name": plain(column),
             "x": [row.percents[index] for row in grid.rows],
             "y": rows,
             "marker": {"color": COLOURS[index % len(COLOURS)]},
-            "hovertemplate": "%{y} · " + html.escape(column) + ": %{x}%<extra></extra>",
+            "hovertemplate": "%{y} · " + plain(column) + ": %{x}%<extra></extra>",
         }
         for index, column in enumerate(grid.columns[:width])
     ]
@@ -212,7 +216,7 @@ def _scores(grid: Grid) -> Figure:
         "type": "bar",
         "orientation": "h",
         "x": [row.score for row in grid.rows],
-        "y": [html.escape(row.label) for row in grid.rows],
+        "y": [plain(row.label) for row in grid.rows],
         "marker": {"color": COLOURS[0]},
         "text": [f"{row.score:.2f}" for row in grid.rows],
         "textposition": "auto",

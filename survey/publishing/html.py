@@ -1,5 +1,5 @@
-"""A published document as one self-contained HTML page (styles and, for charts, Plotly and the
-chart script inline), from the app's templates, for Chromium to print without a server."""
+"""A published document as one self-contained HTML page (styles inline, charts as SVG
+drawings), from the app's templates, for Chromium to print without a server."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
-from survey.publishing import charts
+from survey.publishing import images
 from survey.publishing.documents import OpinionFeedback, ResultFeedback
 
 
@@ -19,17 +19,14 @@ def printable_styles() -> list[str]:
 
 
 def printable_html(document: ResultFeedback, published_at: datetime) -> str:
-    static = Path(current_app.static_folder or "")
+    """The 结果反馈 to print, with its charts drawn (as the published page shows them)."""
+    drawings = images.of_document(document) or {}
     return render_template(
         "publishing/print.html",
         document=document,
         published_at=published_at,
-        figures={item.number: charts.figure(item) for item in document.tables},
+        drawings=drawings,
         styles=printable_styles(),
-        scripts=[
-            charts.PLOTLY_JS.read_text("utf-8"),
-            (static / "js" / "charts.js").read_text("utf-8"),
-        ],
     )
 
 

@@ -3,11 +3,10 @@ draws): a cross-tabulation and the responses per day."""
 
 from __future__ import annotations
 
-import html
 import math
 from datetime import date
 
-from survey.publishing.charts import COLOURS, Figure, layout
+from survey.publishing.charts import COLOURS, Figure, layout, plain
 from survey.surveys.results import CrossTab
 
 DAY_MS = 24 * 3600 * 1000  # a date axis counts in milliseconds
@@ -15,15 +14,15 @@ DAY_MS = 24 * 3600 * 1000  # a date axis counts in milliseconds
 
 def crosstab_data(table: CrossTab) -> Figure:
     """Grouped bars: for each row option, the row percentage choosing each column option."""
-    rows = [html.escape(r.option.label) for r in table.rows]
+    rows = [plain(r.option.label) for r in table.rows]
     traces = [
         {
             "type": "bar",
-            "name": html.escape(column.label),
+            "name": plain(column.label),
             "x": rows,
             "y": [float(r.cells[index][1].rstrip("%")) for r in table.rows],
             "marker": {"color": COLOURS[index % len(COLOURS)]},
-            "hovertemplate": "%{x} · " + html.escape(column.label) + ": %{y}%<extra></extra>",
+            "hovertemplate": "%{x} · " + plain(column.label) + ": %{y}%<extra></extra>",
         }
         for index, column in enumerate(table.columns)
     ]

@@ -385,6 +385,9 @@ class ResultPublication(PublishedVersion, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    # Its charts as SVG drawings, {"3": {"narrow": svg, "wide": svg}} (survey.publishing.images),
+    # drawn when it was published; None until drawn (the server had no browser then).
+    charts: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON)
 
 
 def new_design_version() -> str:

@@ -19,7 +19,7 @@ from survey.core.i18n import _
 from survey.core.masking import mask_personal
 from survey.core.numbers import plain_number
 from survey.core.window import Status
-from survey.publishing import documents, versions
+from survey.publishing import documents, images, versions
 from survey.publishing.building import freeze_question
 from survey.publishing.disclosure import Bounds
 from survey.publishing.documents import QuestionResult, ResultFeedback
@@ -140,6 +140,14 @@ def document(
     )
 
 
+def staff_document(session: Session, survey: Survey, zone: ZoneInfo) -> ResultFeedback:
+    """Every table with every count, for staff exports, under the summary (调查结论) the
+    public page shows."""
+    latest = latest_publication(session, survey)
+    summary = latest.summary if latest else ""
+    return document(session, survey_results(session, survey), zone, summary=summary)
+
+
 def publications(session: Session, survey: Survey) -> list[ResultPublication]:
     """Every published version, newest first."""
     return versions.versions(session, ResultPublication, ResultPublication.survey_id == survey.id)
@@ -152,6 +160,13 @@ def latest_publication(session: Session, survey: Survey) -> ResultPublication | 
 def published(publication: ResultPublication) -> ResultFeedback:
     """The document a version froze."""
     return documents.load(publication.content)
+
+
+def drawings(publication: ResultPublication) -> dict[str, images.ChartImages]:
+    """A version's chart drawings, drawn now if they could not be when it was published."""
+    if publication.charts is None:
+        publication.charts = images.of_document(published(publication))
+    return publication.charts or {}
 
 
 def default_questions(session: Session, survey: Survey) -> set[int]:
@@ -257,6 +272,7 @@ def publish_frozen(
         summary=choices["summary"],
         content=content,
         content_hash=versions.content_hash(content),
+        charts=images.of_document(documents.load(content)),
     )
     session.add(publication)
     survey.min_cell_size = choices["min_cell_size"]

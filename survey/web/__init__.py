@@ -1,13 +1,13 @@
 """What is only HTTP, whatever the feature: security headers, sessions, error pages, request
-hygiene, rate limits, care mode, the staff access check, carrying out staff actions, template
-helpers."""
+hygiene, rate limits, care mode, assets and compression, the staff access check, carrying out
+staff actions, template helpers."""
 
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context, request
 
 from survey.core import audit
-from survey.web import care, errors, ratelimit, safety, security, sessions, templating
+from survey.web import assets, care, errors, ratelimit, safety, security, sessions, templating
 
 
 def init_app(app: Flask) -> None:
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     errors.register(app)
     templating.register(app)
     care.init_app(app)
+    assets.init_app(app)
     app.before_request(safety.reject_nul)
     audit.set_origin(_client_address)
 

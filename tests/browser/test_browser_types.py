@@ -101,7 +101,7 @@ def test_respondent_answers_new_types_and_reads_results(
         ["政策宣传", "0(0%)", "0(0%)", "0(0%)", "1(100%)", "0(0%)", "4.00"]
     )
     expect(page.locator("#result-4 tbody tr").first.locator("th")).to_have_text("人才")
-    expect(page.locator(".chart .main-svg").first).to_be_visible()
+    expect(page.locator(".chart svg:visible")).to_have_count(page.locator(".chart").count())
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     shot(page, f"types-{screen}-results")
 

@@ -43,8 +43,12 @@ def test_results_page_shows_the_tables(client, demo_survey):
         assert f'<td>{label}</td>\n          <td class="num">{count}</td>' in html, label
         assert f'<span class="ratio-text">{ratio}</span>' in html
     assert html.count("本题有效填写人次") == 5  # the five choice questions
-    assert 'src="/assets/plotly.min.js"' in html
-    assert html.count('class="chart"') == 5
+    # Each chart is a drawing in the page, made when the results were published: no Plotly.
+    assert "plotly" not in html.lower()
+    assert html.count('class="chart chart-drawn"') == 5
+    first = html.split('id="result-1"')[1].split("</figure>")[0]
+    assert first.count("<svg") == 2  # narrow and wide
+    assert "民企" in first and "75%" in first
 
 
 def test_fill_in_answers_never_reach_the_public_page(client, demo_survey):
@@ -73,7 +77,8 @@ def test_the_page_is_frozen_until_published_again(client, session, demo_survey, 
     data.update(answer_form(demo_survey, {**answer, "outlook": "增加", "name": "某外资企业"}))
     assert client.post(f"/s/{demo_survey.slug}", data=data).status_code == 303
     html = client.get(f"/s/{demo_survey.slug}/results").get_data(as_text=True)
-    assert '<span class="ratio-text">75%</span>' in html and "20%" not in html
+    assert '<span class="ratio-text">75%</span>' in html
+    assert '<span class="ratio-text">20%</span>' not in html
     first = html
 
     publication.publish(session, demo_survey, make_user("editor"), utcnow(), office_zone())
@@ -81,6 +86,8 @@ def test_the_page_is_frozen_until_published_again(client, session, demo_survey, 
     html = client.get(f"/s/{demo_survey.slug}/results").get_data(as_text=True)
     assert '<span class="ratio-text">20%</span>' in html  # 外企 1 of 5
     assert '<span class="ratio-text">60%</span>' in html  # 民企 3 of 5
+    # The new version's charts are drawn from its own counts.
+    assert "民企<" in html.split('id="result-1"')[1] and "60%" in html.split('id="result-1"')[1]
     assert "历次发布" in html and 'href="/s/foreign-trade/results/v1"' in html
     earlier = client.get(f"/s/{demo_survey.slug}/results/v1").get_data(as_text=True)
     assert "这是较早发布的版本" in earlier and '<span class="ratio-text">75%</span>' in earlier

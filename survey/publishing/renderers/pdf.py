@@ -17,7 +17,7 @@ class PrintingUnavailable(Refusal):
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Print a self-contained page (scripts and styles inline) to A4.
+    """Print a self-contained page (styles and drawings inline) to A4.
 
     Run in a thread of its own: Playwright's sync API refuses a thread with an event loop."""
     if not CHROMIUM.exists():
@@ -37,8 +37,6 @@ def _print(html: str) -> bytes:
         try:
             page = browser.new_page()
             page.set_content(html, wait_until="load")
-            # charts.js marks the page once Plotly has drawn every chart.
-            page.wait_for_function("document.body.dataset.charts === 'drawn'", timeout=20_000)
             page.emulate_media(media="print")
             return page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
         finally:

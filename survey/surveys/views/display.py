@@ -21,7 +21,6 @@ from survey.core.models import utcnow
 from survey.core.window import Phase, Status
 from survey.db import get_session
 from survey.extensions import select_locale
-from survey.publishing import charts
 from survey.surveys import answering, invitations, publication
 from survey.surveys.answering import storage, tokens, validation
 from survey.surveys.answering.copies import Questionnaire
@@ -458,11 +457,13 @@ def results(slug: str, version: int | None = None) -> ResponseReturnValue:
             shown.withdrawal_reason, latest_url=url_for("surveys.results", slug=survey.slug),
         )  # fmt: skip
     document = publication.published(shown)
-    return render_template(
+    page = render_template(
         "publishing/results.html",
         survey=survey,
         publication=shown,
         document=document,
         versions=versions,
-        figures={item.number: charts.figure(item) for item in document.tables},
+        drawings=publication.drawings(shown),
     )
+    session.commit()  # drawings made now, for a version published while they could not be
+    return page

@@ -24,7 +24,6 @@ from survey.publishing.renderers import pdf, tables, text
 from survey.surveys import publication
 from survey.surveys.exports import CODINGS, csv_chunks, write_xlsx
 from survey.surveys.personal import Reader
-from survey.surveys.results import survey_results
 from survey.surveys.views.manage.common import download, survey_or_404
 from survey.web.access import requires
 from survey.web.actions import audited
@@ -92,7 +91,7 @@ def export_results(survey_id: int, fmt: str) -> ResponseReturnValue:
     if fmt not in RESULT_FORMATS:
         abort(404)
     session = get_session()
-    document = publication.document(session, survey_results(session, survey), office_zone())
+    document = publication.staff_document(session, survey, office_zone())
     audited("results.export", survey, format=fmt)
     body = render_results(document, survey.slug, fmt)
     name = _("%(title)s-结果", title=survey.title) + f".{fmt}"

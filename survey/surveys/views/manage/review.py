@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from survey.core.models import utcnow
 from survey.db import get_session
-from survey.publishing import charts, documents
+from survey.publishing import documents, images
 from survey.review.models import ReviewRequest
 from survey.review.views import Pages
 from survey.surveys import publication, queries, reviewables
@@ -38,7 +38,7 @@ def _results(found: ReviewRequest, survey: Survey) -> ResponseReturnValue:
         publication=shown,
         document=document,
         versions=[shown],
-        figures={item.number: charts.figure(item) for item in document.tables},
+        drawings=images.of_document(document) or {},
         preview_of=found,
     )
     return page, 200, PREVIEW_HEADERS
