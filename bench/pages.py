@@ -10,7 +10,8 @@ The app runs under gunicorn with its gunicorn.conf.py (2 workers) on a fresh SQL
 this checkout or from ``--checkout`` (an earlier commit, to compare: ``git worktree add``).
 Prints a Markdown table for bench/RESULTS.md: bytes on the wire (the encoded size of every
 response, headers included), the load event, and for a 结果反馈 page the moment every chart is
-visible (drawn, in view of a script polling each animation frame), with or without JavaScript.
+visible (drawn, in view of a script polling each animation frame), with or without JavaScript;
+the load event is read from the page's navigation timing.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def served(checkout: Path) -> Iterator[tuple[str, dict[str, str]]]:
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "SURVEY_DATABASE_URL": f"sqlite:///{folder}/bench.sqlite",
                "SURVEY_SECRET_KEY": "bench-secret", "SURVEY_REVIEW": "off",
-               "SURVEY_WORKERS": "2"}  # fmt: skip
+               "SURVEY_WORKERS": "2", "PYTHONPATH": str(checkout)}  # fmt: skip
         flask = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "survey"]
 
         def run(*args: str) -> str:
@@ -124,12 +125,13 @@ def visit(browser, url: str, *, javascript: bool = True, charts: bool = False) -
             page.wait_for_function(CHARTS_DRAWN, polling="raf", timeout=120_000)
             drawn = time.perf_counter() - started
         else:
-            # No script runs in the page: look from outside, every 50 ms.
-            while not page.evaluate(CHARTS_DRAWN):
+            # No script runs in the page: look from outside, every 50 ms, for a minute.
+            while not page.evaluate(CHARTS_DRAWN) and time.perf_counter() - started < 60:
                 time.sleep(0.05)
-            drawn = time.perf_counter() - started
+            if page.evaluate(CHARTS_DRAWN):
+                drawn = time.perf_counter() - started
     page.wait_for_load_state("load", timeout=120_000)
-    loaded = time.perf_counter() - started
+    loaded = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd") / 1000
     page.wait_for_load_state("networkidle", timeout=120_000)
     context.close()
     return {"bytes": sum(received.values()), "load": loaded, "charts": drawn}
@@ -164,7 +166,8 @@ def table(rows: list[tuple[str, dict]]) -> str:
         size = statistics.median(v["bytes"] for v in visits) / 1024
         load = statistics.median(v["load"] for v in visits)
         drawn = [v["charts"] for v in visits if v["charts"] is not None]
-        charts = f"{statistics.median(drawn):.2f}" if drawn else "—"
+        charted = "results" in name
+        charts = f"{statistics.median(drawn):.2f}" if drawn else "never" if charted else "—"
         lines.append(f"| {name} | {size:,.1f} | {load:.2f} | {charts} |")
     return "\n".join(lines)
 

@@ -97,6 +97,31 @@ def test_back_after_a_corrected_submission_shows_the_form(
     assert count_responses(session) == 1
 
 
+FIELD_BOX = """el => { const s = getComputedStyle(el), r = el.getBoundingClientRect();
+  return [parseFloat(s.fontSize), Math.round(r.height), Math.round(r.width)]; }"""
+
+
+def test_every_kind_of_field_has_the_text_fields_size(page: Page, live_server, make_survey):
+    survey = make_survey([
+        {"id": "name", "type": "text", "title": "联系人"},
+        {"id": "phone", "type": "mobile", "title": "手机号码"},
+        {"id": "mail", "type": "email", "title": "电子邮箱"},
+        {"id": "day", "type": "date", "title": "成立日期"},
+    ])  # fmt: skip
+    page.goto(f"{live_server}/s/{survey.slug}")
+    text_size, text_height, text_width = page.get_by_role("textbox", name="联系人").evaluate(
+        FIELD_BOX
+    )
+    assert text_size >= 16 and text_height >= 44  # iOS zooms into a field under 16 px
+    for name in ("手机号码", "电子邮箱", "成立日期"):
+        size, height, width = page.get_by_label(name).evaluate(FIELD_BOX)
+        assert (size, height, width) == (text_size, text_height, text_width), name
+    page.goto(f"{live_server}/admin/login")
+    username = page.get_by_label("用户名").evaluate(FIELD_BOX)
+    password = page.get_by_label("密码").evaluate(FIELD_BOX)
+    assert password == username and password[0] >= 16
+
+
 def test_answering_works_with_javascript_off(browser: Browser, live_server, demo_survey, session):
     context = browser.new_context(**PHONE, java_script_enabled=False)
     page = context.new_page()
