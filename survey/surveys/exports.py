@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from sqlalchemy import exists, select, text
 from sqlalchemy.orm import Session
 
+from survey.core import spreadsheet
 from survey.core.timeutil import to_local
 from survey.surveys.models import Invitation, Option, Question, Survey
 from survey.surveys.personal import Reader
@@ -146,10 +147,10 @@ def csv_chunks(
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     enterprises = has_invitations(session, survey)
-    writer.writerow(header(survey, enterprises, reader))
+    writer.writerow(spreadsheet.row(header(survey, enterprises, reader)))
     exported = rows(session, survey, zone, coding, enterprises, reader)
     for count, row in enumerate(exported, start=1):
-        writer.writerow(row)
+        writer.writerow(spreadsheet.row(row))
         if count % 1000 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -165,7 +166,7 @@ def write_xlsx(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("答卷")
     enterprises = has_invitations(session, survey)
-    sheet.append(header(survey, enterprises, reader))
+    sheet.append(spreadsheet.row(header(survey, enterprises, reader)))
     for row in rows(session, survey, zone, coding, enterprises, reader):
-        sheet.append(row)
+        sheet.append(spreadsheet.row(row))
     workbook.save(path)

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.accounts.models import User
-from survey.core import audit, identifiers
+from survey.core import audit, identifiers, spreadsheet
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.numbers import format_ratio
@@ -338,7 +338,7 @@ def links_csv(rows: Iterator[list[str]]) -> str:
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(LINK_HEADER)
-    writer.writerows(rows)
+    writer.writerows(spreadsheet.row(row) for row in rows)
     return buffer.getvalue()
 
 
@@ -347,5 +347,5 @@ def write_links_xlsx(rows: Iterator[list[str]], path: Path) -> None:
     sheet = workbook.create_sheet("邀请链接")
     sheet.append(LINK_HEADER)
     for row in rows:
-        sheet.append(row)
+        sheet.append(spreadsheet.row(row))
     workbook.save(path)

@@ -147,3 +147,30 @@ def test_generation_in_batches_counts_right(session, demo_survey, count):
     assert counting.recount(session, demo_survey) == []
     session.expire_all()
     assert demo_survey.response_count == count + 4
+
+
+def test_what_a_respondent_typed_never_breaks_or_arms_an_export(
+    client, login, demo_survey, tmp_path
+):
+    """A vertical tab (Word's Shift+Enter) once failed the XLSX export with a 500, and a typed
+    formula became a live one in Excel."""
+    from survey.surveys.demo import answer_form
+    from tests.helpers import fresh_form
+
+    typed = {"name": "招远\x0b测试公司", "trade": "加工贸易", "nature": "民企", "outlook": "增加",
+             "markets": ["欧盟"], "products": ["机电产品"],
+             "volume": '=HYPERLINK("http://evil.example","点我")'}  # fmt: skip
+    data = fresh_form(client, demo_survey, {})
+    data.update(answer_form(demo_survey, typed))
+    assert client.post(f"/s/{demo_survey.slug}", data=data).status_code == 303
+    login("editor")
+    with client.get(f"/admin/surveys/{demo_survey.id}/responses.xlsx") as xlsx:
+        assert xlsx.status_code == 200
+        (tmp_path / "r.xlsx").write_bytes(xlsx.data)
+    workbook = load_workbook(tmp_path / "r.xlsx")
+    last = list(workbook["答卷"].iter_rows())[-1]
+    assert last[7].value == "招远测试公司"
+    assert last[8].data_type == "s" and last[8].value == "'" + typed["volume"]
+    table = read_csv(client.get(f"/admin/surveys/{demo_survey.id}/responses.csv").data)
+    assert table[-1][8] == "'" + typed["volume"]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in table for cell in row)

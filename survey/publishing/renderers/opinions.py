@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from typing import IO
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from survey.core import spreadsheet
 from survey.publishing.documents import OpinionFeedback, dump
 
 COLUMNS = ["序号", "条款", "意见内容", "处理结果", "理由"]
@@ -57,10 +57,6 @@ def export(document: OpinionFeedback, fmt: str) -> bytes:
     return render(document).encode()
 
 
-def _plain(value: str | int) -> str | int:
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def write_xlsx(document: OpinionFeedback, target: str | IO[bytes]) -> None:
     workbook = Workbook()
     sheet = workbook.worksheets[0]
@@ -69,10 +65,7 @@ def write_xlsx(document: OpinionFeedback, target: str | IO[bytes]) -> None:
     ruled = Border(left=thin, right=thin, top=thin, bottom=thin)
 
     def append(values: Sequence[str | int]) -> None:
-        sheet.append([_plain(value) for value in values])
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":  # text that starts with "=" stays text
-                cell.data_type = "s"
+        sheet.append(spreadsheet.row(list(values)))
 
     append([document.feedback_title])
     sheet["A1"].font = Font(bold=True, size=14)

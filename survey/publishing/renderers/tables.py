@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from survey.core import spreadsheet
 from survey.publishing.documents import ResultFeedback
 
 CSV_HEADER = ["题号", "题目", "题型", "选项", "小计", "比例", "本题有效填写人次"]
@@ -59,7 +60,7 @@ def to_csv(document: ResultFeedback) -> str:
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
-    writer.writerows(_rows(document))
+    writer.writerows(spreadsheet.row(row) for row in _rows(document))
     return buffer.getvalue()
 
 
@@ -71,26 +72,30 @@ def write_xlsx(document: ResultFeedback, path: Path) -> None:
     sheet.title = "统计结果"
     thin = Side(style="thin")
     ruled = Border(left=thin, right=thin, top=thin, bottom=thin)
-    sheet.append([document.title])
+
+    def append(values: list[Any]) -> None:
+        sheet.append(spreadsheet.row(values))
+
+    append([document.title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(["有效答卷", document.responses])
+    append(["有效答卷", document.responses])
     for item in document.tables:
-        sheet.append([])
-        sheet.append([f"{item.number} {item.title} {item.label}"])
+        append([])
+        append([f"{item.number} {item.title} {item.label}"])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
         start = sheet.max_row + 1
         grid = item.grid
         if grid:
-            sheet.append([grid.corner, *grid.columns])
+            append([grid.corner, *grid.columns])
             for grid_row in grid.rows:
-                sheet.append([grid_row.label, *grid_row.cells])
-            sheet.append(["本题有效填写人次", item.respondents])
+                append([grid_row.label, *grid_row.cells])
+            append(["本题有效填写人次", item.respondents])
         else:
-            sheet.append(["选项", "小计", "比例"])
+            append(["选项", "小计", "比例"])
             for row in item.rows or ():
                 count = row.count if row.count is not None else row.shown
-                sheet.append([row.label, count, row.ratio])
-            sheet.append(["本题有效填写人次", item.respondents, None])
+                append([row.label, count, row.ratio])
+            append(["本题有效填写人次", item.respondents, None])
         width = 1 + len(grid.columns) if grid else 3
         for ruled_row in sheet.iter_rows(min_row=start, max_row=sheet.max_row, max_col=width):
             for cell in ruled_row:
@@ -100,7 +105,7 @@ def write_xlsx(document: ResultFeedback, path: Path) -> None:
         for cell in sheet[start]:
             cell.font = Font(bold=True)
         for summary_line in item.summary:
-            sheet.append([str(summary_line)])
+            append([str(summary_line)])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 10
     sheet.column_dimensions["C"].width = 10
