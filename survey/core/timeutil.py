@@ -21,7 +21,15 @@ def to_local(moment: datetime, zone: ZoneInfo) -> datetime:
 
 def parse_local(value: object, zone: ZoneInfo, *, end_of_day: bool = False) -> datetime:
     """Read "2023-11-01 08:00" (or a bare date) as office time; a bare closing date includes
-    that whole day. Raises ValueError for anything else."""
+    that whole day. Raises ValueError for anything else, the calendar's first and last days
+    too (in UTC they fall outside it)."""
+    try:
+        return _parse_local(value, zone, end_of_day)
+    except OverflowError:
+        raise ValueError(value) from None
+
+
+def _parse_local(value: object, zone: ZoneInfo, end_of_day: bool) -> datetime:
     if isinstance(value, datetime):
         return to_utc(value, zone)
     if isinstance(value, date):

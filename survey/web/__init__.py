@@ -11,6 +11,7 @@ from survey.web import assets, care, errors, ratelimit, safety, security, sessio
 
 
 def init_app(app: Flask) -> None:
+    safety.bound_ids(app)
     sessions.init_app(app)
     ratelimit.init_app(app)
     security.init_app(app)

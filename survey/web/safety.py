@@ -1,10 +1,17 @@
-"""Request hygiene shared by every blueprint: local redirects only, no NUL characters."""
+"""Request hygiene shared by every blueprint: local redirects only, no NUL characters, and
+numbers in URLs within what the database holds."""
 
 from __future__ import annotations
 
 import re
 
-from flask import abort, request
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+# The largest id a database column holds (PostgreSQL's integer): a larger one in a URL is a
+# page that cannot exist, not an error of the server.
+LARGEST_ID = 2**31 - 1
+LAST_PAGE = 100_000
 
 # Browsers drop tabs and line breaks inside URLs and treat "\" like "/", so "/\t/evil.example"
 # would leave the site: any control character, space or backslash disqualifies a target.
@@ -18,6 +25,30 @@ def local_path(target: str | None, default: str) -> str:
     if not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route, bounded by what an id column holds."""
+
+    def __init__(self, map: object, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def bound_ids(app: Flask) -> None:
+    """Before any route is added: ids in URLs within what the database holds."""
+    app.url_map.converters["int"] = IdConverter
+
+
+def page_number() -> int:
+    """The ``page`` asked for, within 1 and ``LAST_PAGE``."""
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), LAST_PAGE)
+
+
+def id_argument(name: str) -> int | None:
+    """The id in parameter ``name``, or None when there is none that could exist."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= LARGEST_ID else None
 
 
 def reject_nul() -> None:

@@ -30,7 +30,7 @@ from survey.extensions import login_manager
 from survey.web.access import check_access, requires
 from survey.web.actions import attempt, committed, flash_errors, refused
 from survey.web.ratelimit import limit_posts
-from survey.web.safety import local_path
+from survey.web.safety import id_argument, local_path, page_number
 
 AUDIT_PAGE_SIZE = 100
 
@@ -224,8 +224,8 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
 def audit_log() -> ResponseReturnValue:
     session = get_session()
     subject = request.args.get("subject", "")
-    user_id = request.args.get("user", type=int)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    user_id = id_argument("user")
+    page = page_number()
     events, has_more = audit.events(
         session, subject=subject, user_id=user_id, page=page, per_page=AUDIT_PAGE_SIZE
     )

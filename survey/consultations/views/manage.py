@@ -63,7 +63,7 @@ from survey.review.services import came_back, open_request
 from survey.review.views import WithdrawForm, put_forward, withdraw
 from survey.web.access import requires
 from survey.web.actions import attempt, audited, committed, flash_errors, refused
-from survey.web.safety import local_path
+from survey.web.safety import local_path, page_number
 
 
 def outcomes() -> tuple[handling.Outcome, ...]:
@@ -218,7 +218,7 @@ def _queue_filter() -> queries.QueueFilter:
 def opinion_queue(consultation_id: int) -> ResponseReturnValue:
     consultation = consultation_or_404(consultation_id)
     session = get_session()
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
+    page = page_number()
     chosen = _queue_filter()
     rows, total = queries.queue(session, consultation, chosen, page)
     return render_template(

@@ -22,6 +22,7 @@ from survey.surveys.questions import get_type
 from survey.surveys.results import Filter, crosstab, filterable_questions, survey_results
 from survey.surveys.views.manage.common import survey_or_404
 from survey.web.access import requires
+from survey.web.safety import id_argument
 
 
 def _filter_from(args: MultiDict[str, str], survey: Survey) -> Filter:
@@ -86,8 +87,8 @@ def survey_overview(survey_id: int) -> ResponseReturnValue:
 def cross_tabulation(survey_id: int) -> ResponseReturnValue:
     survey = survey_or_404(survey_id)
     questions = {q.id: q for q in filterable_questions(survey)}
-    rows_id = request.args.get("rows", type=int)
-    columns_id = request.args.get("columns", type=int)
+    rows_id = id_argument("rows")
+    columns_id = id_argument("columns")
     only = _filter_from(request.args, survey)
     table = None
     if rows_id in questions and columns_id in questions and rows_id != columns_id:

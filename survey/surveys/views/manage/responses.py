@@ -20,12 +20,9 @@ from survey.surveys.views.forms import InvalidateForm
 from survey.surveys.views.manage.common import question_or_404, response_or_404, survey_or_404
 from survey.web.access import requires
 from survey.web.actions import attempt, audited
+from survey.web.safety import page_number
 
 SEARCH_MAX_LENGTH = 100
-
-
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 @requires(Permission.VIEW)
@@ -40,7 +37,7 @@ def responses(survey_id: int) -> ResponseReturnValue:
     flag = flag if flag == "any" or flag in set(screening.Flag) else ""
     days = analysis.timeline(session, survey, office_zone())
     listing = analysis.responses_page(
-        session, survey, status, _page_number(), faster_than=faster_than, flag=flag
+        session, survey, status, page_number(), faster_than=faster_than, flag=flag
     )
     return render_template(
         "surveys/manage/responses.html",
@@ -90,7 +87,7 @@ def typed_answers(question_id: int) -> ResponseReturnValue:
             question,
             Reader(current_app.config["DATA_KEYS"]),
             search,
-            _page_number(),
+            page_number(),
         ),
     )
 
