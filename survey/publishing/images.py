@@ -72,11 +72,13 @@ def _drawings(jobs: list[tuple[Figure, int]]) -> list[str]:
     """SVG of each (figure, width), from the cache where an equal figure was drawn before (the
     next version of a notice usually repeats most of its charts)."""
     keys = [_key(figure, width) for figure, width in jobs]
-    missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in _cache}
+    known = {key: svg for key in keys if (svg := _cache.get(key)) is not None}
+    missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in known}
     if missing:
         for key, svg in zip(missing, _browser.draw(missing.values()), strict=True):
+            known[key] = svg
             _remember(key, svg)
-    return [_cache[key] for key in keys]
+    return [known[key] for key in keys]
 
 
 _cache: OrderedDict[str, str] = OrderedDict()
