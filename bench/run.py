@@ -83,17 +83,22 @@ def gunicorn(app: str, env: dict, folder: Path = ROOT):
         env=env, cwd=folder,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
+    wait_until_serving(base)
     try:
         yield base, process.pid
     finally:
         process.terminate()
         process.wait(10)
+
+
+def wait_until_serving(base: str) -> None:
+    """Wait (up to about 10 s) until a server just started answers at ``base``."""
+    for _ in range(100):
+        try:
+            httpx.get(base + "/", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
 
 
 def workers(master: int) -> list[int]:
