@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -54,6 +55,16 @@ QUOTA_KEYS = {"label", "limit", "when"}
 MAX_QUOTAS = 50
 MAX_QUOTA_QUESTIONS = 3
 MAX_RESPONSES = 10_000_000
+# Bounds of an import, far above any questionnaire: 1,000 questions with ten options are about
+# 40,000 values, 300,000 characters and 5 levels deep.
+MAX_IMPORT_CHARS = 2_000_000
+MAX_VALUES = 200_000
+MAX_DEPTH = 32
+MAX_QUESTIONS = 1000
+MAX_OPTIONS = 1000
+MAX_PROBLEMS = 100  # listed; beyond them one line says how many more there are
+# libyaml when PyYAML was built with it: ten times faster than the pure-Python loader.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DAILY_HOURS = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", re.ASCII)
 QUESTION_KEYS = {
     "id", "type", "title", "required", "help", "options", "show_if", "skip", "personal",
@@ -88,10 +99,15 @@ class DefinitionError(Refusal):
 
 def load_text(text: str, zone: ZoneInfo, fmt: str = "yaml") -> dict[str, Any]:
     """Parse and validate a definition (dates in ``zone``); return it normalised or raise."""
+    refuse_oversized(text)
     if "\x00" in text:
         raise DefinitionError([Problem("", _("文件含有空字符（NUL），请确认它是文本文件"))])
+    lines: dict[str, int] = {}
     try:
-        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+        if fmt == "json":
+            data = json.loads(text)
+        else:
+            data, lines = _load_yaml(text)
     except json.JSONDecodeError as exc:
         raise DefinitionError(
             [Problem("", _("JSON 格式错误：%(reason)s", reason=exc.msg), exc.lineno)]
@@ -103,22 +119,135 @@ def load_text(text: str, zone: ZoneInfo, fmt: str = "yaml") -> dict[str, Any]:
         raise DefinitionError(
             [Problem("", _("YAML 格式错误：%(reason)s", reason=reason), line)]
         ) from None
+    except RecursionError:
+        raise DefinitionError([_too_deep("")]) from None
     except ValueError as exc:
         # PyYAML reads 2026-13-01 as a date and fails on the impossible month.
         raise DefinitionError([Problem("", _("日期无效：%(reason)s", reason=exc))]) from None
-    lines = _yaml_lines(text)
     try:
+        unsafe = _unsafe_value(data)
+        if unsafe is not None:
+            raise DefinitionError([unsafe])
         return validate(data, zone)
     except DefinitionError as error:
+        if fmt == "json":
+            lines = _json_lines(text)
         for problem in error.problems:
             problem.line = _line_of(problem.path, lines)
         raise
+
+
+def refuse_oversized(text: str) -> None:
+    """Refuse an import longer than any questionnaire (parsing it would only cost time) or
+    holding a lone surrogate, which no parser or database takes."""
+    if len(text) > MAX_IMPORT_CHARS:
+        too_long = _("内容过长：最多 %(n)s 个字符，请分成几份导入", n=f"{MAX_IMPORT_CHARS:,}")
+        raise DefinitionError([Problem("", too_long)])
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise DefinitionError([_lone_surrogate("")]) from None
+
+
+def _lone_surrogate(path: str) -> Problem:
+    return Problem(path, _("含有无效的字符（单独的代理项）"))
+
+
+def _too_deep(path: str) -> Problem:
+    return Problem(path, _("嵌套过深：最多 %(n)s 层", n=MAX_DEPTH))
+
+
+def _too_many() -> Problem:
+    return Problem("", _("内容过多：展开引用（&、*）后最多 %(n)s 项", n=f"{MAX_VALUES:,}"))
+
+
+def _load_yaml(text: str) -> tuple[Any, dict[str, int]]:
+    """The document and the line of each path. The node graph is measured before anything is
+    built from it: an alias (``*x``) is a reference that validation would walk as a copy, so nine
+    nested levels of nine aliases are nine to the ninth values."""
+    loader = YAML_LOADER(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, {}
+        _measure(root, {}, set(), 0)
+        return loader.construct_document(root), _yaml_lines(root)
+    finally:
+        loader.dispose()
+
+
+def _measure(
+    node: yaml.Node, measured: dict[int, tuple[int, int]], open_nodes: set[int], depth: int
+) -> tuple[int, int]:
+    """(values, height) of ``node`` with aliases expanded; refuse cycles and what is over the
+    bounds. ``measured`` holds each node reached before, so shared nodes are measured once."""
+    key = id(node)
+    if key in open_nodes:
+        raise DefinitionError([Problem("", _("引用（&、*）不能包含它自己"))])
+    if key not in measured:
+        if depth > MAX_DEPTH:
+            raise DefinitionError([_too_deep("")])
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        open_nodes.add(key)
+        values, height = 1, 0
+        for child in children:
+            child_values, child_height = _measure(child, measured, open_nodes, depth + 1)
+            values += child_values
+            height = max(height, child_height + 1)
+            if values > MAX_VALUES:
+                raise DefinitionError([_too_many()])
+        open_nodes.discard(key)
+        measured[key] = values, height
+    values, height = measured[key]
+    if depth + height > MAX_DEPTH:
+        raise DefinitionError([_too_deep("")])
+    return values, height
+
+
+def _unsafe_value(data: Any) -> Problem | None:
+    """The first value no database can keep or no questionnaire needs: text with NUL or a lone
+    surrogate (``"\\u0000"``, ``"\\ud800"`` in JSON), nesting over MAX_DEPTH, more than
+    MAX_VALUES values."""
+    pending: list[tuple[Any, str, int]] = [(data, "", 0)]
+    count = 0
+    while pending:
+        value, path, depth = pending.pop()
+        count += 1
+        if count > MAX_VALUES:
+            return _too_many()
+        if depth > MAX_DEPTH:
+            return _too_deep(path)
+        if isinstance(value, str):
+            if "\x00" in value:
+                return Problem(path, _("含有空字符（NUL）"))
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return _lone_surrogate(path)
+        elif isinstance(value, dict):
+            for item_key, item in value.items():
+                child = f"{path}.{item_key}" if path else str(item_key)
+                pending.append((item_key, child, depth + 1))
+                pending.append((item, child, depth + 1))
+        elif isinstance(value, list):
+            pending.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+    return None
 
 
 def validate(data: Any, zone: ZoneInfo) -> dict[str, Any]:
     """Check a parsed definition; return it normalised (defaults filled in, dates in UTC)."""
     checker = _Checker(zone)
     result = checker.survey(data)
+    if checker.unlisted:
+        checker.problems.append(
+            Problem("", _("另有 %(n)s 处问题未列出，请先改正以上问题", n=checker.unlisted))
+        )
     if checker.problems:
         raise DefinitionError(checker.problems)
     return result
@@ -128,9 +257,13 @@ class _Checker:
     def __init__(self, zone: ZoneInfo) -> None:
         self.zone = zone
         self.problems: list[Problem] = []
+        self.unlisted = 0
 
     def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(path, message))
+        else:
+            self.unlisted += 1
 
     def text(self, data: dict, key: str, path: str, *, required: bool = False) -> str:
         value = data.get(key)
@@ -176,10 +309,13 @@ class _Checker:
         if not isinstance(questions, list) or not questions:
             self.add("questions", _("至少需要一个问题"))
             questions = []
+        elif len(questions) > MAX_QUESTIONS:
+            self.add("questions", _("最多 %(n)s 道题", n=MAX_QUESTIONS))
+            questions = []
         result["questions"] = [self.question(q, i) for i, q in enumerate(questions)]
-        keys = [q["id"] for q in result["questions"] if q]
+        keys = Counter(q["id"] for q in result["questions"] if q)
         for index, question in enumerate(result["questions"]):
-            if question and keys.count(question["id"]) > 1:
+            if question and keys[question["id"]] > 1:
                 self.add(f"questions[{index}].id", _("“%(key)s”重复", key=question["id"]))
         self.references(result["questions"])
         result["max_responses"] = self.count(data, "max_responses", "")
@@ -405,6 +541,7 @@ class _Checker:
         key = data.get("id", f"q{index + 1}")
         if not isinstance(key, str) or not KEY_PATTERN.match(key):
             self.add(path + "id", _("应以字母开头，只含字母、数字、- 和 _"))
+            key = f"q{index + 1}"
         required = data.get("required", False)
         if not isinstance(required, bool):
             self.add(path + "required", _("应为 true 或 false"))
@@ -479,6 +616,9 @@ class _Checker:
         if not isinstance(data, list) or len(data) < 2:
             self.add(path, _("至少需要两个选项"))
             return []
+        if len(data) > MAX_OPTIONS:
+            self.add(path, _("最多 %(n)s 个选项", n=MAX_OPTIONS))
+            return []
         options = []
         for index, item in enumerate(data):
             where = f"{path}[{index}]"
@@ -498,19 +638,31 @@ class _Checker:
                 self.add(where, _("选项应为文字，或含 label 的映射"))
                 continue
             options.append({"label": label, "fill_in": fill_in})
-        labels = [option["label"] for option in options]
-        for index, label in enumerate(labels):
-            if label and labels.index(label) != index:
+        seen: set[str] = set()
+        for index, option in enumerate(options):
+            label = option["label"]
+            if label in seen:
                 self.add(f"{path}[{index}]", _("选项“%(label)s”重复", label=label))
+            elif label:
+                seen.add(label)
         return options
 
 
-def _yaml_lines(text: str) -> dict[str, int]:
-    """Map each path (``questions[3].options``) to the line where its value starts."""
+def _json_lines(text: str) -> dict[str, int]:
+    """The lines of a JSON definition's paths (JSON is YAML), once it is known to be small
+    enough to compose."""
+    loader = YAML_LOADER(text)
     try:
-        root = yaml.compose(text)
+        root = loader.get_single_node()
     except yaml.YAMLError:
         return {}
+    finally:
+        loader.dispose()
+    return _yaml_lines(root) if root is not None else {}
+
+
+def _yaml_lines(root: yaml.Node) -> dict[str, int]:
+    """Map each path (``questions[3].options``) to the line where its value starts."""
     lines: dict[str, int] = {}
 
     def walk(node: yaml.Node, path: str) -> None:
@@ -525,8 +677,7 @@ def _yaml_lines(text: str) -> dict[str, int]:
             for index, item in enumerate(node.value):
                 walk(item, f"{path}[{index}]")
 
-    if root is not None:
-        walk(root, "")
+    walk(root, "")
     return lines
 
 

@@ -22,7 +22,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from survey.core.i18n import _
-from survey.surveys.definition import FORMAT, DefinitionError, Problem, load_text, validate
+from survey.surveys.definition import (
+    FORMAT,
+    DefinitionError,
+    Problem,
+    load_text,
+    refuse_oversized,
+    validate,
+)
 from survey.surveys.questions import REGISTRY
 
 BULLET = r"(?:[-*•·]\s*)?"
@@ -154,6 +161,7 @@ def _read(text: str) -> tuple[str, list[str], list[ParsedQuestion], list[Problem
     questions: list[ParsedQuestion] = []
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    asked = 0  # questions so far, page breaks not counted
     for number, raw in enumerate(text.splitlines(), start=1):
         line = clean(raw)
         if not line:
@@ -169,7 +177,8 @@ def _read(text: str) -> tuple[str, list[str], list[ParsedQuestion], list[Problem
         match = QUESTION_LINE.match(line)
         if match:
             question = _question_line(match.group("title"), number, problems)
-            expected = sum(1 for q in questions if q.type != "page") + 1
+            asked += 1
+            expected = asked
             given = int(match.group("n1") or match.group("n2") or match.group("n3"))
             if given != expected:
                 gap = _("题号 %(given)s 不连续，按第 %(n)s 题导入", given=given, n=expected)
@@ -247,5 +256,6 @@ def _question(question: ParsedQuestion, index: int) -> dict[str, Any]:
 def load_any(text: str, zone: ZoneInfo, fmt: str) -> TextImport:
     """A questionnaire in any format staff bring: "txt" (plain text), "yaml" or "json"."""
     if fmt == "txt":
+        refuse_oversized(text)
         return parse_text(text, zone)
     return TextImport(definition=load_text(text, zone, fmt), warnings=[])

@@ -7,7 +7,7 @@ with what was typed, uses ``committed`` and catches the refusal itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from flask import flash
@@ -16,7 +16,12 @@ from flask_wtf import FlaskForm
 
 from survey.core import audit
 from survey.core.errors import Refusal
+from survey.core.i18n import _
 from survey.db import get_session
+
+# Messages travel in the session cookie, which browsers drop beyond 4 KB: a long list (every
+# warning of a large import) shows its first few and how many more there are.
+FLASHED_AT_MOST = 8
 
 Result = TypeVar("Result")
 
@@ -44,17 +49,23 @@ def attempt(action: Callable[[], Result], done: str | None = None) -> Result | R
     return result
 
 
+def flash_each(messages: Iterable[object], category: str) -> None:
+    """Show each message, up to FLASHED_AT_MOST, then one line for the rest."""
+    listed = [str(message) for message in messages]
+    for message in listed[:FLASHED_AT_MOST]:
+        flash(message, category)
+    if len(listed) > FLASHED_AT_MOST:
+        flash(_("另有 %(n)s 条未列出", n=len(listed) - FLASHED_AT_MOST), category)
+
+
 def refused(refusal: Refusal) -> None:
     """Show why an action was refused: its reason, or each of its problems."""
-    for problem in refusal.problems or [refusal.message]:
-        flash(str(problem), "error")
+    flash_each(refusal.problems or [refusal.message], "error")
 
 
 def flash_errors(form: FlaskForm) -> None:
     """Show a form's field errors as messages, for a form whose page redirects."""
-    for errors in form.errors.values():
-        for message in errors:
-            flash(str(message), "error")
+    flash_each((message for errors in form.errors.values() for message in errors), "error")
 
 
 def audited(action: str, subject: audit.Subject, **detail: Any) -> None:

@@ -62,7 +62,7 @@ from survey.publishing.renderers import pdf
 from survey.review.services import came_back, open_request
 from survey.review.views import WithdrawForm, put_forward, withdraw
 from survey.web.access import requires
-from survey.web.actions import attempt, audited, committed, flash_errors, refused
+from survey.web.actions import attempt, audited, committed, flash_each, flash_errors, refused
 from survey.web.safety import local_path, page_number
 
 
@@ -111,8 +111,7 @@ def new_consultation() -> ResponseReturnValue:
                 _("已创建意见征集，共 %(n)s 个条款", n=len(consultation.current.commentable_parts)),
                 "success",
             )
-            for warning in [*file_warnings, *warnings]:
-                flash(warning, "warning")
+            flash_each([*file_warnings, *warnings], "warning")
             return _back(consultation)
     status = 422 if request.method == "POST" else 200
     return render_template("consultations/manage/new.html", form=form), status
@@ -166,8 +165,7 @@ def revise(consultation_id: int) -> ResponseReturnValue:
             _("征求意见稿已保存（第 %(n)s 版）", n=consultation.current.number),
         )  # fmt: skip
         if not isinstance(result, Refusal):
-            for warning in result:
-                flash(warning, "warning")
+            flash_each(result, "warning")
     else:
         flash_errors(form)
     return _back(consultation)

@@ -29,7 +29,7 @@ from survey.surveys.views.forms import (
 )
 from survey.surveys.views.manage.common import question_or_404, survey_or_404
 from survey.web.access import requires
-from survey.web.actions import attempt, committed, flash_errors, refused
+from survey.web.actions import attempt, committed, flash_each, flash_errors, refused
 from survey.web.security import PREVIEW_HEADERS
 
 
@@ -69,8 +69,7 @@ def import_survey() -> ResponseReturnValue:
         )
         if isinstance(survey, Refusal):
             return redirect(url_for("surveys_admin.import_survey"))
-        for warning in loaded.warnings:
-            flash(_("注意：%(problem)s", problem=warning), "warning")
+        flash_each((_("注意：%(problem)s", problem=w) for w in loaded.warnings), "warning")
         flash(_("已导入 %(n)s 道题，请检查后开始收集", n=len(survey.questions)), "success")
         return redirect(url_for("surveys_admin.designer", survey_id=survey.id))
     page = render_template("surveys/manage/import.html", form=form, problems=problems)

@@ -22,7 +22,7 @@ from survey.surveys.views.manage.common import download, survey_or_404
 from survey.surveys.views.manage.exports import XLSX
 from survey.surveys.views.templating import public_url
 from survey.web.access import requires
-from survey.web.actions import attempt, audited
+from survey.web.actions import attempt, audited, flash_each
 
 INVITATION_STATUSES = {"answered": _l("已填写"), "pending": _l("未填写")}
 
@@ -83,7 +83,7 @@ def upload_invitations(survey_id: int) -> ResponseReturnValue:
     if not isinstance(result, Refusal):
         flash(_("已邀请 %(n)s 家企业", n=result.added), "success")
         if result.skipped:
-            flash("；".join(str(problem) for problem in result.skipped), "warning")
+            flash_each(result.skipped, "warning")
     return redirect(url_for("surveys_admin.invitation_list", survey_id=survey.id))
 
 
