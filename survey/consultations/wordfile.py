@@ -8,6 +8,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from survey.core.archives import ArchiveTooLarge, bounded_zip
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 
@@ -31,15 +32,16 @@ def read_docx(data: bytes) -> WordText:
     if len(data) > MAX_UPLOAD_BYTES:
         raise WordFileError(_("Word 文件超过 %(n)s MB", n=MAX_UPLOAD_BYTES // 1024 // 1024))
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
+        archive = bounded_zip(data, max_unpacked=MAX_UNPACKED_BYTES, max_members=MAX_MEMBERS)
+    except zipfile.BadZipFile:
         raise WordFileError(
             _("不是 Word 文档（.docx）：旧版 .doc 请先在 Word 中另存为 .docx")
         ) from None
-    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise WordFileError(_("Word 文件解压后过大，无法读取"))
-    if "word/document.xml" not in archive.namelist():
+    except ArchiveTooLarge:
+        raise WordFileError(_("Word 文件解压后过大，无法读取")) from None
+    with archive:
+        is_word = "word/document.xml" in archive.namelist()
+    if not is_word:
         raise WordFileError(_("不是 Word 文档（.docx）：旧版 .doc 请先在 Word 中另存为 .docx"))
 
     import docx  # imported here: only staff uploads need it

@@ -12,6 +12,7 @@ import io
 import re
 import secrets
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from survey.accounts.models import User
 from survey.core import audit, identifiers, spreadsheet
+from survey.core.archives import ArchiveTooLarge, bounded_zip
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.numbers import format_ratio
@@ -34,6 +36,13 @@ from survey.surveys.models import Invitation, Response, Survey
 TOKEN_BYTES = 16  # 128 random bits
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")
 MAX_ROWS = 5000
+# What reading a list's spreadsheet may cost: rows read (empty ones count: Excel keeps rows
+# that were only formatted), cells of each row, and bytes once unzipped.
+MAX_SHEET_ROWS = 2 * MAX_ROWS
+MAX_COLUMNS = 50
+MAX_XLSX_UNPACKED = 50 * 1024 * 1024
+SHEET_MEMBER = re.compile(r"xl/worksheets/[^/]+\.xml")
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
 # The list's columns under the names offices give them; the first of each is the official one.
 COLUMNS = {
     "enterprise": ("企业名称", "单位名称", "公司名称", "企业"),
@@ -102,15 +111,47 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    """The first sheet's rows, read as a stream that stops at the bounds: an upload of a few
+    hundred kilobytes can declare millions of (empty) rows."""
+    unreadable = _whole_file(_("无法读取 Excel 文件，请确认它是 .xlsx 格式"))
+    too_many = _whole_file(_("一次最多导入 %(n)s 家企业", n=MAX_ROWS))
+    try:
+        with bounded_zip(data, max_unpacked=MAX_XLSX_UNPACKED) as archive:
+            # Counted first: without a <dimension>, openpyxl reads a whole sheet to size it.
+            sheets = [m for m in archive.namelist() if SHEET_MEMBER.fullmatch(m)]
+            if max((_row_count(archive, sheet) for sheet in sheets), default=0) > MAX_SHEET_ROWS:
+                raise too_many
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise unreadable from None
+    except ArchiveTooLarge:
+        raise _whole_file(_("Excel 文件解压后过大：名单最多 %(n)s 家企业", n=MAX_ROWS)) from None
+    rows: list[list[Any]] = []
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise _whole_file(_("无法读取 Excel 文件，请确认它是 .xlsx 格式")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+                rows.append(list(row))
+        finally:
+            workbook.close()
+    except ListError:
+        raise
+    except Exception:  # openpyxl and its XML parser raise many kinds for a damaged file
+        raise unreadable from None
+    return rows
+
+
+def _row_count(archive: zipfile.ZipFile, member: str, chunk: int = 1 << 20) -> int:
+    """The <row> elements of a sheet's XML, counted in chunks as it is unzipped."""
+    count, tail = 0, b""
+    with archive.open(member) as source:
+        while block := source.read(chunk):
+            text = tail + block
+            count += len(ROW_TAG.findall(text))
+            # The last bytes may hold the start of a tag, counted with the next block.
+            tail = text[-16:]
+            count -= len(ROW_TAG.findall(tail))
+    return count + len(ROW_TAG.findall(tail))
 
 
 def _cell(value: Any) -> str:

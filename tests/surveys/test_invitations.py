@@ -7,6 +7,9 @@ import csv
 import io
 import re
 import struct
+import time
+import tracemalloc
+import zipfile
 import zlib
 
 import httpx
@@ -95,6 +98,73 @@ def test_unreadable_lists_say_why(app, name, data, expected):
     with pytest.raises(ListError) as caught:
         read_list(name, data)
     assert str(caught.value.problems[0]).startswith(expected)
+
+
+def rewritten(data: bytes, member: str, change) -> bytes:
+    """An XLSX with one member's bytes changed, deflated as tightly as zip can."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            archive.writestr(info.filename, change(body) if info.filename == member else body)
+    return buffer.getvalue()
+
+
+def empty_rows(count: int):
+    """A sheet with ``count`` empty rows after the list and no dimension to stop a reader."""
+
+    def change(sheet: bytes) -> bytes:
+        sheet = re.sub(rb"<dimension [^>]*/>", b"", sheet)
+        return sheet.replace(b"</sheetData>", b"<row/>" * count + b"</sheetData>")
+
+    return change
+
+
+def entities(sheet: bytes) -> bytes:
+    """Nine levels of entities, each ten of the level below, in place of a cell's text."""
+    levels = b"".join(
+        b'<!ENTITY e%d "%s">' % (n, (b"&e%d;" % (n - 1)) * 10 if n else b"lol") for n in range(10)
+    )
+    sheet = re.sub(rb"<t>[^<]*</t>", b"<t>&e9;</t>", sheet, count=1)
+    return b'<?xml version="1.0"?><!DOCTYPE w [' + levels + b"]>" + sheet
+
+
+LIST = [["企业名称", "联系人", "手机"], ["招远市金海贸易有限公司", "王经理", "13800138000"]]
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # 60 MB of <row/> in about 60 KB: unzipping it is refused before a row is read.
+        (empty_rows(10_000_000), "Excel 文件解压后过大：名单最多 5000 家企业"),
+        # Under the unzipped bound, but more rows than a list: reading stops at the bound.
+        (empty_rows(2_000_000), "一次最多导入 5000 家企业"),
+        (entities, "无法读取 Excel 文件，请确认它是 .xlsx 格式"),
+    ],
+    ids=["zip-bomb", "row-bomb", "entity-bomb"],
+)
+def test_a_list_built_to_exhaust_the_server_is_refused_at_a_bounded_cost(
+    app, change, expected
+):
+    bomb = rewritten(xlsx_bytes(LIST), SHEET, change)
+    assert len(bomb) < 512 * 1024  # within the upload limit
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ListError) as caught:
+            read_list("名单.xlsx", bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [str(p) for p in caught.value.problems] == [expected]
+    assert time.perf_counter() - started < 10 and peak < 100 * 1024 * 1024
+
+
+def test_a_list_with_formatted_empty_rows_still_imports(app):
+    data = rewritten(xlsx_bytes(LIST), SHEET, empty_rows(3_000))
+    assert [row.enterprise for row in read_list("名单.xlsx", data)] == ["招远市金海贸易有限公司"]
 
 
 # Staff pages ---------------------------------------------------------------------------------
