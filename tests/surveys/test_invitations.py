@@ -145,9 +145,7 @@ SHEET = "xl/worksheets/sheet1.xml"
     ],
     ids=["zip-bomb", "row-bomb", "entity-bomb"],
 )
-def test_a_list_built_to_exhaust_the_server_is_refused_at_a_bounded_cost(
-    app, change, expected
-):
+def test_a_list_built_to_exhaust_the_server_is_refused_at_a_bounded_cost(app, change, expected):
     bomb = rewritten(xlsx_bytes(LIST), SHEET, change)
     assert len(bomb) < 512 * 1024  # within the upload limit
     tracemalloc.start()
