@@ -127,6 +127,7 @@ def test_a_restored_backup_gives_the_same_results(app, runner, filled, fresh_url
     assert made.exit_code == 0, made.output
     assert re.fullmatch(rf"已备份到 {re.escape(str(file))}（\d+\.\d [KMG]B）\n", made.output)
     assert os.listdir(folder) == ["survey.backup"]  # the temporary file became it
+    assert file.stat().st_mode & 0o777 == 0o600  # personal data: the owner's only
 
     restored = make_app(fresh_url)
     result = run_in(restored, "restore", str(file))
