@@ -30,6 +30,7 @@ from survey.config import office_zone
 from survey.consultations import reviewables as consultation_reviews
 from survey.consultations.models import Consultation
 from survey.core import audit, sealing
+from survey.core import backup as backups
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.models import utcnow
@@ -59,6 +60,8 @@ def register(app: Flask) -> None:
     for command in (generate_responses_cmd, export_responses, import_draft, export_feedback):
         app.cli.add_command(command)
     for command in (create_token_cmd, worker, rotate_data_key, purge_personal_data):
+        app.cli.add_command(command)
+    for command in (backup_cmd, restore_cmd):
         app.cli.add_command(command)
 
 
@@ -414,6 +417,48 @@ def recount_cmd(slug: str, check: bool) -> None:
     click.echo(
         _("计数一致") if not differences else _("已更正 %(n)s 处", n=len(differences)), err=True
     )
+
+
+@click.command("backup")
+@click.argument("path", metavar="FILE", type=click.Path(path_type=Path))
+def backup_cmd(path: Path) -> None:
+    """Write a copy of the whole database to FILE, safely while the app serves (SQLite: its
+    online backup; PostgreSQL: pg_dump's custom format)."""
+    try:
+        written = backups.backup(current_app.config["DATABASE_URL"], path)
+    except Refusal as refusal:
+        raise click.ClickException(refusal.message) from None
+    size = backups.size_text(written.size)
+    click.echo(_("已备份到 %(path)s（%(size)s）", path=written.path, size=size))
+
+
+@click.command("restore")
+@click.argument("path", metavar="FILE", type=click.Path(path_type=Path))
+def restore_cmd(path: Path) -> None:
+    """Restore a backup made by `backup` into the configured database, which must be empty."""
+    current_app.extensions["survey.engine"].dispose()  # no connection of ours stays open on it
+    try:
+        restored = backups.restore(current_app.config["DATABASE_URL"], path)
+    except Refusal as refusal:
+        raise click.ClickException(refusal.message) from None
+    click.echo(_("已从 %(path)s 恢复到 %(target)s", path=path, target=restored.target))
+    state, head = backups.revision_state(restored.revision, db.MIGRATIONS)
+    if state == "behind":
+        click.echo(
+            _("备份的数据库版本 %(revision)s 早于本程序的 %(head)s：请先运行 "
+              "flask --app survey init-db 升级，再启动服务", revision=restored.revision, head=head),
+            err=True,
+        )  # fmt: skip
+    elif state == "unknown":
+        click.echo(
+            _("备份的数据库版本 %(revision)s 比本程序新（或不是本程序的）：请用做备份时的版本运行",
+              revision=restored.revision),
+            err=True,
+        )  # fmt: skip
+    elif state == "missing":
+        click.echo(
+            _("备份中没有数据库版本记录（alembic_version），可能不是本程序的数据库"), err=True
+        )
 
 
 @click.command("generate-responses")
