@@ -45,6 +45,15 @@ def page_number() -> int:
     return min(max(request.args.get("page", 1, type=int) or 1, 1), LAST_PAGE)
 
 
+def as_id(value: str) -> int | None:
+    """The id written in posted or linked text, or None when none could exist: ASCII digits
+    only (``str.isdigit()`` also takes "²", which ``int()`` refuses) and within the column."""
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(LARGEST_ID)):
+        return None
+    number = int(value)
+    return number if 0 < number <= LARGEST_ID else None
+
+
 def id_argument(name: str) -> int | None:
     """The id in parameter ``name``, or None when there is none that could exist."""
     value = request.args.get(name, type=int)

@@ -179,6 +179,10 @@ def test_bad_values_are_explained_and_what_was_typed_kept(client, survey, answer
         lambda s: {field(s, "order", "资金"): "١"},  # an Arabic-Indic one
         lambda s: {field(s, "needs", "人才"): "3"},  # only two places offered
         lambda s: {field(s, "needs", "人才"): ["1", "2"]},
+        # More digits than int() reads (4,300): a place and a column beyond any.
+        lambda s: {field(s, "order", "资金"): "1" * 5000},
+        lambda s: {field(s, "grid", ROWS[0]): "1" * 5000},
+        lambda s: {field(s, "ways", ROWS[0]): "0" * 4999 + "1"},
         lambda s: {f"{field(s, 'intro')}": "text"},  # a description takes no answer
     ],
 )

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.conftest import csrf_of
+
 HUGE = 10**25
 
 
@@ -42,3 +44,21 @@ def test_dates_at_the_ends_of_the_calendar_filter_the_report(client, login, demo
     for bound in ("since", "until"):
         response = client.get(f"/admin/surveys/{demo_survey.id}?{bound}={day}")
         assert response.status_code in (200, 400), (bound, response.status_code)
+
+
+@pytest.mark.parametrize("number", ["²", "1" * 5000, str(HUGE)])
+def test_part_numbers_nobody_types_are_parts_not_found(client, make_consultation, number):
+    consultation = make_consultation()
+    assert client.get(f"/c/{consultation.slug}/opinion?part={number}").status_code == 404
+
+
+def test_ids_nobody_types_in_a_batch_of_opinions_change_nothing(client, login, make_consultation):
+    consultation = make_consultation()
+    login("editor")
+    base = f"/admin/consultations/{consultation.id}"
+    response = client.post(
+        f"{base}/opinions/batch",
+        data={"csrf_token": csrf_of(client, f"{base}/opinions"), "action": "answer",
+              "outcome": "采纳", "ids": ["²", "1" * 5000, str(HUGE)]},
+    )  # fmt: skip
+    assert response.status_code == 302

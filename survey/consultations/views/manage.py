@@ -63,7 +63,7 @@ from survey.review.services import came_back, open_request
 from survey.review.views import WithdrawForm, put_forward, withdraw
 from survey.web.access import requires
 from survey.web.actions import attempt, audited, committed, flash_each, flash_errors, refused
-from survey.web.safety import local_path, page_number
+from survey.web.safety import as_id, local_path, page_number
 
 
 def outcomes() -> tuple[handling.Outcome, ...]:
@@ -258,7 +258,7 @@ def batch(consultation_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash_errors(form)
         return back
-    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
+    ids = [i for i in map(as_id, request.form.getlist("ids")) if i is not None]
     action = request.form.get("action", "")
     session = get_session()
     if action in BATCH_SCREENING:

@@ -24,6 +24,7 @@ from survey.db import get_session
 from survey.publishing.html import printable_opinions_html
 from survey.publishing.renderers import pdf
 from survey.web.notices import withdrawn_page
+from survey.web.safety import as_id
 
 DEVICE_COOKIE = "device"
 SENT_COOKIE = "sent_opinion"
@@ -53,7 +54,7 @@ def draft_page(slug: str) -> ResponseReturnValue:
 def opinion_form(slug: str) -> ResponseReturnValue:
     consultation = public_or_404(slug)
     number = request.args.get("part", "")
-    requested = int(number) if number.isdigit() else None
+    requested = as_id(number)
     part = opinions.commentable_part(consultation, requested) if requested is not None else None
     if request.method == "POST":
         # A part the draft does not have is the service's to refuse, with the text kept.

@@ -178,3 +178,13 @@ def single_value(form: MultiDict[str, str], name: str) -> str:
     if len(value) > HARD_VALUE_LIMIT:
         raise MalformedPost(f"{name}: value too long")
     return value.translate(INVISIBLE).strip()
+
+
+def position(value: str, highest: int) -> int | None:
+    """A posted place or column from 1 to ``highest``, or None when it is not one. ASCII digits
+    only (``str.isdigit()`` also takes "²", which ``int()`` refuses), and no longer than
+    ``highest`` is written: ``int()`` refuses more than 4,300 digits."""
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(highest)):
+        return None
+    number = int(value)
+    return number if 1 <= number <= highest else None

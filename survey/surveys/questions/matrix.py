@@ -26,6 +26,7 @@ from survey.surveys.questions.base import (
     SampleRow,
     Setting,
     fill_in_name,
+    position,
 )
 from survey.surveys.questions.choice import skipped
 
@@ -77,10 +78,10 @@ class Matrix(QuestionType):
             raise MalformedPost(f"{name}: too many values")
         columns = []
         for value in values:
-            # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-            if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= width:
+            column = position(value, width)
+            if column is None:
                 raise MalformedPost(f"{name}: column {value[:20]!r} not offered")
-            columns.append(int(value))
+            columns.append(column)
         if len(set(columns)) != len(columns):
             raise MalformedPost(f"{name}: column repeated")
         if len(columns) > 1 and self.input_type == "radio":

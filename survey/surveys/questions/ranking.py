@@ -26,6 +26,7 @@ from survey.surveys.questions.base import (
     SampleRow,
     Setting,
     fill_in_name,
+    position,
     single_value,
 )
 from survey.surveys.questions.choice import skipped
@@ -84,11 +85,12 @@ class Ranking(QuestionType):
             value = single_value(form, name)
             if not value:
                 continue
-            if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= places:
+            place = position(value, places)
+            if place is None:
                 raise MalformedPost(f"{name}: place {value[:20]!r} not offered")
             if not option.is_active:
                 raise AnswerError(_("“%(label)s”已不再提供，请重新排序", label=option.label))
-            given.setdefault(int(value), []).append(option)
+            given.setdefault(place, []).append(option)
         if not given:
             if question.required:
                 raise AnswerError(_("请排序"))

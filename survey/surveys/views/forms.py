@@ -40,6 +40,7 @@ from survey.surveys.models import Question, Survey
 from survey.surveys.publication import MIN_CELL_SIZE_RANGE
 from survey.surveys.questions import REGISTRY, Setting, get_type
 from survey.web.fields import OfficeTimeField
+from survey.web.safety import as_id
 
 IMPORT_FORMATS = {"txt": _l("文本（从 Word 或公告粘贴）"), "yaml": _l("YAML（survey/v1）"),
                   "json": _l("JSON（survey/v1）")}  # fmt: skip
@@ -92,10 +93,7 @@ class OptionRowsField(RowsField):
 
     def rows(self, formdata: MultiDict[str, Any], rows: list[tuple[str, ...]]) -> list[OptionEdit]:
         fill_ins = set(formdata.getlist("option_fill_in"))
-        return [
-            OptionEdit(int(key) if key.isdigit() else None, label, key in fill_ins)
-            for key, label in rows
-        ]
+        return [OptionEdit(as_id(key), label, key in fill_ins) for key, label in rows]
 
 
 class ConditionRowsField(RowsField):
@@ -104,9 +102,10 @@ class ConditionRowsField(RowsField):
     columns = ("cond_option", "cond_test")
 
     def rows(self, formdata: MultiDict[str, Any], rows: list[tuple[str, ...]]) -> list[Any]:
-        if not all(option.isdigit() for option, _test in rows if option):
+        chosen = [(as_id(option), test != "not_chosen") for option, test in rows if option]
+        if any(option is None for option, _chosen in chosen):
             raise ValueError(_("表单内容不完整，请刷新页面后重试"))
-        return [(int(option), test != "not_chosen") for option, test in rows if option]
+        return chosen
 
 
 class NewSurveyForm(FlaskForm):
