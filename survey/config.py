@@ -39,6 +39,10 @@ DEFAULTS: dict[str, Any] = {
     # Staff login attempts per client address: enough for typos, too few for guessing.
     "LOGIN_RATE_LIMIT": "10 per minute",
     "SESSION_COOKIE_SECURE": False,
+    # Cross-site requests (a link or form on another site) carry no staff session.
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # Hours a staff login lasts (a working day), whatever the browser keeps.
+    "STAFF_SESSION_HOURS": 12.0,
     # Staff may keep a designer form open for hours: the CSRF token lives as long as the session.
     "WTF_CSRF_TIME_LIMIT": None,
     # Biggest request body accepted; a whole questionnaire answer is far below this.
@@ -64,7 +68,7 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_POLL_SECONDS": 2.0,
 }
 
-FLOAT_KEYS = {"QUESTIONNAIRE_RECHECK_SECONDS", "WEBHOOK_POLL_SECONDS"}
+FLOAT_KEYS = {"QUESTIONNAIRE_RECHECK_SECONDS", "WEBHOOK_POLL_SECONDS", "STAFF_SESSION_HOURS"}
 
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "REVIEW"}
 

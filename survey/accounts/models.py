@@ -78,6 +78,21 @@ class User(Base):
         return department_column == self.department_id
 
 
+class StaffSession(Base):
+    """A staff login. The session cookie carries its token, kept here as SHA-256 only: logging
+    out deletes the row, so a copy of the cookie taken before stops working with it."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ApiToken(Base):
     """A staff member's token for the JSON API: stored as its SHA-256 only (the token is 256
     random bits, shown once), limited to a scope and to what its user may do."""

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from survey.accounts import sessions
 from survey.accounts.models import Department, Owned, User
 from survey.accounts.roles import Role
 from survey.core import audit
@@ -100,6 +101,8 @@ def update_user(
         check_password_rules(password)
         user.password_hash = generate_password_hash(password)
         changes["password"] = "changed"
+    if password or changes.get("is_active") is False:
+        sessions.close_all(session, user)  # whoever knew the old password is logged out
     if changes:
         audit.record(session, actor, "user.edit", target=user.username, **changes)
 
@@ -111,12 +114,6 @@ def accounts(session: Session) -> list[User]:
 
 def account(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
-
-
-def active_account(session: Session, user_id: str) -> User | None:
-    """The account a staff session names, if it may still log in."""
-    user = session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user and user.is_active else None
 
 
 def departments(session: Session) -> list[Department]:

@@ -1,5 +1,6 @@
 """Security headers on every response, and the Content-Security-Policy they carry: the app
-serves every asset itself, so nothing may be loaded from another origin or frame it."""
+serves every asset itself, so nothing may be loaded from another origin or frame it. Staff
+pages, the API and exports are never stored by a cache."""
 
 from __future__ import annotations
 
@@ -42,7 +43,12 @@ SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "same-origin"),
     ("X-Frame-Options", "DENY"),
+    # No page of the platform uses these: a script injected anywhere cannot ask for them.
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
 )
+# Staff pages, the API and exports carry personal data: no browser or proxy keeps a copy.
+PRIVATE_PREFIXES = ("/admin", "/api/")
+PRIVATE_CACHE_CONTROL = ("Cache-Control", "no-store")
 
 
 class SecurityHeaders:
@@ -54,7 +60,12 @@ class SecurityHeaders:
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        private = environ.get("PATH_INFO", "").startswith(PRIVATE_PREFIXES)
+
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if private:
+                headers = [h for h in headers if h[0].lower() != "cache-control"]
+                headers.append(PRIVATE_CACHE_CONTROL)
             present = {name.lower() for name, _value in headers}
             headers.extend(h for h in SECURITY_HEADERS if h[0].lower() not in present)
             return start_response(status, headers, exc_info)

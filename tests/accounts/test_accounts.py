@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
 
-from survey.accounts.models import User
+from sqlalchemy import select, update
+
+from survey.accounts.models import StaffSession, User
 from survey.core.audit import AuditEvent
-from tests.conftest import csrf_of
+from survey.core.models import utcnow
+from tests.conftest import PASSWORD, csrf_of
 from tests.helpers import plain
 
 
@@ -61,3 +64,56 @@ def test_audit_log_records_and_filters(client, session, login, demo_survey, make
     assert "结束收集" in mine
     events = session.scalars(select(AuditEvent).where(AuditEvent.user_id == admin.id)).all()
     assert {e.action for e in events} >= {"auth.login", "survey.close", "question.add"}
+
+
+def copy_of_session(app, client):
+    """A second browser holding a copy of ``client``'s session cookie, as a thief would."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def logged_in(client) -> bool:
+    return client.get("/admin/").status_code == 200
+
+
+def test_logging_out_ends_the_session_for_every_copy_of_its_cookie(app, client, login):
+    login("editor")
+    thief = copy_of_session(app, client)
+    assert logged_in(thief)
+    post(client, "/admin/logout")
+    assert not logged_in(client) and not logged_in(thief)
+
+
+def test_the_staff_cookie_is_not_sent_from_other_sites(client, make_user):
+    user = make_user("editor")
+    response = client.post(
+        "/admin/login",
+        data={"csrf_token": csrf_of(client), "username": user.username, "password": PASSWORD},
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert "SameSite=Lax" in cookie and "HttpOnly" in cookie
+
+
+def test_a_new_password_or_deactivation_logs_the_account_out_everywhere(
+    app, client, login, make_user
+):
+    staff = login("editor")
+    make_user("admin", "chief")
+    admin = app.test_client()
+    admin.post(
+        "/admin/login",
+        data={"csrf_token": csrf_of(admin), "username": "chief", "password": PASSWORD},
+    )
+    changes = {"role": "editor", "is_active": "on", "active_field": "1", "password": "a new pw 1"}
+    post(admin, f"/admin/users/{staff.id}", changes)
+    assert not logged_in(client)
+    assert logged_in(admin)
+
+
+def test_a_staff_session_ends_after_its_hours(client, session, login):
+    login("editor")
+    assert logged_in(client)
+    session.execute(update(StaffSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+    session.commit()
+    assert not logged_in(client)

@@ -53,6 +53,21 @@ def test_pages_carry_security_headers(client):
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert "geolocation=()" in headers["Permissions-Policy"]
+
+
+def test_staff_pages_exports_and_the_api_are_never_cached(client, login, demo_survey):
+    login("editor")
+    base = f"/admin/surveys/{demo_survey.id}"
+    for url in ("/admin/", base, f"{base}/responses", f"{base}/responses.csv"):
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+            assert response.headers.getlist("Cache-Control") == ["no-store"], url
+    assert client.get("/api/v1/surveys").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get(f"/s/{demo_survey.slug}/results").headers.get(
+        "Cache-Control", ""
+    )
 
 
 def test_no_page_loads_anything_from_another_origin(client, demo_survey):

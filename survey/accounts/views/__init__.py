@@ -4,12 +4,25 @@ the admin's pages: accounts, departments and the audit log."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
-from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import session as cookie
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
-from survey.accounts import services, tokens
+from survey.accounts import services, sessions, tokens
 from survey.accounts.models import User
 from survey.accounts.roles import ROLE_DESCRIPTIONS, ROLE_NAMES, Role
 from survey.accounts.views.forms import (
@@ -35,9 +48,13 @@ from survey.web.safety import id_argument, local_path, page_number
 AUDIT_PAGE_SIZE = 100
 
 
+# The key of the staff session's token in the (signed) session cookie.
+SESSION_TOKEN = "staff_session"
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return services.active_account(get_session(), user_id)
+    return sessions.account_of(get_session(), user_id, cookie.get(SESSION_TOKEN, ""), utcnow())
 
 
 def safe_next(target: str | None) -> str:
@@ -61,6 +78,9 @@ def login() -> ResponseReturnValue:
         session.commit()
         flash(_("用户名或密码不正确"), "error")
         return render_template("accounts/login.html", form=form), 401
+    lifetime = timedelta(hours=current_app.config["STAFF_SESSION_HOURS"])
+    cookie.clear()  # nothing of an earlier visitor's session carries over into this one
+    cookie[SESSION_TOKEN] = sessions.open_session(session, user, utcnow(), lifetime)
     login_user(user)
     audit.record(session, user, "auth.login")
     session.commit()
@@ -68,10 +88,11 @@ def login() -> ResponseReturnValue:
 
 
 def logout() -> ResponseReturnValue:
+    session = get_session()
     if current_user.is_authenticated:
-        session = get_session()
         audit.record(session, current_user, "auth.logout")
-        session.commit()
+    sessions.close_session(session, cookie.pop(SESSION_TOKEN, ""))
+    session.commit()
     logout_user()
     return redirect(url_for("accounts.login"))
 
