@@ -17,6 +17,12 @@ NAMING_CONVENTION = {
 }
 
 
+# Table options of the items whose ids are shown, linked and written into the audit log: on
+# SQLite, AUTOINCREMENT, so an id is never given again once its row is deleted (PostgreSQL's
+# sequences never reuse one).
+IDS_NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
 def utcnow() -> datetime:
     """Naive UTC: every timestamp is stored in UTC and shown in the office's time zone."""
     return datetime.now(UTC).replace(tzinfo=None)

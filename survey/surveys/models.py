@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from survey.core.errors import Refusal
 from survey.core.i18n import _
-from survey.core.models import Base, utcnow
+from survey.core.models import IDS_NEVER_REUSED, Base, utcnow
 from survey.core.timeutil import to_local
 from survey.core.window import CollectionWindow, Status
 from survey.publishing.versions import PublishedVersion
@@ -45,6 +45,7 @@ class Survey(CollectionWindow, Base):
         CheckConstraint(
             "closes_at IS NULL OR opens_at IS NULL OR opens_at < closes_at", name="window"
         ),
+        IDS_NEVER_REUSED,
     )
 
     # slug (the public /s/<slug> address), title, issuer, opens_at, closes_at and status come
@@ -172,7 +173,7 @@ class Survey(CollectionWindow, Base):
 
 class Question(Base):
     __tablename__ = "question"
-    __table_args__ = (UniqueConstraint("survey_id", "key"),)
+    __table_args__ = (UniqueConstraint("survey_id", "key"), IDS_NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
@@ -219,6 +220,7 @@ class Question(Base):
 
 class Option(Base):
     __tablename__ = "option"
+    __table_args__ = IDS_NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(
@@ -295,6 +297,7 @@ class Response(Base):
         Index("ix_response_device", "survey_id", "device_hash"),
         Index("ix_response_address", "survey_id", "address_hash"),
         Index("ix_response_digest", "survey_id", "answers_digest"),
+        IDS_NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -363,6 +366,7 @@ class Invitation(Base):
     response carries its id (``Response.invitation_id``)."""
 
     __tablename__ = "invitation"
+    __table_args__ = IDS_NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)

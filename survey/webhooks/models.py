@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from survey.core.models import Base, utcnow
+from survey.core.models import IDS_NEVER_REUSED, Base, utcnow
 
 
 class WebhookEndpoint(Base):
@@ -29,6 +29,7 @@ class WebhookEndpoint(Base):
     __tablename__ = "webhook_endpoint"
     __table_args__ = (
         CheckConstraint("(survey_id IS NULL) <> (consultation_id IS NULL)", name="one_subject"),
+        IDS_NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

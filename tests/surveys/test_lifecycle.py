@@ -183,6 +183,17 @@ def test_deleting_responses_needs_the_title_and_is_audited(session, answered, ed
     assert event.detail == {"subject": "测试问卷", "count": 4} and event.username == editor.username
 
 
+def test_an_id_of_a_deleted_response_is_never_given_again(app, session, answered, editor):
+    deleted = set(session.scalars(select(Response.id)))
+    lifecycle.delete_responses(session, answered, editor, "测试问卷")
+    session.commit()
+    form = answer_form(answered, {"nature": "国企", "name": "某公司"})
+    form[tokens.TOKEN_FIELD] = tokens.issue_token(answered, app.secret_key)
+    assert answering.submit(session, answered, form, utcnow(), app.secret_key).accepted
+    (new,) = session.scalars(select(Response.id))
+    assert new > max(deleted)  # audit entries naming a deleted response never name this one
+
+
 # Editing after answers exist
 
 
