@@ -4,6 +4,7 @@ the database is back the same form is stored once."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -42,10 +43,8 @@ class Cable:
         self.listener = None
         with self.lock:
             for sock in self.sockets:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()
             self.sockets.clear()
 
@@ -67,11 +66,9 @@ class Cable:
 
     @staticmethod
     def _pump(source: socket.socket, target: socket.socket) -> None:
-        try:
+        with contextlib.suppress(OSError):
             while data := source.recv(65536):
                 target.sendall(data)
-        except OSError:
-            pass
 
 
 @pytest.fixture
