@@ -25,8 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "TIMEZONE": "Asia/Shanghai",
     "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
     "LANGUAGES": ("zh_Hans_CN", "en"),
-    # Rate-limit counters: memory:// for one process, redis://host:6379 for several.
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Rate-limit counters: empty for a file in instance/ that this machine's workers share,
+    # redis://host:6379 for several machines, memory:// for one process.
+    "RATELIMIT_STORAGE_URI": "",
     # Public POSTs per client address: a meeting room of 30 behind one NAT must get through.
     "RESPONSE_RATE_LIMIT": "120 per minute",
     # Opinions per client address on a consultation: a meeting room commenting together fits.
@@ -86,6 +87,9 @@ def load(instance_path: str, overrides: dict[str, Any] | None) -> dict[str, Any]
     settings.update(overrides or {})
     if not settings.get("DATABASE_URL"):
         settings["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'survey.sqlite'}"
+    if not settings.get("RATELIMIT_STORAGE_URI"):
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
+        settings["RATELIMIT_STORAGE_URI"] = f"sqlite:///{Path(instance_path) / 'ratelimits.sqlite'}"
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = instance_key(Path(instance_path), "secret_key", secrets.token_hex)
     if not settings.get("DATA_KEY"):
