@@ -8,10 +8,10 @@ TEST_STAMP := $(VENV)/.installed-test
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard survey/translations/*/LC_MESSAGES/messages.po))
 
 # Debian packages. The server prints PDF exports in headless Chromium (CJK fonts, or Chinese
-# prints as boxes); the tests also drive that browser, start a PostgreSQL server of their own
-# and read PDFs back with pdftotext.
+# prints as boxes); the tests also drive that browser, start a PostgreSQL server and a Redis of
+# their own, put app hosts in network namespaces (ip) and read PDFs back with pdftotext.
 RUN_PACKAGES := chromium fonts-noto-cjk
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql poppler-utils
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server iproute2 poppler-utils
 
 .PHONY: run test bench lint format install install-test run-packages test-packages translations clean
 
@@ -23,7 +23,7 @@ run: run-packages install
 # Checked first, so that a machine without them stops at once with one line.
 test: test-packages lint
 	$(PY) -m pytest --db sqlite
-	$(PY) -m pytest --db postgresql -m "not browser"
+	$(PY) -m pytest --db postgresql -m "not browser and not hosts"
 
 # Benchmarks against the bare reference app (bench/); takes about 15 minutes.
 bench: install-test

@@ -33,8 +33,9 @@ def _as_postgres(args: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def running_postgres() -> Iterator[str]:
-    """Start a server on a free port; yield its base URL (add "/dbname"); stop and remove it."""
+def running_postgres(addresses: tuple[str, ...] = (), network: str = "") -> Iterator[str]:
+    """Start a server on a free port; yield its base URL (add "/dbname"); stop and remove it.
+    It listens on 127.0.0.1 and ``addresses``, and trusts clients from ``network`` too."""
     data = Path(tempfile.mkdtemp(prefix="survey-pg-"))
     if os.geteuid() == 0:
         shutil.chown(data, "postgres", "postgres")
@@ -43,7 +44,11 @@ def running_postgres() -> Iterator[str]:
     quiet = {"check": True, "stdout": subprocess.DEVNULL}
     initdb = [str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
     subprocess.run(_as_postgres([*initdb, "-E", "UTF8", "--locale=C.UTF-8"]), **quiet)
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off"
+    if network:
+        with (data / "pg_hba.conf").open("a") as rules:
+            rules.write(f"host all all {network} trust\n")
+    listen = ",".join(("127.0.0.1", *addresses))
+    options = f"-c listen_addresses={listen} -p {port} -k {data} -c fsync=off"
     pg_ctl = [str(binaries / "pg_ctl"), "-D", str(data), "-w", "-t", "30"]
     subprocess.run(
         _as_postgres([*pg_ctl, "-l", str(data / "log"), "-o", options, "start"]), **quiet

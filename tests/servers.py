@@ -67,6 +67,10 @@ def gunicorn(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        # Workers killed with their master can outlive it for a moment: none may stay.
+        # No worker may outlive its master.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+            for _ in range(50):
+                time.sleep(0.1)
+                os.killpg(process.pid, 0)
+            raise AssertionError(f"processes of gunicorn {process.pid} left running")
