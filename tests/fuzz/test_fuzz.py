@@ -103,8 +103,11 @@ def valid_answers(survey) -> dict[str, object]:
     }
 
 
-def test_answer_posts_never_fail_and_refused_ones_store_nothing(client, session, answered_survey):
+def test_answer_posts_never_fail_and_refused_ones_store_nothing(
+    app, client, session, answered_survey
+):
     survey = answered_survey
+    app.config["RESPONSE_RATE_LIMIT"] = "1000000 per minute"  # one address sends them all
     # Each field with the values its page offers (none for a typed one), changed at random.
     offered: dict[str, list[str]] = {}
     for q in survey.questions:
@@ -141,7 +144,7 @@ def test_answer_posts_never_fail_and_refused_ones_store_nothing(client, session,
             sent[name] = str(sent[name])[::-1]
         response = client.post(f"/s/{survey.slug}", data=sent)
         tally.outcomes[str(response.status_code)] += 1
-        assert response.status_code < 500, response.get_data(as_text=True)[:500]
+        assert response.status_code in (303, 400, 409, 422), response.get_data(as_text=True)[:500]
         session.expire_all()
         stored = session.scalar(select(func.count()).select_from(Response)) - before
         assert stored == (1 if response.status_code == 303 else 0)
