@@ -23,7 +23,7 @@ run: run-packages install
 # Checked first, so that a machine without them stops at once with one line.
 test: test-packages lint
 	$(PY) -m pytest --db sqlite
-	$(PY) -m pytest --db postgresql -m "not browser and not hosts"
+	$(PY) -m pytest --db postgresql -m "not browser"
 
 # Benchmarks against the bare reference app (bench/); takes about 15 minutes.
 bench: install-test

@@ -50,6 +50,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, only the tests that use a database: the others (parsing, checking) were
+    run on SQLite and would only run again."""
+    if config.getoption("--db") != "postgresql":
+        return
+    kept = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def offline_flask(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """An app whose database is never opened, for the tests of parsing and checking."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('offline') / 'never-opened.sqlite'}"
+    settings = {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "offline",
+                "DATA_KEY": TEST_DATA_KEY, "RATELIMIT_STORAGE_URI": "memory://"}  # fmt: skip
+    return create_app(settings)
+
+
+@pytest.fixture
+def offline_app(offline_flask: Flask) -> Iterator[Flask]:
+    """An app context (settings, translations) without a database."""
+    with offline_flask.app_context():
+        yield offline_flask
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """A throw-away PostgreSQL server in a temporary directory; yields its base URL."""

@@ -314,7 +314,7 @@ table = st.one_of(
 )
 
 
-def test_invitation_lists_are_refused_or_read(app):
+def test_invitation_lists_are_refused_or_read(offline_app):
     tally = Tally("upload invitations")
 
     @fuzz(40)
@@ -350,7 +350,7 @@ def test_invitation_lists_are_refused_or_read(app):
     assert tally.outcomes["read"] and tally.outcomes["refused"]
 
 
-def test_word_drafts_are_refused_or_read(app):
+def test_word_drafts_are_refused_or_read(offline_app):
     import docx
 
     tally = Tally("upload docx")

@@ -54,7 +54,7 @@ def problems_of(text: str, fmt: str = "yaml") -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
-def test_valid_definition_loads_with_defaults(app):
+def test_valid_definition_loads_with_defaults(offline_app):
     definition = load_text(VALID, office_zone())
     assert definition["title"] == "企业需求调查"
     assert [q["type"] for q in definition["questions"]] == ["single", "multiple", "number"]
@@ -65,12 +65,12 @@ def test_valid_definition_loads_with_defaults(app):
     assert str(definition["closes"]) == "2024-03-31 16:00:00"
 
 
-def test_too_few_options_is_reported_with_its_place_and_line(app):
+def test_too_few_options_is_reported_with_its_place_and_line(offline_app):
     text = VALID.replace("options: [国企, 民企, 外企]", "options: [国企]")
     assert problems_of(text) == ["questions[0].options: 至少需要两个选项（第 11 行）"]
 
 
-def test_every_problem_is_reported_at_once(app):
+def test_every_problem_is_reported_at_once(offline_app):
     text = """\
 format: survey/v1
 questions:
@@ -130,11 +130,11 @@ opens: next week
         ),
     ],
 )
-def test_problems_are_explained(app, text, expected):
+def test_problems_are_explained(offline_app, text, expected):
     assert any(expected in problem for problem in problems_of(text))
 
 
-def test_json_errors_name_the_line(app):
+def test_json_errors_name_the_line(offline_app):
     problems = problems_of('{\n  "format": "survey/v1",\n  "title": \n}', "json")
     assert problems[0].startswith("JSON 格式错误") and problems[0].endswith("（第 4 行）")
 
@@ -184,7 +184,9 @@ def test_round_trip_keeps_dates_settings_and_help(session):
         ("format: survey/v1\ntitle: a\x00b\nquestions: [{type: text, title: a}]", "空字符"),
     ],
 )
-def test_impossible_dates_and_binary_content_are_problems_not_tracebacks(app, text, expected):
+def test_impossible_dates_and_binary_content_are_problems_not_tracebacks(
+    offline_app, text, expected
+):
     assert expected in problems_of(text)[0]
 
 

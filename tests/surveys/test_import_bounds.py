@@ -49,7 +49,7 @@ def billion_laughs(levels: int = 9, width: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_nested_aliases_are_refused_before_they_are_expanded(app):
+def test_nested_aliases_are_refused_before_they_are_expanded(offline_app):
     text = billion_laughs()
     assert len(text) < 600
     problems, seconds, peak = refusal(text, "yaml")
@@ -57,7 +57,7 @@ def test_nested_aliases_are_refused_before_they_are_expanded(app):
     assert seconds < 2 and peak < 20 * 1024 * 1024
 
 
-def test_aliases_a_questionnaire_really_uses_still_work(app):
+def test_aliases_a_questionnaire_really_uses_still_work(offline_app):
     text = (
         "format: survey/v1\ntitle: 调查\nquestions:\n"
         "  - {id: a, type: single, title: 企业性质, options: &kinds [国企, 民企, 外企]}\n"
@@ -71,17 +71,17 @@ def test_aliases_a_questionnaire_really_uses_still_work(app):
     "text",
     ["&a [*a]", "format: survey/v1\ntitle: t\nquestions: &q\n  - *q\n", "a: &m {b: *m}"],
 )
-def test_an_anchor_inside_itself_is_a_problem(app, text):
+def test_an_anchor_inside_itself_is_a_problem(offline_app, text):
     assert refusal(text, "yaml")[0] == ["引用（&、*）不能包含它自己"]
 
 
 @pytest.mark.parametrize(("fmt", "depth"), [("json", 2000), ("yaml", 500), ("yaml", 33)])
-def test_deep_nesting_is_a_problem(app, fmt, depth):
+def test_deep_nesting_is_a_problem(offline_app, fmt, depth):
     deep = definition(title="X").replace('"X"', "[" * depth + "]" * depth)
     assert refusal(deep, fmt)[0] == [f"嵌套过深：最多 {MAX_DEPTH} 层"]
 
 
-def test_nesting_beyond_what_the_yaml_parser_reads_is_a_problem(app):
+def test_nesting_beyond_what_the_yaml_parser_reads_is_a_problem(offline_app):
     deep = definition(title="X").replace('"X"', "[" * 2000 + "]" * 2000)
     assert refusal(deep, "yaml")[0][0].startswith("YAML 格式错误")
 
@@ -98,11 +98,11 @@ def test_nesting_beyond_what_the_yaml_parser_reads_is_a_problem(app):
         ({"options": ["国企", "民企\u0000"]}, "questions[0].options[1]: 含有空字符"),
     ],
 )
-def test_values_of_the_wrong_shape_are_problems(app, question, expected):
+def test_values_of_the_wrong_shape_are_problems(offline_app, question, expected):
     assert refusal(definition(**question), "json")[0][0].startswith(expected)
 
 
-def test_escaped_characters_no_database_keeps_are_refused_in_yaml_too(app):
+def test_escaped_characters_no_database_keeps_are_refused_in_yaml_too(offline_app):
     text = 'format: survey/v1\ntitle: "调查\\0"\nquestions: [{type: text, title: a}]\n'
     assert refusal(text, "yaml")[0] == ["title: 含有空字符（NUL）（第 2 行）"]
     text = 'format: survey/v1\ntitle: "调查\\ud800"\nquestions: [{type: text, title: a}]\n'
@@ -110,14 +110,14 @@ def test_escaped_characters_no_database_keeps_are_refused_in_yaml_too(app):
 
 
 @pytest.mark.parametrize("fmt", ["txt", "yaml", "json"])
-def test_a_lone_surrogate_in_the_text_itself_is_a_problem(app, fmt):
+def test_a_lone_surrogate_in_the_text_itself_is_a_problem(offline_app, fmt):
     text = definition(title="企业\ud800性质").replace("\\ud800", "\ud800")
     assert "\ud800" in text
     assert refusal(text, fmt)[0] == ["含有无效的字符（单独的代理项）"]
 
 
 @pytest.mark.parametrize("fmt", ["txt", "yaml", "json"])
-def test_a_huge_import_is_refused_at_once(app, fmt):
+def test_a_huge_import_is_refused_at_once(offline_app, fmt):
     problems, seconds, _ = refusal("1、企业名称\n" * 5_000_000, fmt)
     assert problems == ["内容过长：最多 2,000,000 个字符，请分成几份导入"]
     assert seconds < 1
@@ -132,7 +132,7 @@ def test_a_huge_import_is_refused_at_once(app, fmt):
     ],
     ids=["questions", "options"],
 )
-def test_long_imports_are_checked_in_seconds(app, text, fmt, expected):
+def test_long_imports_are_checked_in_seconds(offline_app, text, fmt, expected):
     started = time.perf_counter()
     with pytest.raises(DefinitionError) as caught:
         load_any(text, office_zone(), fmt)
@@ -140,7 +140,7 @@ def test_long_imports_are_checked_in_seconds(app, text, fmt, expected):
     assert caught.value.problems[0].path == expected
 
 
-def test_a_long_list_of_problems_shows_the_first_hundred(app):
+def test_a_long_list_of_problems_shows_the_first_hundred(offline_app):
     questions = [{**QUESTION, "id": f"q{i}", "options": ["同一项"] * 100} for i in range(50)]
     data = {"format": "survey/v1", "title": "调查", "questions": questions}
     problems = refusal(json.dumps(data), "json")[0]
@@ -148,7 +148,7 @@ def test_a_long_list_of_problems_shows_the_first_hundred(app):
     assert len(problems) == 101 and problems[-1].startswith("另有 4850 处问题未列出")
 
 
-def test_more_questions_than_any_questionnaire_is_a_problem(app):
+def test_more_questions_than_any_questionnaire_is_a_problem(offline_app):
     data = {"format": "survey/v1", "title": "调查", "questions": [QUESTION] * 1001}
     assert refusal(json.dumps(data), "json")[0] == ["questions: 最多 1000 道题（第 1 行）"]
 

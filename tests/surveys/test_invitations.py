@@ -45,7 +45,7 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
 # Reading the list --------------------------------------------------------------------------
 
 
-def test_csv_with_bom_and_gbk_csv_read_alike(app):
+def test_csv_with_bom_and_gbk_csv_read_alike(offline_app):
     with_bom = read_list("名单.csv", GOOD.encode("utf-8-sig"))
     gbk = read_list("名单.csv", GOOD.encode("gbk"))
     plain_utf8 = read_list("名单.csv", GOOD.encode("utf-8"))
@@ -56,7 +56,7 @@ def test_csv_with_bom_and_gbk_csv_read_alike(app):
     ]
 
 
-def test_xlsx_list_with_numbers_as_excel_keeps_them(app):
+def test_xlsx_list_with_numbers_as_excel_keeps_them(offline_app):
     data = xlsx_bytes(
         [["企业名称", "联系人", "手机号码"], ["招远市金海贸易有限公司", "王经理", 13800138000]]
     )
@@ -66,7 +66,7 @@ def test_xlsx_list_with_numbers_as_excel_keeps_them(app):
     ]
 
 
-def test_bad_rows_are_reported_with_their_numbers_and_why(app):
+def test_bad_rows_are_reported_with_their_numbers_and_why(offline_app):
     text = HEADER + (
         "招远市金海贸易有限公司,王经理,13800138000,\n"
         ",张三,13800138001,\n"
@@ -94,7 +94,7 @@ def test_bad_rows_are_reported_with_their_numbers_and_why(app):
         ("名单.xls", b"\xd0\xcf\x11\xe0", "不支持旧版 .xls 文件"),
     ],
 )
-def test_unreadable_lists_say_why(app, name, data, expected):
+def test_unreadable_lists_say_why(offline_app, name, data, expected):
     with pytest.raises(ListError) as caught:
         read_list(name, data)
     assert str(caught.value.problems[0]).startswith(expected)
@@ -145,7 +145,9 @@ SHEET = "xl/worksheets/sheet1.xml"
     ],
     ids=["zip-bomb", "row-bomb", "entity-bomb"],
 )
-def test_a_list_built_to_exhaust_the_server_is_refused_at_a_bounded_cost(app, change, expected):
+def test_a_list_built_to_exhaust_the_server_is_refused_at_a_bounded_cost(
+    offline_app, change, expected
+):
     bomb = rewritten(xlsx_bytes(LIST), SHEET, change)
     assert len(bomb) < 512 * 1024  # within the upload limit
     tracemalloc.start()
@@ -160,7 +162,7 @@ def test_a_list_built_to_exhaust_the_server_is_refused_at_a_bounded_cost(app, ch
     assert time.perf_counter() - started < 10 and peak < 100 * 1024 * 1024
 
 
-def test_a_list_with_formatted_empty_rows_still_imports(app):
+def test_a_list_with_formatted_empty_rows_still_imports(offline_app):
     data = rewritten(xlsx_bytes(LIST), SHEET, empty_rows(3_000))
     assert [row.enterprise for row in read_list("名单.xlsx", data)] == ["招远市金海贸易有限公司"]
 

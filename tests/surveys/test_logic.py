@@ -308,7 +308,7 @@ def test_logic_round_trips(session):
     }
 
 
-def test_a_single_skip_rule_may_be_written_without_a_list(app):
+def test_a_single_skip_rule_may_be_written_without_a_list(offline_app):
     text = LOGIC.replace(
         "    skip:\n      - option: 外企\n        to: end", "    skip: {option: 外企, to: name}"
     )
@@ -339,7 +339,7 @@ def test_a_single_skip_rule_may_be_written_without_a_list(app):
          "questions[1].show_if.all[1]: 条件应含 question 和 chosen 或 not_chosen 之一（第 19 行）"),
     ],
 )  # fmt: skip
-def test_bad_references_are_reported_with_their_line(app, old, new, problem):
+def test_bad_references_are_reported_with_their_line(offline_app, old, new, problem):
     assert old in LOGIC
     assert problems_of(LOGIC.replace(old, new, 1)) == [problem]
 
@@ -347,7 +347,7 @@ def test_bad_references_are_reported_with_their_line(app, old, new, problem):
 # ---- Plain-text import
 
 
-def test_text_import_reads_page_breaks(app):
+def test_text_import_reads_page_breaks(offline_app):
     text = """企业调查
 说明
 1、企业性质 [单选题]

@@ -21,7 +21,7 @@ def shape(text: str) -> list[tuple[str, str, bool, list]]:
     ]
 
 
-def test_the_bureau_announcement_imports_as_seven_questions(app):
+def test_the_bureau_announcement_imports_as_seven_questions(offline_app):
     result = parse(reference_block())
     definition = result.definition
     assert definition["title"] == "招远市商务局外贸企业服务在线调查问卷"
@@ -46,7 +46,7 @@ def test_the_bureau_announcement_imports_as_seven_questions(app):
 @pytest.mark.parametrize(
     "separator", ["1、", "1.", "1．", "(1)", "（1）", "1)", "- 1、", "* 1.", "• 1、"]
 )
-def test_question_numbers_in_every_common_style(app, separator):
+def test_question_numbers_in_every_common_style(offline_app, separator):
     text = f"调查问卷\n{separator}企业性质\nA 国企\nB 民企\n"
     assert shape(text) == [("single", "企业性质", False, [("国企", False), ("民企", False)])]
 
@@ -63,7 +63,7 @@ def test_question_numbers_in_every_common_style(app, separator):
         "a) 国企\nb) 民企\nc) 外企",
     ],
 )
-def test_options_in_every_common_style(app, options):
+def test_options_in_every_common_style(offline_app, options):
     text = f"调查问卷\n1、企业性质\n{options}\n"
     assert shape(text)[0][3] == [("国企", False), ("民企", False), ("外企", False)]
 
@@ -79,40 +79,40 @@ def test_options_in_every_common_style(app, options):
         ("【简答题】", "textarea"),
     ],
 )
-def test_type_tags(app, tag, kind):
+def test_type_tags(offline_app, tag, kind):
     options = "" if kind in {"text", "textarea"} else "\nA 甲 B 乙"
     assert shape(f"问卷\n1、题目 {tag}{options}")[0][0] == kind
 
 
-def test_without_tag_options_mean_single_choice_and_none_mean_fill_in(app):
+def test_without_tag_options_mean_single_choice_and_none_mean_fill_in(offline_app):
     assert [q[0] for q in shape("问卷\n1、名称\n2、性质\nA 甲 B 乙\n")] == ["text", "single"]
 
 
 @pytest.mark.parametrize("title", ["*企业性质", "企业性质*", "企业性质（必填）", "企业性质 (必答)"])
-def test_required_marks(app, title):
+def test_required_marks(offline_app, title):
     assert shape(f"问卷\n1、{title}\nA 甲 B 乙")[0][1:3] == ("企业性质", True)
 
 
-def test_web_paste_markdown_and_trailing_spaces_are_ignored(app):
+def test_web_paste_markdown_and_trailing_spaces_are_ignored(offline_app):
     text = "**问卷标题**  \n\n说明文字  \n\n- 1、**企业的性质**  \nA 国企 B 民企  \n"
     definition = parse(text).definition
     assert definition["title"] == "问卷标题" and definition["description"] == "说明文字"
     assert shape(text) == [("single", "企业的性质", False, [("国企", False), ("民企", False)])]
 
 
-def test_other_with_blank_takes_a_fill_in(app):
+def test_other_with_blank_takes_a_fill_in(offline_app):
     assert shape("问卷\n1、方式 [多选题]\nA 一般贸易\nB 其他____\n")[0][3] == [
         ("一般贸易", False),
         ("其他", True),
     ]
 
 
-def test_description_keeps_its_lines(app):
+def test_description_keeps_its_lines(offline_app):
     definition = parse("标题\n第一段说明。\n第二段说明。\n1、名称\n").definition
     assert definition["description"] == "第一段说明。\n第二段说明。"
 
 
-def test_gaps_in_numbering_are_warnings(app):
+def test_gaps_in_numbering_are_warnings(offline_app):
     result = parse("问卷\n1、名称\n3、性质\nA 甲 B 乙\n")
     assert len(result.definition["questions"]) == 2
     assert [str(w) for w in result.warnings] == ["题号 3 不连续，按第 2 题导入（第 3 行）"]
@@ -124,7 +124,7 @@ def problems(text: str) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
-def test_problems_name_their_line(app):
+def test_problems_name_their_line(offline_app):
     assert problems("") == ["没有内容：第一行应为问卷标题（第 1 行）"]
     assert problems("只有标题\n没有题目\n") == [
         "没有找到题目：题目行应以题号开头，如“1、企业名称”（第 1 行）"

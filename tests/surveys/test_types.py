@@ -458,7 +458,7 @@ def test_every_type_round_trips_through_the_definition_format(session):
         ({"type": "description", "title": "d", "required": True}, "不能必答"),
     ],
 )
-def test_definition_problems_of_the_new_types(app, question, problem):
+def test_definition_problems_of_the_new_types(offline_app, question, problem):
     from survey.surveys.definition import DefinitionError, validate
 
     with pytest.raises(DefinitionError) as error:
@@ -466,7 +466,7 @@ def test_definition_problems_of_the_new_types(app, question, problem):
     assert problem in str(error.value)
 
 
-def test_plain_text_import_labels(app):
+def test_plain_text_import_labels(offline_app):
     text = "\n".join([
         "营商环境调查",
         "1、总体评价 [量表题] *", "非常不满意 不满意 一般 满意 非常满意",
