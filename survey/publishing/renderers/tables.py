@@ -6,12 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from survey.core import spreadsheet
@@ -64,6 +67,20 @@ def to_csv(document: ResultFeedback) -> str:
     return buffer.getvalue()
 
 
+PRINTED_PERCENTAGE = re.compile(r"(\d+)(?:\.(\d+))?%")
+
+
+def _as_percentage(cell: Cell | MergedCell) -> None:
+    """A 比例 as printed ("33.33%") made a number that Excel shows the same way (0.3333 in the
+    format 0.00%), so the sheet can sum and chart it; a withheld one ("—") stays as it is."""
+    printed = PRINTED_PERCENTAGE.fullmatch(str(cell.value))
+    if printed is None:
+        return
+    decimals = len(printed.group(2) or "")
+    cell.value = float(Decimal(printed.group(0)[:-1]) / 100)
+    cell.number_format = "0." + "0" * decimals + "%" if decimals else "0%"
+
+
 def write_xlsx(document: ResultFeedback, path: Path) -> None:
     """The tables as the annual report prints them: a heading per question, 选项 | 小计 | 比例,
     and 本题有效填写人次, one under another."""
@@ -95,6 +112,7 @@ def write_xlsx(document: ResultFeedback, path: Path) -> None:
             for row in item.rows or ():
                 count = row.count if row.count is not None else row.shown
                 append([row.label, count, row.ratio])
+                _as_percentage(sheet.cell(sheet.max_row, 3))
             append(["本题有效填写人次", item.respondents, None])
         width = 1 + len(grid.columns) if grid else 3
         for ruled_row in sheet.iter_rows(min_row=start, max_row=sheet.max_row, max_col=width):
