@@ -72,8 +72,9 @@ def rows(
     enterprises: bool = False,
     reader: Reader | None = None,
 ) -> Iterator[list[Any]]:
-    """One list per response, in the order they were submitted; with ``enterprises``, the
-    invited enterprise's name after the submission time. Personal answers are unsealed by
+    """One list per response, in the order they were submitted, numbered from 1 (序号, the
+    survey's own count, as 问卷星 numbers them); with ``enterprises``, the invited enterprise's
+    name after the submission time. Personal answers are unsealed by
     ``reader``; without one, their questions are left out.
 
     Plain SQL without ORM objects: two queries per batch of responses, whatever the total.
@@ -95,6 +96,7 @@ def rows(
     connection = session.connection()
     statement = RESPONSES_WITH_ENTERPRISES if enterprises else RESPONSES
     after = 0
+    serial = 0  # 序号
     while True:
         batch = connection.execute(
             statement, {"survey": survey.id, "after": after, "limit": BATCH}
@@ -123,8 +125,9 @@ def rows(
             row[index] = f"{row[index]}{SEPARATOR}{part}" if row[index] else part
         empty = [""] * width
         for response_id, submitted_at, *enterprise in batch:
+            serial += 1
             yield [
-                response_id,
+                serial,
                 _local(submitted_at, zone),
                 *enterprise,
                 *cells.get(response_id, empty),
