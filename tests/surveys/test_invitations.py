@@ -454,3 +454,27 @@ def test_qr_codes_of_the_public_link(app, client, login, survey):
     page = client.get(f"/admin/surveys/{survey.id}").get_data(as_text=True)
     assert "qr.svg?inline=1" in page and link in page
     assert client.get(f"/admin/surveys/{survey.id}/qr.gif").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("base", "expected"),
+    [
+        ("", "二维码和链接指向本机地址 localhost，别人的手机打不开。"),
+        ("http://127.0.0.1:5000", "二维码和链接指向本机地址 127.0.0.1，别人的手机打不开。"),
+        ("http://10.20.3.4", "二维码和链接指向内网地址 10.20.3.4，只有单位内网能打开。"),
+        ("http://oa-server", "二维码和链接指向内网地址 oa-server，只有单位内网能打开。"),
+        ("https://survey.example.gov.cn", None),
+    ],
+)
+def test_staff_are_warned_when_links_point_where_phones_cannot_go(
+    app, client, login, survey, base, expected
+):
+    app.config["PUBLIC_BASE_URL"] = base
+    login("editor")
+    pages = [f"/admin/surveys/{survey.id}", f"/admin/surveys/{survey.id}/invitations"]
+    for url in pages:
+        page = plain(client.get(url).get_data(as_text=True))
+        if expected is None:
+            assert "SURVEY_PUBLIC_BASE_URL" not in page, url
+        else:
+            assert expected + "请把 SURVEY_PUBLIC_BASE_URL 设为公众能访问的网址" in page, url

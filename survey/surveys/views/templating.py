@@ -4,6 +4,8 @@ for the answer form, where the browser keeps unsent answers, and the public addr
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, url_for
 
@@ -25,6 +27,25 @@ def public_url(slug: str) -> str:
     if base:
         return base.rstrip("/") + url_for("surveys.answer", slug=slug)
     return url_for("surveys.answer", slug=slug, _external=True)
+
+
+def unreachable_address(url: str) -> str:
+    """Why respondents' phones may not open ``url`` (a loopback or intranet host), or ""."""
+    host = urlsplit(url).hostname or ""
+    try:
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    advice = _(
+        "请把 SURVEY_PUBLIC_BASE_URL 设为公众能访问的网址（如 https://survey.example.gov.cn）。"
+    )
+    if host == "localhost" or host.endswith(".localhost") or (address and address.is_loopback):
+        return _("二维码和链接指向本机地址 %(host)s，别人的手机打不开。", host=host) + advice
+    if (address and (address.is_private or address.is_link_local)) or (
+        address is None and "." not in host
+    ):
+        return _("二维码和链接指向内网地址 %(host)s，只有单位内网能打开。", host=host) + advice
+    return ""
 
 
 def autosave_key(survey: Survey) -> str:
@@ -57,3 +78,4 @@ def register(app: Flask) -> None:
         answerable_types=[n for n, kind in REGISTRY.items() if kind.answerable],
     )
     app.add_template_global(public_url)
+    app.add_template_global(unreachable_address)
