@@ -74,3 +74,11 @@ def gunicorn(
                 time.sleep(0.1)
                 os.killpg(process.pid, 0)
             raise AssertionError(f"processes of gunicorn {process.pid} left running")
+
+
+def clear_of_a_window_boundary(window: int = 3600, margin: int = 60) -> None:
+    """Wait, if need be, until the next ``window`` (seconds) of the rate limits' fixed windows
+    is more than ``margin`` seconds from its end: counts that straddle a boundary start again."""
+    left = window - time.time() % window
+    if left < margin:
+        time.sleep(left + 0.5)
