@@ -1,8 +1,9 @@
 """The questionnaire definition format ``survey/v1`` (YAML or JSON) and its mapping to models.
 
-Import checks everything and reports every problem with its place and, for YAML, its line::
+Import checks everything and reports every problem with its place and, for YAML, its line,
+staff reading it in words (``Problem.in_words``)::
 
-    questions[3].options: 至少需要两个选项（第 14 行）
+    第 4 题的选项：至少需要两个选项（第 14 行）
 
 Export writes the same structure back, so export followed by import gives the same questionnaire.
 """
@@ -82,10 +83,82 @@ class Problem:
     path: str
     message: str
     line: int | None = None
+    # The place in words (第 2 题第 3 个选项), set by ``validate`` from the questions' numbers;
+    # None: read from the path alone.
+    place: str | None = None
 
     def __str__(self) -> str:
         where = _("（第 %(n)s 行）", n=self.line) if self.line else ""
         return f"{self.path}: {self.message}{where}" if self.path else f"{self.message}{where}"
+
+    def in_words(self) -> str:
+        """The problem as staff read it: the place named as 第 N 题, not ``questions[N-1]``."""
+        where = _("（第 %(n)s 行）", n=self.line) if self.line else ""
+        place = self.place if self.place is not None else describe(self.path)
+        if not place:
+            return f"{self.message}{where}"
+        return _("%(place)s：%(message)s", place=place, message=self.message) + where
+
+
+QUESTION_PATH = re.compile(r"^questions\[(\d+)\](?:\.(?P<key>[A-Za-z_]+))?(?:\[(?P<item>\d+)\])?")
+QUOTA_PATH = re.compile(r"^quotas\[(\d+)\]")
+
+
+def describe(path: str, questions: Any = None) -> str:
+    """A definition path in staff's words: ``questions[1].options[2]`` is 第 2 题第 3 个选项.
+    Questions are numbered as respondents see them (说明文字 and 分页 take no number) when the
+    definition's ``questions`` are given, else by their place in the list."""
+    match = QUESTION_PATH.match(path)
+    if match is None:
+        quota = QUOTA_PATH.match(path)
+        if quota is not None:
+            return _("第 %(n)s 个配额", n=int(quota.group(1)) + 1)
+        return {"title": _("问卷标题"), "questions": _("题目")}.get(path, path)
+    index = int(match.group(1))
+    entries = questions if isinstance(questions, list) and index < len(questions) else None
+    if entries is None:
+        question = _("第 %(n)s 题", n=index + 1)
+    else:
+        kinds = [REGISTRY.get(str(q.get("type"))) if isinstance(q, dict) else None
+                 for q in entries[: index + 1]]  # fmt: skip
+        kind = kinds[-1]
+        if kind is not None and not kind.answerable:
+            asked = sum(1 for k in kinds[:-1] if k is None or k.answerable)
+            if asked:
+                question = _("第 %(n)s 题后的%(type)s", n=asked, type=kind.display_name)
+            else:
+                question = _("第 1 题前的%(type)s", type=kind.display_name)
+        else:
+            question = _("第 %(n)s 题", n=sum(1 for k in kinds if k is None or k.answerable))
+    key, item = match.group("key"), match.group("item")
+    if key is None:
+        return question
+    if key == "options" and item is not None:
+        return _("%(question)s第 %(n)s 个选项", question=question, n=int(item) + 1)
+    if key == "columns" and item is not None:
+        return _("%(question)s第 %(n)s 列", question=question, n=int(item) + 1)
+    if key == "skip" and item is not None:
+        return _("%(question)s第 %(n)s 条跳题规则", question=question, n=int(item) + 1)
+    parts = {
+        "title": _("%(question)s的标题"), "type": _("%(question)s的题型"),
+        "options": _("%(question)s的选项"), "required": _("%(question)s的必答设置"),
+        "help": _("%(question)s的填写说明"), "columns": _("%(question)s的列"),
+        "show_if": _("%(question)s的显示条件"), "skip": _("%(question)s的跳题规则"),
+    }  # fmt: skip
+    if key in parts:
+        return parts[key] % {"question": question}
+    label = _setting_label(key)
+    if label:
+        return _("%(question)s的“%(setting)s”", question=question, setting=label)
+    return _("%(question)s的 %(key)s", question=question, key=key)
+
+
+def _setting_label(key: str) -> str:
+    for kind in REGISTRY.values():
+        for setting in kind.settings:
+            if setting.key == key:
+                return str(setting.label)
+    return ""
 
 
 class DefinitionError(Refusal):
@@ -249,6 +322,9 @@ def validate(data: Any, zone: ZoneInfo) -> dict[str, Any]:
             Problem("", _("另有 %(n)s 处问题未列出，请先改正以上问题", n=checker.unlisted))
         )
     if checker.problems:
+        questions = data.get("questions") if isinstance(data, dict) else None
+        for problem in checker.problems:
+            problem.place = describe(problem.path, questions)
         raise DefinitionError(checker.problems)
     return result
 
