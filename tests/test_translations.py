@@ -47,4 +47,4 @@ def test_import_problems_speak_the_staff_language(client, login):
     )  # fmt: skip
     assert page.status_code == 422
     html = page.get_data(as_text=True)
-    assert "questions[0].options: At least two options are needed (line 2)" in html
+    assert "Question 1, options: At least two options are needed (line 2)" in html

@@ -123,7 +123,7 @@ def test_import_problems_are_listed_and_the_text_kept(client, session, editor):
     response = post(client, "/admin/surveys/import", {"format": "txt", "text": text})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "questions[0].options: 至少需要两个选项（第 2 行）" in html
+    assert "第 1 题的选项：至少需要两个选项（第 2 行）" in html
     assert re.search(r"<textarea[^>]*>\s*问卷\n1、性质 \[单选题\]\nA 国企\s*</textarea>", html)
     assert session.scalars(select(Survey)).all() == []
 

@@ -10,6 +10,7 @@ can be added, left blank or reordered without JavaScript; type settings as
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -20,6 +21,7 @@ from wtforms import (
     BooleanField,
     Field,
     FloatField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -39,6 +41,7 @@ from survey.surveys.design import OptionEdit
 from survey.surveys.models import Question, Survey
 from survey.surveys.publication import MIN_CELL_SIZE_RANGE
 from survey.surveys.questions import REGISTRY, Setting, get_type
+from survey.surveys.wordimport import read_questionnaire
 from survey.web.fields import OfficeTimeField
 from survey.web.safety import as_id
 
@@ -147,18 +150,38 @@ class ImportForm(FlaskForm):
         default="txt",
     )
     text = TextAreaField(_l("粘贴问卷内容"))
-    file = FileField(_l("或上传文件（UTF-8）"))
+    file = FileField(_l("或上传文件：Word 文档（.docx），或 UTF-8 的文本、YAML、JSON"))
+    # The fingerprint of the content a preview showed: creating what was not previewed (the
+    # text changed since) shows the preview again first.
+    previewed = HiddenField()
 
-    def content(self) -> str:
-        """The uploaded file's text, else the pasted text (either within the request size the
-        app accepts). Raises ValueError for a file that is not UTF-8."""
+    def content(self) -> tuple[str, list[str]]:
+        """The uploaded file's text, else the pasted text; and warnings about the file. An
+        upload's text goes into the text box, a Word file's as 文本导入 text, so that staff
+        correct it there. Raises a Refusal for a Word file that cannot be read, ValueError for
+        a text file that is not UTF-8."""
         upload = self.file.data
         if not upload or not upload.filename:
-            return self.text.data or ""
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError(_("文件不是 UTF-8 编码")) from None
+            return self.text.data or "", []
+        data = upload.read()
+        warnings: list[str] = []
+        if upload.filename.lower().endswith(".docx"):
+            word = read_questionnaire(data)
+            text, warnings = word.text, word.warnings
+            self.format.data = "txt"
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValueError(_("文件不是 UTF-8 编码")) from None
+        self.text.data = text
+        return text, warnings
+
+    def fingerprint(self) -> str:
+        """What was previewed: the format and the text, line ends as any browser posts them."""
+        text = "\n".join(line.rstrip() for line in (self.text.data or "").splitlines()).strip()
+        digest = hashlib.sha256(f"{self.format.data}\n{text}".encode("utf-8", "replace"))
+        return digest.hexdigest()[:32]
 
 
 def _setting_field(setting: Setting, name: str) -> Any:

@@ -1,4 +1,4 @@
-"""Making a questionnaire: a new draft, an import, the designer (settings, questions, their
+"""Making a questionnaire: a new draft, the designer (settings, questions, their
 options and logic) and the respondent's preview beside it."""
 
 from __future__ import annotations
@@ -8,19 +8,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from survey.config import office_zone
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.permissions import Permission
 from survey.db import get_session
 from survey.surveys import design
-from survey.surveys.definition import DefinitionError
 from survey.surveys.models import Question, Survey
 from survey.surveys.questions import REGISTRY
-from survey.surveys.textimport import load_any
 from survey.surveys.views.display import form_page
 from survey.surveys.views.forms import (
-    ImportForm,
     MoveForm,
     NewQuestionForm,
     NewSurveyForm,
@@ -29,7 +25,7 @@ from survey.surveys.views.forms import (
 )
 from survey.surveys.views.manage.common import question_or_404, survey_or_404
 from survey.web.access import requires
-from survey.web.actions import attempt, committed, flash_each, flash_errors, refused
+from survey.web.actions import attempt, committed, flash_errors, refused
 from survey.web.security import PREVIEW_HEADERS
 
 
@@ -47,33 +43,6 @@ def new_survey() -> ResponseReturnValue:
     if isinstance(survey, Refusal):
         return render_template("surveys/manage/new.html", form=form), 422
     return redirect(url_for("surveys_admin.designer", survey_id=survey.id))
-
-
-@requires(Permission.DESIGN)
-def import_survey() -> ResponseReturnValue:
-    form = ImportForm()
-    if not form.validate_on_submit():
-        page = render_template("surveys/manage/import.html", form=form, problems=[])
-        return (page, 422) if form.is_submitted() else page
-    try:
-        loaded = load_any(form.content(), office_zone(), form.format.data)
-    except ValueError as error:
-        problems: list[object] = [error]
-    except DefinitionError as error:
-        problems = list(error.problems)
-    else:
-        survey = attempt(
-            lambda: design.import_survey(
-                get_session(), current_user, loaded.definition, form.format.data
-            )
-        )
-        if isinstance(survey, Refusal):
-            return redirect(url_for("surveys_admin.import_survey"))
-        flash_each((_("注意：%(problem)s", problem=w) for w in loaded.warnings), "warning")
-        flash(_("已导入 %(n)s 道题，请检查后开始收集", n=len(survey.questions)), "success")
-        return redirect(url_for("surveys_admin.designer", survey_id=survey.id))
-    page = render_template("surveys/manage/import.html", form=form, problems=problems)
-    return page, 422
 
 
 def designer_page(
