@@ -46,9 +46,10 @@ from survey.surveys.exports import CODINGS, csv_chunks, write_xlsx
 from survey.surveys.models import Survey
 from survey.surveys.queries import load_survey
 from survey.surveys.textimport import load_any
+from survey.surveys.wordimport import read_questionnaire
 from survey.webhooks import addresses, delivery, endpoints
 
-IMPORT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".txt": "txt"}
+IMPORT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".txt": "txt", ".docx": "docx"}
 Result = TypeVar("Result")
 
 
@@ -151,23 +152,32 @@ def demo() -> None:
 @click.option("--open", "open_now", is_flag=True, help="Open the survey for answers at once.")
 @AS_USER
 def import_survey(path: Path, open_now: bool, as_user: str | None) -> None:
-    """Import a questionnaire (.yaml, .yml, .json, or .txt plain text); print the new slug."""
+    """Import a questionnaire (.yaml, .yml, .json, .txt plain text, or a .docx Word file);
+    print the new slug."""
     fmt = IMPORT_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise click.ClickException(
-            _("不支持的文件类型 %(suffix)s：请用 .yaml、.json 或 .txt", suffix=path.suffix)
+            _("不支持的文件类型 %(suffix)s：请用 .docx、.txt、.yaml 或 .json", suffix=path.suffix)
         )
+    warnings: list[object] = []
     try:
-        content = path.read_text(encoding="utf-8-sig")
+        if fmt == "docx":
+            word = read_questionnaire(path.read_bytes())
+            content, fmt = word.text, "txt"
+            warnings.extend(word.warnings)
+        else:
+            content = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise click.ClickException(_("文件不是 UTF-8 编码")) from None
+    except Refusal as refusal:
+        raise click.ClickException(refusal.message) from None
     try:
         loaded = load_any(content, office_zone(), fmt)
     except DefinitionError as error:
         for problem in error.problems:
-            click.echo(f"{path}: {problem}", err=True)
+            click.echo(f"{path}: {problem.in_words()}", err=True)
         sys.exit(1)
-    for warning in loaded.warnings:
+    for warning in [*warnings, *loaded.warnings]:
         click.echo(f"{path}: " + _("注意：%(problem)s", problem=warning), err=True)
     session = db.get_session()
     actor = _acting(as_user)

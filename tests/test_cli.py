@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import docx
 import yaml
 
 from survey.core.models import utcnow
@@ -85,15 +86,37 @@ def test_import_reports_problems_without_a_traceback(runner, tmp_path):
     )
     result = invoke(runner, "import", str(broken))
     assert result.exit_code == 1
-    assert f"{broken}: questions[0].options: 至少需要两个选项（第 6 行）" in result.output
+    assert f"{broken}: 第 1 题的选项：至少需要两个选项（第 6 行）" in result.output
     assert "Traceback" not in result.output
 
 
 def test_import_refuses_unknown_file_types(runner, tmp_path):
-    other = tmp_path / "survey.docx"
-    other.write_bytes(b"PK")
+    other = tmp_path / "survey.doc"
+    other.write_bytes(b"\xd0\xcf\x11\xe0")
     result = invoke(runner, "import", str(other))
     assert result.exit_code != 0 and "不支持的文件类型" in result.output
+
+
+def test_import_a_word_questionnaire(runner, session, tmp_path):
+    document = docx.Document()
+    document.add_paragraph("企业调查")
+    document.add_paragraph("企业性质（必填）", style="List Number")
+    document.add_paragraph("□国企 □民企 □外企")
+    document.add_paragraph("联系电话", style="List Number")
+    source = tmp_path / "问卷.docx"
+    document.save(source)
+    result = invoke(runner, "import", str(source))
+    assert result.exit_code == 0, result.output
+    assert f"{source}: 注意：第 2 题按手机号码导入（标题含“联系电话”）" in result.output
+    survey = load_survey(session, result.output.strip().splitlines()[-1])
+    assert [(q.type, q.title, q.required) for q in survey.questions] == [
+        ("single", "企业性质", True), ("mobile", "联系电话", False),
+    ]  # fmt: skip
+    assert [o.label for o in survey.questions[0].options] == ["国企", "民企", "外企"]
+    fake = tmp_path / "fake.docx"
+    fake.write_bytes(b"PK")
+    refused = invoke(runner, "import", str(fake))
+    assert refused.exit_code == 1 and "另存为 .docx" in refused.output
 
 
 def test_lifecycle_commands(runner, session):
