@@ -60,7 +60,7 @@ BOXES = "□☐○◯■☑☒▢◇◆●◎❏❑❒"
 # A section heading: 一、 （一） 第一部分, or a Markdown heading.
 NUMERALS = "一二三四五六七八九十"
 SECTION = re.compile(
-    rf"^(?:第[{NUMERALS}]{{1,3}}(?:部分|节|章|单元|篇)|[{NUMERALS}]{{1,3}}\s*[、.．]"
+    rf"^(?P<numeral>第[{NUMERALS}]{{1,3}}(?:部分|节|章|单元|篇)|[{NUMERALS}]{{1,3}}\s*[、.．]"
     rf"|[(（][{NUMERALS}]{{1,3}}[)）])\s*\S"
 )
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?P<heading>\S.*)$")
@@ -172,6 +172,7 @@ class ParsedQuestion:
     last_options: tuple[int, list[str], int] | None = None
     table_width: int = 0  # choice columns of the table its rows came from
     table_rows: int = 0
+    heading: Problem | None = None  # a section heading's warning, while it may be a question
 
 
 @dataclass
@@ -278,15 +279,19 @@ class _Reader:
             return
         heading = _section_heading(line)
         if heading:
-            self.questions.append(ParsedQuestion(number, heading, "description", False))
             move = _("“%(title)s”按说明文字导入；要分页，请改为“[分页] %(title)s”", title=heading)
             self.warnings.append(Problem("", move, number))
+            self.questions.append(
+                ParsedQuestion(number, heading, "description", False, heading=self.warnings[-1])
+            )
             return
         fields = _fields(line)
         if fields and not (question is not None and _other_option(question, fields)):
             for label in fields:
                 self.field(label, number)
             return
+        if question is None and self.questions and _options_like(line):
+            question = self.numbered_by_heading(self.questions[-1])
         if question is None:
             if self.questions:  # under a section heading or page break: its text
                 self.questions[-1].help.append(line)
@@ -334,6 +339,27 @@ class _Reader:
 
         question.notes.append((number, unnumbered))
         self.questions.append(question)
+
+    def numbered_by_heading(self, heading: ParsedQuestion) -> ParsedQuestion | None:
+        """A question numbered 一、 二、: what looked like a section heading, with options
+        under it."""
+        numeral = SECTION.match(heading.title)
+        if heading.heading is None or numeral is None or heading.help:
+            return None
+        self.warnings.remove(heading.heading)
+        title = _title(heading.title[numeral.end("numeral") :], heading.line, self.problems)
+        heading.heading, heading.title, heading.type = None, title.text, title.kind
+        heading.required, heading.settings = title.required, title.settings
+        heading.marked, heading.mark = title.marked, title.mark
+        said = numeral.group("numeral")
+
+        def note(n: int) -> str:
+            return _(
+                "第 %(n)s 题原文编号为“%(numeral)s”，下面有选项，按题目导入", n=n, numeral=said
+            )
+
+        heading.notes.append((heading.line, note))
+        return heading
 
     def matrix_row(self, question: ParsedQuestion, number: int, raw: str, line: str) -> bool:
         """Whether the line is a row of a table (a label and its choice cells), and if so
@@ -393,6 +419,10 @@ def _fields(line: str) -> list[str]:
         labels.append(label)
         end = match.end()
     return labels if labels and not line[end:].strip(" _＿\t") else []
+
+
+def _options_like(line: str) -> bool:
+    return bool(LETTER.match(line)) or any(box in line for box in BOXES)
 
 
 def _other_option(question: ParsedQuestion, labels: list[str]) -> bool:

@@ -74,14 +74,17 @@ class WordText:
 def read_questionnaire(data: bytes) -> WordText:
     """The questionnaire in a .docx as 文本导入 text, and warnings about what was left out."""
     document = _open(data)
-    body = document.element.body
-    paragraphs = sum(1 for _p in body.iter(f"{W}p"))
-    if paragraphs > MAX_PARAGRAPHS:
-        raise WordImportError(
-            _("Word 文件过长：最多 %(n)s 段，请分成几份导入", n=f"{MAX_PARAGRAPHS:,}")
-        )
-    reader = _Reader(document)
-    lines = list(reader.lines(body))
+    try:
+        body = document.element.body
+        paragraphs = sum(1 for _p in body.iter(f"{W}p"))
+        if paragraphs > MAX_PARAGRAPHS:
+            raise WordImportError(
+                _("Word 文件过长：最多 %(n)s 段，请分成几份导入", n=f"{MAX_PARAGRAPHS:,}")
+            )
+        reader = _Reader(document)
+        lines = list(reader.lines(body))
+    except (AttributeError, TypeError):  # parts that are XML but not Word's (no body, no styles)
+        raise WordImportError(_("Word 文件已损坏，无法读取")) from None
     text = "\n".join(lines)
     if len(text) > MAX_IMPORT_CHARS:
         raise WordImportError(
@@ -149,15 +152,15 @@ class _Numbering:
         for abstract in root.iterchildren(f"{W}abstractNum"):
             key = abstract.get(f"{W}abstractNumId")
             for level in abstract.iterchildren(f"{W}lvl"):
-                numbering.levels[(key, int(level.get(f"{W}ilvl", "0")))] = _Level(
+                numbering.levels[(key, _integer(level.get(f"{W}ilvl")))] = _Level(
                     format=_value(level, "numFmt") or "decimal",
                     text=_value(level, "lvlText") or "",
-                    start=int(_value(level, "start") or 1),
+                    start=_integer(_value(level, "start"), 1),
                     font=_font(level),
                 )
         for num in root.iterchildren(f"{W}num"):
             starts = {
-                int(override.get(f"{W}ilvl", "0")): int(start)
+                _integer(override.get(f"{W}ilvl")): _integer(start, 1)
                 for override in num.iterchildren(f"{W}lvlOverride")
                 if (start := _value(override, "startOverride"))
             }
@@ -198,6 +201,15 @@ class _Numbering:
                     f"%{index + 1}", _formatted(count, shown.format if shown else "decimal")
                 )
         return label
+
+
+def _integer(text: str | None, default: int = 0, base: int = 10) -> int:
+    """A number Word wrote, or ``default`` for one that is missing or not a number; at most
+    a few digits (a start of 10**4300 would cost time to read)."""
+    try:
+        return int(text, base) if text and len(text) <= 6 else default
+    except ValueError:
+        return default
 
 
 def _value(element: Any, name: str) -> str | None:
@@ -310,7 +322,7 @@ class _Reader:
         num_id = _value(numbering, "numId")
         if not num_id or num_id == "0":
             return ""
-        return self.numbering.label(num_id, int(_value(numbering, "ilvl") or 0))
+        return self.numbering.label(num_id, min(_integer(_value(numbering, "ilvl")), 8))
 
     def heading(self, paragraph: Any) -> bool:
         name = (getattr(self.style(paragraph), "name", "") or "").lower()
@@ -335,7 +347,7 @@ class _Reader:
             elif tag in (f"{W}br", f"{W}cr"):
                 parts.append("\n")
             elif tag == f"{W}sym":
-                code = int(child.get(f"{W}char", "0"), 16)
+                code = _integer(child.get(f"{W}char"), base=16)
                 box = _symbol((child.get(f"{W}font") or "").lower(), code)
                 self.unknown_symbols += not box
                 parts.append(box)

@@ -315,3 +315,18 @@ def test_the_preview_shows_what_will_be_created_and_saves_nothing(client, sessio
                   "第 3 题按多选题导入（标题含“可多选”）"):  # fmt: skip
         assert shown in html
     assert session.scalars(select(Survey)).all() == []
+
+
+def test_questions_numbered_with_chinese_numerals_keep_their_options(offline_app):
+    text = (
+        "问卷\n一、企业性质\nA 国企 B 民企\n二、主要市场（可多选）\n□东南亚 □欧盟\n三、服务评价\n"
+    )
+    result = parse(text)
+    assert shape(text) == [
+        ("single", "企业性质", False, [("国企", False), ("民企", False)]),
+        ("multiple", "主要市场", False, [("东南亚", False), ("欧盟", False)]),
+        ("description", "三、服务评价", False, []),
+    ]
+    assert "第 2 题原文编号为“二、”，下面有选项，按题目导入（第 4 行）" in [
+        str(w) for w in result.warnings
+    ]

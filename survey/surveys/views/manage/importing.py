@@ -22,6 +22,7 @@ from survey.core.permissions import Permission
 from survey.db import get_session
 from survey.surveys import design
 from survey.surveys.definition import MAX_PROBLEMS, DefinitionError, Problem
+from survey.surveys.questions import REGISTRY
 from survey.surveys.textimport import TextImport, load_any, outline
 from survey.surveys.views.forms import ImportForm
 from survey.surveys.wordimport import MAX_UPLOAD_BYTES
@@ -82,7 +83,8 @@ def import_survey() -> ResponseReturnValue:
     if isinstance(survey, Refusal):
         return redirect(url_for("surveys_admin.import_survey"))
     flash_each((_("注意：%(problem)s", problem=w) for w in loaded.warnings), "warning")
-    flash(_("已导入 %(n)s 道题，请检查后开始收集", n=len(survey.questions)), "success")
+    asked = sum(1 for question in survey.questions if REGISTRY[question.type].answerable)
+    flash(_("已导入 %(n)s 道题，请检查后开始收集", n=asked), "success")
     return redirect(url_for("surveys_admin.designer", survey_id=survey.id))
 
 
