@@ -28,6 +28,7 @@ The result is a ``survey/v1`` definition, checked by :func:`survey.definition.va
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ from zoneinfo import ZoneInfo
 from survey.core.i18n import _
 from survey.surveys.definition import (
     FORMAT,
+    MAX_OPTIONS,
+    MAX_QUESTIONS,
     DefinitionError,
     Problem,
     load_text,
@@ -147,7 +150,7 @@ CONTACT_TITLE_MAX = 16
 PAGE_BREAK = re.compile(r"^(?:-{3,}|[\[【]分页[\]】]\s*(?P<title>.*))$")
 # A matrix question's columns: "列：满意 一般 不满意" under its rows.
 COLUMNS = re.compile(r"^列\s*[:：]\s*(?P<labels>.+)$")
-MATRIX_TYPES = ("matrix", "matrix_scale", "matrix_multiple")
+MAX_TABLE_CELLS = 32  # a table row wider than this is no matrix (a matrix has at most 11 columns)
 
 Note = Callable[[int], str]  # a warning about a question, given its number
 
@@ -249,6 +252,10 @@ class _Reader:
 
     def read(self, text: str) -> None:
         for number, raw in enumerate(text.splitlines(), start=1):
+            if len(self.questions) > MAX_QUESTIONS:  # validation would refuse it: stop here
+                too_many = _("最多 %(n)s 道题", n=MAX_QUESTIONS)
+                self.problems.append(Problem("questions", too_many, number))
+                return
             line = clean(raw)
             if not line:
                 continue
@@ -505,26 +512,33 @@ def _inline_options(text: str) -> tuple[str, str]:
 def _without_blanks(text: str) -> tuple[str, bool]:
     """The text without the fill-in blanks it ends with (____, （  ）) and a colon before them;
     and whether it had any."""
-    found = False
-    while True:
-        text = text.rstrip()
-        bare = text.rstrip("_＿")
-        if len(text) - len(bare) >= 2:
-            text, found = bare, True
+    end, found = len(text), False
+    while True:  # from the end, each character looked at once
+        while end and text[end - 1].isspace():
+            end -= 1
+        bare = end
+        while bare and text[bare - 1] in "_＿":
+            bare -= 1
+        if end - bare >= 2:
+            end, found = bare, True
             continue
-        if text.endswith((")", "）")):
-            opening = max(text.rfind("("), text.rfind("（"))
-            if opening >= 0 and not text[opening + 1 : -1].strip():
-                text, found = text[:opening], True
+        if end and text[end - 1] in ")）":
+            opening = end - 2
+            while opening >= 0 and text[opening].isspace():
+                opening -= 1
+            if opening >= 0 and text[opening] in "(（":
+                end, found = opening, True
                 continue
         break
-    return text.rstrip(" :："), found
+    return text[:end].rstrip(" :："), found
 
 
 def _table_row(raw: str, line: str) -> tuple[str, int, int] | None:
     """A table row: its label, how many choice cells follow it, and how many hold a box.
     Tab-separated (Word's paste) or a label and boxes (政策宣传 □ □ □)."""
     if "\t" in raw.strip(" \u3000\xa0\r\n"):
+        if raw.count("\t") >= MAX_TABLE_CELLS:
+            return None
         cells = [clean(cell) for cell in raw.strip(" \u3000\xa0\r\n").split("\t")]
         label, rest = cells[0], cells[1:]
         if not label or len(rest) < 2 or any(c and c.strip(BOXES + " ") for c in rest):
@@ -543,10 +557,13 @@ def _option_line(raw: str, line: str, number: int, question: ParsedQuestion) -> 
         question.columns += [c for c in re.split(r"[\s、，,|｜]+", columns.group("labels")) if c]
         return
     before = len(question.options)
-    marks = list(LETTER.finditer(line))
+    room = MAX_OPTIONS + 1 - before  # one more than validation takes, for it to say so
     header: list[str] = []
-    if marks and marks[0].start() == 0:
-        for mark, following in zip(marks, [*marks[1:], None], strict=True):
+    marks = LETTER.finditer(line)
+    first = next(marks, None)
+    if first is not None and first.start() == 0:
+        lettered = [first, *itertools.islice(marks, room)]
+        for mark, following in zip(lettered, [*lettered[1:], None], strict=True):
             label = line[mark.end() : following.start() if following else len(line)]
             question.letters.append((mark.group("letter").upper(), number))
             question.options.append(_option(label.strip(BOXES + " \t")))
@@ -558,16 +575,19 @@ def _option_line(raw: str, line: str, number: int, question: ParsedQuestion) -> 
             labels = parts[:-1]  # 是□ 否□
         else:
             labels = parts
-        for label in labels:
-            label = LEADING_LETTER.sub("", label.strip())
-            if label:
-                question.options.append(_option(label))
+        labels = [label for label in map(str.strip, labels) if label]
+        for label in labels[:room]:
+            question.options.append(_option(LEADING_LETTER.sub("", label)))
     else:
         stripped = raw.strip(" \u3000\xa0\r\n")
-        header = [clean(c) for c in stripped.split("\t")] if "\t" in stripped else line.split()
-        for label in [clean(c) for c in stripped.split("\t")] if "\t" in stripped else [line]:
-            if label:
-                question.options.append(_option(label))
+        cells = stripped.split("\t") if "\t" in stripped else [line]
+        if 2 <= len(cells) <= MAX_TABLE_CELLS:
+            header = [clean(cell) for cell in cells]
+        elif len(cells) == 1 and len(line.split(maxsplit=MAX_TABLE_CELLS)) <= MAX_TABLE_CELLS:
+            header = line.split()
+        labels = [label for label in map(clean, cells[: room * 2]) if label]
+        for label in labels[:room]:
+            question.options.append(_option(label))
     added = len(question.options) - before
     question.last_options = (number, header, added) if len(header) >= 2 else None
 

@@ -270,6 +270,7 @@ class _Reader:
         for style in document.styles:
             if getattr(style, "style_id", None):
                 self.styles[style.style_id] = style
+        self.numbered_styles: dict[str, Any] = {}
         self.titled = False  # the first line, the title, is written as it is
         self.unknown_symbols = 0
         self.text_boxes = 0
@@ -303,20 +304,28 @@ class _Reader:
             if line.strip():
                 yield line
 
-    def style(self, paragraph: Any) -> Any:
+    def style(self, paragraph: Any) -> str:
         properties = paragraph.find(f"{W}pPr")
-        return (
-            self.styles.get(_value(properties, "pStyle") or "") if properties is not None else None
-        )
+        return (_value(properties, "pStyle") or "") if properties is not None else ""
+
+    def style_numbering(self, style_id: str) -> Any:
+        """A style's numbering, through the styles it is based on (once per style)."""
+        if style_id not in self.numbered_styles:
+            style, numbering = self.styles.get(style_id), None
+            for _depth in range(10):
+                if style is None:
+                    break
+                numbering = style.element.find(f"{W}pPr/{W}numPr")
+                if numbering is not None:
+                    break
+                style = style.base_style
+            self.numbered_styles[style_id] = numbering
+        return self.numbered_styles[style_id]
 
     def number(self, paragraph: Any) -> str:
         numbering = paragraph.find(f"{W}pPr/{W}numPr")
-        style = self.style(paragraph)
-        for _depth in range(10):  # a style's numbering, through the styles it is based on
-            if numbering is not None or style is None:
-                break
-            numbering = style.element.find(f"{W}pPr/{W}numPr")
-            style = style.base_style
+        if numbering is None:
+            numbering = self.style_numbering(self.style(paragraph))
         if numbering is None:
             return ""
         num_id = _value(numbering, "numId")
@@ -325,7 +334,7 @@ class _Reader:
         return self.numbering.label(num_id, min(_integer(_value(numbering, "ilvl")), 8))
 
     def heading(self, paragraph: Any) -> bool:
-        name = (getattr(self.style(paragraph), "name", "") or "").lower()
+        name = (getattr(self.styles.get(self.style(paragraph)), "name", "") or "").lower()
         return name.startswith(("heading", "标题", "title"))
 
     def text(self, element: Any) -> str:
