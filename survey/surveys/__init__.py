@@ -15,6 +15,7 @@ audit.register_actions(
         "question.edit": _l("修改题目"),
         "question.logic": _l("修改显示条件与跳转"),
         "question.move": _l("调整题目顺序"),
+        "survey.undo": _l("撤销修改"),
         "question.duplicate": _l("复制题目"),
         "question.delete": _l("删除题目"),
         "option.retire": _l("停用选项"),
