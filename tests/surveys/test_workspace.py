@@ -110,8 +110,8 @@ def test_publish_with_summary_suppression_and_masking(client, session, login, de
     login("editor")
     nature, name = question(demo_survey, "nature"), question(demo_survey, "name")
     summary = (
-        "**结论**：民企居多。<script>alert(1)</script>\n\n> 一家企业反映：联系人：李四光，13912345678"
-        "\n\n联系人：张三祥\n电话 13812341234"
+        "**结论**：民企居多。<script>alert(1)</script>\n\n"
+        "> 一家企业反映：联系人：李四光，13912345678\n\n联系人：张三祥\n电话 13812341234"
     )
     response = _publish(
         client,
