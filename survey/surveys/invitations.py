@@ -283,9 +283,10 @@ def import_list(session: Session, survey: Survey, actor: User | None, rows: list
 def set_required(session: Session, survey: Survey, actor: User, required: bool) -> None:
     """Only invited enterprises may answer (True), or anyone with the public link; audited."""
     if survey.requires_invitation != required:
+        changes = {"requires_invitation": [survey.requires_invitation, required]}
         survey.requires_invitation = required
         survey.once_per = ""  # 仅限邀请链接 is the survey's 防重复 policy: one at a time
-        audit.record(session, actor, "invitations.require", survey, required=required)
+        audit.record(session, actor, "invitations.require", survey, changes=changes)
 
 
 @dataclass(frozen=True)

@@ -306,4 +306,4 @@ def test_an_admin_gives_an_item_to_a_department(client, session, make_survey, ma
     listing = client.get("/admin/").get_data(as_text=True)
     assert "外贸科" in listing  # the admin's list names each item's department
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "item.department")).one()
-    assert event.detail == {"subject": survey.title, "department": "外贸科"}
+    assert event.detail == {"subject": survey.title, "changes": {"department": ["", "外贸科"]}}
