@@ -353,7 +353,9 @@ def record(
     detail = _stored(detail)
     if "changes" in detail:
         detail["changes"] = {
-            name: pair for name, pair in detail["changes"].items() if pair[0] != pair[1]
+            name: pair
+            for name, pair in detail["changes"].items()
+            if _pair(pair) is None or pair[0] != pair[1]
         }
     event = AuditEvent(
         at=utcnow(),
