@@ -3,7 +3,7 @@ published as 结果反馈."""
 
 from survey.core import audit
 from survey.core.i18n import _l
-from survey.surveys import events, queries, reviewables
+from survey.surveys import auditing, events, queries, reviewables
 
 audit.register_actions(
     {
@@ -48,6 +48,7 @@ audit.register_actions(
     }
 )
 audit.register_subjects("survey_id", queries.titles)
+auditing.register()
 
 reviewables.register()
 events.register()

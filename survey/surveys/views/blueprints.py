@@ -78,7 +78,9 @@ for rule, view, methods in (
     (f"{SURVEY}/lifecycle/unpublish", publishing.withdraw_results, ["POST"]),
     # distribution
     (f"{SURVEY}/qr.<fmt>", distribution.qr_code, ["GET"]),
+    (f"{SURVEY}/poster.<fmt>", distribution.poster, ["GET"]),
     (f"{SURVEY}/invitations", distribution.invitation_list, ["GET"]),
+    (f"{SURVEY}/invitations/template.xlsx", distribution.invitation_template, ["GET"]),
     (f"{SURVEY}/invitations", distribution.upload_invitations, ["POST"]),
     (f"{SURVEY}/invitations/required", distribution.require_invitation, ["POST"]),
     (f"{SURVEY}/invitations.<fmt>", distribution.export_invitations, ["GET"]),
