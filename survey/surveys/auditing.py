@@ -100,6 +100,9 @@ def register() -> None:
         "retired": Field(_l("停用的选项"), listed=True),
         "option": _l("选项"),
         "to": Field(_l("移到"), counted(_l("第 %(n)s 题"))),
+        "number": Field(_l("题号"), counted(_l("第 %(n)s 题"))),
+        "position": Field(_l("位置"), counted(_l("第 %(n)s 题"))),
+        "order": Field(_l("题目顺序"), listed=True),
         "copy": _l("副本"),
     }
     audit.register_fields(question, scope=["question", "option"])
@@ -125,6 +128,9 @@ def register() -> None:
             ),
             "days": Field(_l("个人信息保存期限"), counted(_l("%(n)s 天"), _l("不自动删除"))),
             "answers": _l("删除的个人信息条数"),
+            "undone": Field(_l("撤销的修改"), named(audit.ACTIONS)),
+            "number": Field(_l("题号"), counted(_l("第 %(n)s 题"))),
+            "question": _l("题目"),
         },
         scope="survey",
     )

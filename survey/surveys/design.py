@@ -151,7 +151,7 @@ def add_question(session: Session, survey: Survey, actor: User | None, type_name
     question.options = [Option(position=i, label=label) for i, label in enumerate(labels)]
     survey.questions.append(question)
     session.flush()
-    audit.record(session, actor, "question.add", survey, question=question.key, type=kind.name)
+    audit.record(session, actor, "question.add", survey, **_named(question), type=kind.name)
     return question
 
 
@@ -223,15 +223,19 @@ def update_question(
     keeps_options = kind.has_options or generated is not None
     retired = _apply_options(session, question, options if keeps_options else [])
     for label in retired:
-        audit.record(session, actor, "option.retire", survey, question=question.key, option=label)
+        audit.record(session, actor, "option.retire", survey, **_named(question), option=label)
     check_logic(survey)
     after = _fields(question)
     changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
     if changes:
         audit.record(
-            session, actor, "question.edit", survey, question=question.key,
-            number=question.number, changes=changes,
+            session, actor, "question.edit", survey, **_named(question), changes=changes,
         )  # fmt: skip
+
+
+def _named(question: Question) -> dict[str, Any]:
+    """How the audit log names a question: its number and title as they were then."""
+    return {"number": question.number, "question": question.title}
 
 
 def _fields(question: Question) -> dict[str, Any]:
@@ -275,7 +279,7 @@ def set_logic(
         remember(session, question.survey, actor, "question.edit", question.key)
         question.logic = logic
         check_logic(question.survey)
-        audit.record(session, actor, "question.logic", question.survey, question=question.key)
+        audit.record(session, actor, "question.logic", question.survey, **_named(question))
 
 
 def check_logic(survey: Survey) -> None:
@@ -359,7 +363,7 @@ def move_question(session: Session, question: Question, actor: User | None, step
     questions.sort(key=lambda q: q.position)
     check_logic(survey)
     audit.record(
-        session, actor, "question.move", survey, question=question.key,
+        session, actor, "question.move", survey, **_named(question),
         changes={"position": [index + 1, target + 1]},
     )  # fmt: skip
 
@@ -385,7 +389,7 @@ def duplicate_question(session: Session, question: Question, actor: User | None)
     for position, item in enumerate(survey.questions):
         item.position = position
     session.flush()
-    audit.record(session, actor, "question.duplicate", survey, question=question.key, copy=copy.key)
+    audit.record(session, actor, "question.duplicate", survey, **_named(question), copy=copy.title)
     return copy
 
 
@@ -395,14 +399,13 @@ def delete_question(session: Session, question: Question, actor: User | None) ->
     if has_answers(session, question):
         raise DesignError(_("这道题已有答卷，不能删除：删除会丢失已收集的回答。"))
     remember(session, survey, actor, "question.delete", question.key)
+    named = _named(question)
     survey.questions.remove(question)
     for position, item in enumerate(survey.questions):
         item.position = position
     check_logic(survey)
     session.flush()
-    audit.record(
-        session, actor, "question.delete", survey, question=question.key, title=question.title
-    )
+    audit.record(session, actor, "question.delete", survey, **named)
 
 
 def reorder_questions(

@@ -100,10 +100,9 @@ def undo(session: Session, survey: Survey, actor: User | None) -> DesignRevision
         raise UndoError(_("没有可以撤销的修改"))
     _restore(session, survey, revision.snapshot)
     session.delete(revision)
-    audit.record(
-        session, actor, "survey.undo", survey, undone=revision.action,
-        question=revision.question_key,
-    )  # fmt: skip
+    about = next((q for q in survey.questions if q.key == revision.question_key), None)
+    named = {"number": about.number, "question": about.title} if about else {}
+    audit.record(session, actor, "survey.undo", survey, undone=revision.action, **named)
     return revision
 
 

@@ -234,7 +234,7 @@ def test_revisions_are_kept_to_a_bound(session, make_survey, make_user):
 
 
 def test_the_audit_log_keeps_each_change_before_and_after(client, session, login, make_survey):
-    login("editor")
+    login("admin")
     survey = make_survey(CHOICE, status="draft")
     nature = survey.questions[0]
     editor_post(
@@ -247,3 +247,7 @@ def test_the_audit_log_keeps_each_change_before_and_after(client, session, login
         "required": [False, True],
         "options": [["国企", "民企", "外企"], ["国企", "民企", "外企", "其他____"]],
     }
+    log = plain(client.get(f"/admin/audit?subject=survey_id:{survey.id}").get_data(as_text=True))
+    assert "必答：否 → 是" in log
+    assert "选项：国企、民企、外企 → 国企、民企、外企、其他____" in log
+    assert "题号：第 1 题" in log and "题目：企业性质" in log
