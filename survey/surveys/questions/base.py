@@ -100,6 +100,7 @@ class QuestionType:
     filterable: ClassVar[bool] = False  # offered in 分类统计 and 交叉分析 (one option per answer)
     counts_cells: ClassVar[bool] = False  # results count (option, number) pairs for it
     chart: ClassVar[Chart] = "bars"  # the figure that draws its table (publishing.charts)
+    ordered: ClassVar[bool] = False  # its options are the points of a scale, low to high
     default_settings: ClassVar[Mapping[str, Any]] = {}  # a new question's, in the designer
     script: ClassVar[str] = ""  # a script under static/ that enhances the field, if any
     # Its typed answers are personal information (手机号码, 身份证号 ...): sealed at rest and

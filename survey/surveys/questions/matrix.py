@@ -172,6 +172,7 @@ class MatrixScale(Matrix):
     """矩阵量表题: the columns are the points of a scale, scored 1, 2, ... in their order."""
 
     name = "matrix_scale"
+    ordered = True
     report_label = "[矩阵量表题]"
     display_name = _l("矩阵量表题")
     settings: ClassVar[tuple[Setting, ...]] = (
