@@ -68,6 +68,11 @@ def survey_overview(survey_id: int) -> ResponseReturnValue:
         document=document,
         questions=questions,
         figures={item.key: charts.figure(item, kinds[item.key]) for item in document.tables},
+        # Every kind's figure, for the switch to draw in place without a reload.
+        alternatives={
+            item.key: {kind: charts.figure(item, kind) for kind in charts.chart_kinds(item)}
+            for item in document.tables
+        },
         kinds=kinds,
         chart_kinds=charts.CHART_KINDS,
         offered_kinds=charts.chart_kinds,
