@@ -98,6 +98,7 @@ class QuestionType:
     title_required: ClassVar[bool] = True  # False: a page break, whose heading is optional
     chooses_options: ClassVar[bool] = False  # posts option ids: display and skip logic read it
     filterable: ClassVar[bool] = False  # offered in 分类统计 and 交叉分析 (one option per answer)
+    row_variables: ClassVar[bool] = False  # each row (option) a variable of 交叉分析: a matrix
     counts_cells: ClassVar[bool] = False  # results count (option, number) pairs for it
     chart: ClassVar[Chart] = "bars"  # the figure that draws its table (publishing.charts)
     ordered: ClassVar[bool] = False  # its options are the points of a scale, low to high

@@ -47,6 +47,7 @@ class Matrix(QuestionType):
     has_options = True
     options_label = _l("行（每行一个小题）")
     counts_cells = True
+    row_variables = True
     chart = "stacked"
     settings: ClassVar[tuple[Setting, ...]] = (Setting("columns", list, _l("列（每行一个选项）")),)
     default_settings: ClassVar[Mapping[str, Any]] = {"columns": ["选项1", "选项2", "选项3"]}

@@ -19,10 +19,15 @@ from survey.surveys import publication
 from survey.surveys.charts import crosstab_data
 from survey.surveys.models import Survey
 from survey.surveys.questions import get_type
-from survey.surveys.results import Filter, crosstab, filterable_questions, survey_results
+from survey.surveys.results import (
+    Filter,
+    crosstab,
+    crosstab_variables,
+    filterable_questions,
+    survey_results,
+)
 from survey.surveys.views.manage.common import survey_or_404
 from survey.web.access import requires
-from survey.web.safety import id_argument
 
 
 def _filter_from(args: MultiDict[str, str], survey: Survey) -> Filter:
@@ -91,19 +96,19 @@ def survey_overview(survey_id: int) -> ResponseReturnValue:
 @requires(Permission.VIEW)
 def cross_tabulation(survey_id: int) -> ResponseReturnValue:
     survey = survey_or_404(survey_id)
-    questions = {q.id: q for q in filterable_questions(survey)}
-    rows_id = id_argument("rows")
-    columns_id = id_argument("columns")
+    variables = {variable.key: variable for variable in crosstab_variables(survey)}
+    rows = variables.get(request.args.get("rows", ""))
+    columns = variables.get(request.args.get("columns", ""))
     only = _filter_from(request.args, survey)
     table = None
-    if rows_id in questions and columns_id in questions and rows_id != columns_id:
-        table = crosstab(get_session(), survey, questions[rows_id], questions[columns_id], only)
+    if rows is not None and columns is not None and rows.key != columns.key:
+        table = crosstab(get_session(), survey, rows, columns, only)
     return render_template(
         "surveys/manage/crosstab.html",
         survey=survey,
-        questions=list(questions.values()),
+        variables=list(variables.values()),
         table=table,
         figure=crosstab_data(table) if table else None,
         only=only,
-        choice_questions=list(questions.values()),
+        choice_questions=filterable_questions(survey),
     )
