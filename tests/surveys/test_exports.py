@@ -9,10 +9,12 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from survey.core.models import utcnow
-from survey.surveys import counting
+from survey.surveys import answering, counting
 from survey.surveys import exports as response_export
+from survey.surveys.answering import tokens
 from survey.surveys.generate import generate_responses
 from survey.surveys.models import Answer, Response
 from survey.surveys.results import Filter, survey_results
@@ -179,3 +181,44 @@ def test_what_a_respondent_typed_never_breaks_or_arms_an_export(
     table = read_csv(client.get(f"/admin/surveys/{demo_survey.id}/responses.csv").data)
     assert table[-1][8] == "'" + typed["volume"]
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in table for cell in row)
+
+
+def test_each_matrix_row_and_ranking_place_has_a_column_of_its_own(
+    client, login, session, app, make_survey, tmp_path
+):
+    """As wjx exports them: "3.政策宣传" holds that row's column, "4.排序第1位" the option
+    ranked first; not the whole answer joined in one cell."""
+    survey = make_survey(
+        [
+            {"id": "size", "type": "single", "title": "企业规模", "options": ["小", "大"]},
+            {"id": "rate", "type": "matrix_scale", "title": "服务评分",
+             "options": ["政策宣传", "办事效率"], "columns": ["不满意", "一般", "满意"]},
+            {"id": "ways", "type": "matrix_multiple", "title": "渠道", "options": ["政策", "办事"],
+             "columns": ["网站", "微信"]},
+            {"id": "needs", "type": "ranking", "title": "最需要的支持",
+             "options": ["资金", "人才", "市场"], "top": 2},
+        ]
+    )  # fmt: skip
+    size, rate, ways, needs = survey.questions
+    publicity, efficiency = rate.options
+    money, _, market = needs.options
+    form = {f"q{size.id}": str(size.options[1].id), f"q{rate.id}-o{efficiency.id}": "3",
+            f"q{rate.id}-o{publicity.id}": "1", f"q{needs.id}-o{market.id}": "1",
+            f"q{needs.id}-o{money.id}": "2"}  # fmt: skip
+    posted = MultiDict(form)
+    posted.setlist(f"q{ways.id}-o{ways.options[0].id}", ["1", "2"])
+    posted[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
+    assert answering.submit(session, survey, posted, utcnow(), app.secret_key).accepted
+    login("editor")
+    table = read_csv(client.get(f"/admin/surveys/{survey.id}/responses.csv").data)
+    assert table[0][2:] == ["1、企业规模", "2.政策宣传", "2.办事效率", "3.政策", "3.办事",
+                            "4.排序第1位", "4.排序第2位"]  # fmt: skip
+    assert table[1][2:] == ["大", "不满意", "满意", "网站┋微信", "", "市场", "资金"]
+    coded = read_csv(client.get(f"/admin/surveys/{survey.id}/responses.csv?coding=number").data)
+    assert coded[1][2:] == ["2", "1", "3", "1┋2", "", "3", "1"]
+    with client.get(f"/admin/surveys/{survey.id}/responses.xlsx") as xlsx:
+        (tmp_path / "m.xlsx").write_bytes(xlsx.data)
+    workbook = load_workbook(tmp_path / "m.xlsx", read_only=True)
+    rows = [list(row) for row in workbook["答卷"].iter_rows(values_only=True)]
+    workbook.close()
+    assert rows[1][2:] == ["大", "不满意", "满意", "网站┋微信", None, "市场", "资金"]

@@ -427,8 +427,10 @@ def test_response_export_reads_each_type(client, session, app, survey, login):
     header = csv.splitlines()[0]
     assert header.startswith("\ufeff序号,提交时间,1、总体满意度,2、您向同行推荐")
     assert "第一部分" not in header  # a description block has no column
-    assert "政策宣传：满意┋办事效率：满意" in csv
-    assert "1.人才┋2.资金" in csv
+    # A column per matrix row and per ranking place, as wjx exports them.
+    assert ",3.政策宣传,3.办事效率,4.政策宣传," in header
+    assert ",6.排序第1位,6.排序第2位,7.排序第1位," in header
+    assert ",满意,满意,好,中,,网站┋微信,,人才,资金,资金,人才,市场," in csv.splitlines()[1]
 
 
 def test_every_type_round_trips_through_the_definition_format(session):

@@ -162,6 +162,24 @@ class QuestionType:
             return plain_number(number)
         return text or ""
 
+    def export_columns(self, question: Question) -> list[str]:
+        """Its columns' headings in a response export: one, "N、题目", unless the type gives
+        each part of its answer a column of its own (a matrix row, a ranking place)."""
+        return [f"{question.number}、{question.title}"]
+
+    def export_cell(
+        self,
+        question: Question,
+        option: Option | None,
+        text: str | None,
+        number: float | None,
+        coded: bool = False,
+    ) -> tuple[int, str]:
+        """Which of its export columns one stored answer row goes to (from 0), and how it
+        reads there; ``coded`` for the export by number, where ``option`` is labelled with its
+        position already."""
+        return 0, self.export_text(question, option, text, number)
+
 
 def field_name(question: Question) -> str:
     return f"q{question.id}"
