@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from survey.core import spreadsheet
 from survey.core.timeutil import to_local
+from survey.surveys.analysis import source_name
 from survey.surveys.models import Invitation, Option, Question, Survey
 from survey.surveys.personal import Reader
 from survey.surveys.questions import get_type
@@ -42,7 +43,7 @@ def question_columns(survey: Survey, reader: Reader | None = None) -> dict[int, 
 
 
 def header(survey: Survey, enterprises: bool = False, reader: Reader | None = None) -> list[str]:
-    first = ["序号", "提交时间", "企业名称"] if enterprises else ["序号", "提交时间"]
+    first = ["序号", "提交时间", "答题用时（秒）", "来源"] + (["企业名称"] if enterprises else [])
     return first + [name for names in question_columns(survey, reader).values() for name in names]
 
 
@@ -52,13 +53,14 @@ def has_invitations(session: Session, survey: Survey) -> bool:
 
 
 RESPONSES = text(
-    "SELECT id, submitted_at FROM response WHERE survey_id = :survey AND id > :after "
-    "AND invalid_at IS NULL ORDER BY id LIMIT :limit"
+    "SELECT id, submitted_at, duration_seconds, source FROM response WHERE survey_id = :survey "
+    "AND id > :after AND invalid_at IS NULL ORDER BY id LIMIT :limit"
 )
 # The same with the invited enterprise's name (empty for a response through the public link);
 # a separate statement so that surveys without invitations pay for no join.
 RESPONSES_WITH_ENTERPRISES = text(
-    "SELECT response.id, response.submitted_at, COALESCE(invitation.enterprise, '') "
+    "SELECT response.id, response.submitted_at, response.duration_seconds, response.source, "
+    "COALESCE(invitation.enterprise, '') "
     "FROM response LEFT JOIN invitation ON invitation.id = response.invitation_id "
     "WHERE response.survey_id = :survey AND response.id > :after "
     "AND response.invalid_at IS NULL ORDER BY response.id LIMIT :limit"
@@ -79,9 +81,9 @@ def rows(
     reader: Reader | None = None,
 ) -> Iterator[list[Any]]:
     """One list per response, in the order they were submitted, numbered from 1 (序号, the
-    survey's own count, as 问卷星 numbers them); with ``enterprises``, the invited enterprise's
-    name after the submission time. Personal answers are unsealed by
-    ``reader``; without one, their questions are left out.
+    survey's own count, as 问卷星 numbers them), with its submission time, 答题用时 in seconds
+    and 来源; with ``enterprises``, the invited enterprise's name after them. Personal answers
+    are unsealed by ``reader``; without one, their questions are left out.
 
     Plain SQL without ORM objects: two queries per batch of responses, whatever the total.
     """
@@ -136,11 +138,13 @@ def rows(
             index = first + offset
             row[index] = f"{row[index]}{SEPARATOR}{part}" if row[index] else part
         empty = [""] * width
-        for response_id, submitted_at, *enterprise in batch:
+        for response_id, submitted_at, seconds, source, *enterprise in batch:
             serial += 1
             yield [
                 serial,
                 _local(submitted_at, zone),
+                seconds,
+                source_name(source),
                 *enterprise,
                 *cells.get(response_id, empty),
             ]

@@ -33,28 +33,35 @@ class SurveyResults:
 
 @dataclass(frozen=True)
 class Filter:
-    """Which valid responses a report counts: submitted within a window, and having chosen (any
-    of) the given options of each of up to three questions."""
+    """Which valid responses a report counts: submitted within a window, arrived by one way
+    (来源, a ``Source``), and having chosen (any of) the given options of each of up to three
+    questions."""
 
     since: datetime | None = None
     until: datetime | None = None
     chose: tuple[tuple[int, tuple[int, ...]], ...] = ()  # (question id, option ids)
+    source: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.since or self.until or self.chose)
+        return bool(self.since or self.until or self.chose or self.source)
 
     @classmethod
     def of(
-        cls, since: datetime | None, until: datetime | None, options: Iterable[Option]
+        cls,
+        since: datetime | None,
+        until: datetime | None,
+        options: Iterable[Option],
+        source: str = "",
     ) -> Filter:
-        """The filter keeping responses in [since, until) that chose, for each question the
-        ``options`` belong to, any of them. ValueError past ``MAX_CONDITIONS`` questions."""
+        """The filter keeping responses in [since, until) that came by ``source`` (any, if
+        empty) and chose, for each question the ``options`` belong to, any of them.
+        ValueError past ``MAX_CONDITIONS`` questions."""
         chosen: dict[int, list[int]] = {}
         for option in options:
             chosen.setdefault(option.question_id, []).append(option.id)
         if len(chosen) > MAX_CONDITIONS:
             raise ValueError(f"at most {MAX_CONDITIONS} questions")
-        return cls(since, until, tuple((q, tuple(o)) for q, o in chosen.items()))
+        return cls(since, until, tuple((q, tuple(o)) for q, o in chosen.items()), source)
 
     def responses(self, survey: Survey) -> Subquery:
         """The ids (column ``id``) of the responses this filter keeps, each once.
@@ -73,7 +80,7 @@ class Filter:
             )
             if len(option_ids) > 1:
                 statement = statement.distinct()  # one option is chosen once per response
-            if self.since or self.until:
+            if self.since or self.until or self.source:
                 statement = statement.join(Response, Response.id == kept)
         else:
             others, kept = [], Response.id
@@ -84,6 +91,8 @@ class Filter:
             statement = statement.where(Response.submitted_at >= self.since)
         if self.until:
             statement = statement.where(Response.submitted_at < self.until)
+        if self.source:
+            statement = statement.where(Response.source == self.source)
         for question_id, option_ids in others:
             other = aliased(Answer)
             statement = statement.where(
@@ -307,12 +316,12 @@ def crosstab(
             )
         )
     }
-    row_totals = dict(
+    row_totals: dict[int, int] = dict(
         session.execute(
             joined.add_columns(row.c.category, respondents).group_by(row.c.category)
         ).all()
     )
-    column_totals = dict(
+    column_totals: dict[int, int] = dict(
         session.execute(
             joined.add_columns(column.c.category, respondents).group_by(column.c.category)
         ).all()

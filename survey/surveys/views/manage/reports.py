@@ -16,8 +16,9 @@ from survey.core.timeutil import parse_local
 from survey.db import get_session
 from survey.publishing import charts
 from survey.surveys import publication
+from survey.surveys.analysis import SOURCE_NAMES
 from survey.surveys.charts import crosstab_data
-from survey.surveys.models import Survey
+from survey.surveys.models import Source, Survey
 from survey.surveys.questions import get_type
 from survey.surveys.results import (
     Filter,
@@ -31,7 +32,8 @@ from survey.web.access import requires
 
 
 def _filter_from(args: MultiDict[str, str], survey: Survey) -> Filter:
-    """The report filter in the query string: since/until dates and chose=question:option."""
+    """The report filter in the query string: since/until dates, source (来源) and
+    chose=question:option."""
     zone = office_zone()
     try:
         since = parse_local(args["since"], zone) if args.get("since") else None
@@ -41,8 +43,9 @@ def _filter_from(args: MultiDict[str, str], survey: Survey) -> Filter:
     options = {str(o.id): o for q in filterable_questions(survey) for o in q.options}
     # An empty "any" choice, or an option not of this survey, is no condition.
     chosen = [options[value] for value in args.getlist("chose") if value in options]
+    source = args.get("source", "")
     try:
-        return Filter.of(since, until, chosen)
+        return Filter.of(since, until, chosen, source if source in set(Source) else "")
     except ValueError:
         abort(400)
 
@@ -84,6 +87,7 @@ def survey_overview(survey_id: int) -> ResponseReturnValue:
         query_with=_query_with,
         only=only,
         choice_questions=filterable_questions(survey),
+        response_sources=SOURCE_NAMES,
         typed_questions=[
             q
             for q in survey.questions
@@ -111,4 +115,5 @@ def cross_tabulation(survey_id: int) -> ResponseReturnValue:
         figure=crosstab_data(table) if table else None,
         only=only,
         choice_questions=filterable_questions(survey),
+        response_sources=SOURCE_NAMES,
     )
