@@ -37,7 +37,7 @@ def crosstab_data(table: CrossTab) -> Figure:
         margin={"l": 40, "r": 20, "t": 10, "b": 40},
         legend={"orientation": "h", "y": -0.15, "traceorder": "normal"},
         xaxis={"type": "category"},
-        yaxis={"ticksuffix": "%", "range": [0, 100]},
+        yaxis={"ticksuffix": "%", "range": [0, 110]},  # room above a bar of 100%
     )
     return {"data": traces, "layout": grouped}
 
