@@ -425,7 +425,7 @@ def test_response_export_reads_each_type(client, session, app, survey, login):
     login("editor")
     csv = client.get(f"/admin/surveys/{survey.id}/responses.csv").get_data(as_text=True)
     header = csv.splitlines()[0]
-    assert header.startswith("\ufeff序号,提交时间,1、总体满意度,2、您向同行推荐")
+    assert header.startswith("\ufeff序号,提交时间,答题用时（秒）,来源,1、总体满意度,2、您向同行")
     assert "第一部分" not in header  # a description block has no column
     # A column per matrix row and per ranking place, as wjx exports them.
     assert ",3.政策宣传,3.办事效率,4.政策宣传," in header
