@@ -34,8 +34,10 @@ from survey.core import backup as backups
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.models import utcnow
+from survey.core.timeutil import to_local
+from survey.publishing import images
 from survey.publishing.renderers import json as json_renderer
-from survey.publishing.renderers import pdf, tables, text
+from survey.publishing.renderers import pdf, tables, text, word
 from survey.review.kinds import Moment
 from survey.review.models import ReviewRequest
 from survey.review.services import go_public
@@ -196,23 +198,34 @@ def export_definition_cmd(slug: str, fmt: str) -> None:
 @click.command("export-results")
 @click.argument("slug")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "csv", "xlsx", "pdf"]), default="text"
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "xlsx", "pdf", "docx"]),
+    default="text",
 )
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
 )
 def export_results(slug: str, fmt: str, output: Path | None) -> None:
-    """Write the result tables (text: the annual-report format; xlsx and pdf need --output)."""
+    """Write the result tables (text: the annual-report format; xlsx, pdf and docx need
+    --output)."""
     from survey.publishing.html import printable_html
 
     session = db.get_session()
     survey = _survey(slug)
-    if fmt in ("xlsx", "pdf") and output is None:
+    if fmt in ("xlsx", "pdf", "docx") and output is None:
         raise click.ClickException(_("%(format)s 需要用 --output 指定文件", format=fmt.upper()))
     document = publication.staff_document(session, survey, office_zone())
     _carry_out(lambda: audit.record(session, None, "results.export", survey, format=fmt))
     if fmt == "xlsx" and output is not None:
         tables.write_xlsx(document, output)
+        return
+    if fmt == "docx" and output is not None:
+        pictures = images.pictures(document)
+        if pictures is None:
+            click.echo(_("注意：统计图未能生成，Word 文件只含表格"), err=True)
+        today = to_local(utcnow(), office_zone()).date()
+        output.write_bytes(word.render(document, today, pictures))
         return
     if fmt == "pdf" and output is not None:
         try:

@@ -65,6 +65,11 @@ def plain(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html)
 
 
+def flashes(client, url: str) -> str:
+    """The text of the page at ``url``, with the messages the last action left on it."""
+    return plain(client.get(url).get_data(as_text=True))
+
+
 SCREENSHOTS = Path(__file__).parent.parent / "screenshots"
 
 

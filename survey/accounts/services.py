@@ -83,28 +83,37 @@ def update_user(
 ) -> None:
     """Change an account (``department``: the new one, None for none, False to keep it); an
     admin cannot demote or deactivate themselves (nobody would be left)."""
-    changes: dict[str, Any] = {}
+    changes: dict[str, list[Any]] = {}
     if user.id == actor.id and (role not in (None, Role.ADMIN) or is_active is False):
         raise AccountError(_("不能降低或停用自己的管理员账号"))
     if role is not None and role != user.role:
         changes["role"] = [user.role, str(role)]
         user.role = role
     if is_active is not None and is_active != user.is_active:
-        changes["is_active"] = is_active
+        changes["is_active"] = [user.is_active, is_active]
         user.is_active = is_active
     if department is not False:
         new_id = department.id if isinstance(department, Department) else None
         if new_id != user.department_id:
-            changes["department"] = department.name if isinstance(department, Department) else ""
+            changes["department"] = [
+                _department_name(session, user.department_id),
+                department.name if isinstance(department, Department) else "",
+            ]
             user.department_id = new_id
     if password:
         check_password_rules(password)
         user.password_hash = generate_password_hash(password)
-        changes["password"] = "changed"
-    if password or changes.get("is_active") is False:
+    if password or ("is_active" in changes and not is_active):
         sessions.close_all(session, user)  # whoever knew the old password is logged out
-    if changes:
-        audit.record(session, actor, "user.edit", target=user.username, **changes)
+    if changes or password:
+        # A password is never shown, not even hashed: only that it was set anew.
+        reset: dict[str, Any] = {"password": "changed"} if password else {}
+        audit.record(session, actor, "user.edit", target=user.username, changes=changes, **reset)
+
+
+def _department_name(session: Session, department_id: int | None) -> str:
+    department = session.get(Department, department_id) if department_id else None
+    return department.name if department else ""
 
 
 def accounts(session: Session) -> list[User]:
@@ -153,6 +162,7 @@ def move_to_department(
     new_id = department.id if department else None
     if item.department_id == new_id:
         return
+    before = _department_name(session, item.department_id)
     item.department_id = new_id
     name = department.name if department else ""
-    audit.record(session, actor, "item.department", item, department=name)
+    audit.record(session, actor, "item.department", item, changes={"department": [before, name]})

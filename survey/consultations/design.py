@@ -91,15 +91,15 @@ def update_settings(
     session: Session, consultation: Consultation, actor: audit.Actor | None, settings: Settings
 ) -> None:
     settings.check()
-    changed = [
-        field.name
-        for field in fields(settings)
-        if getattr(consultation, field.name) != getattr(settings, field.name)
-    ]
-    for name in changed:
+    names = [field.name for field in fields(settings)]
+    changes = audit.changed(
+        {name: getattr(consultation, name) for name in names},
+        {name: getattr(settings, name) for name in names},
+    )
+    for name in changes:
         setattr(consultation, name, getattr(settings, name))
-    if changed:
-        audit.record(session, actor, "consultation.edit", consultation, fields=changed)
+    if changes:
+        audit.record(session, actor, "consultation.edit", consultation, changes=changes)
 
 
 def revise_draft(

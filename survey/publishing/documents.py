@@ -113,7 +113,7 @@ class ResultFeedback(_Model):
     question_count: int
     responses: int  # 有效答卷
     min_cell_size: int
-    summary_html: str  # sanitised, masked
+    summary_html: str  # the staff's summary, sanitised; quotations masked
     questions: list[QuestionResult]
 
     @property
@@ -158,7 +158,7 @@ class OpinionFeedback(_Model):
     submitters: int  # from M 人/单位
     outcomes: list[OutcomeCount]
     by_article: bool  # rows summarise each article instead of listing each opinion
-    summary_html: str  # the staff's note, sanitised and masked
+    summary_html: str  # the staff's note, sanitised; quotations masked
     sections: list[FeedbackSection]
 
     @property

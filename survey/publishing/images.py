@@ -5,7 +5,9 @@ JavaScript.
 
 Each chart is drawn twice: narrow for a phone's column, wide for a laptop and for A4 paper.
 Drawing text at the width it is read keeps it legible; scaling one drawing down to a phone
-would shrink its labels to 8 px."""
+would shrink its labels to 8 px.
+
+A Word file cannot hold SVG: its pictures are PNG, drawn by the same browser on demand."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future
 from typing import Any
 
 from survey.publishing import charts
@@ -28,6 +31,13 @@ from survey.publishing.renderers.pdf import CHROMIUM
 WIDTHS = {"narrow": 360, "wide": 640}
 # A question's drawings: {"narrow": svg, "wide": svg}.
 ChartImages = dict[str, str]
+# A picture for a Word file: the wide drawing at twice its pixels, sharp on paper.
+PICTURE_WIDTH = WIDTHS["wide"]
+PICTURE_SCALE = 2
+# What drawing a file's pictures may take in all, whatever their number: the file waits for them.
+PICTURES_SECONDS = 60
+# One drawing to make: the figure, its width in pixels, and "svg" or "png".
+Job = tuple[Figure, int, str]
 
 # One browser per process, opened on first use and closed when idle: publishing is rare, and a
 # browser holds about 100 MB.
@@ -54,6 +64,20 @@ def of_document(document: ResultFeedback) -> dict[str, ChartImages] | None:
         return None
 
 
+def pictures(
+    document: ResultFeedback, seconds: float = PICTURES_SECONDS
+) -> dict[str, bytes] | None:
+    """A PNG of each chart of a result document, by question number (as a string), for a file
+    that cannot hold SVG (Word); None when they cannot be drawn within ``seconds``."""
+    wanted = [(item.number, charts.figure(item)) for item in document.tables]
+    jobs = [(figure, PICTURE_WIDTH, "png") for _, figure in wanted if figure is not None]
+    try:
+        drawn = iter(_browser.draw(jobs, seconds) if jobs else [])
+    except ChartsUnavailable:
+        return None
+    return {str(number): next(drawn) for number, figure in wanted if figure is not None}
+
+
 def draw(figures: Mapping[int, Figure | None]) -> dict[str, ChartImages]:
     """The drawings of each question's figure, by question number (as a string, the way a
     JSON column keeps keys); questions without a figure have none."""
@@ -75,9 +99,10 @@ def _drawings(jobs: list[tuple[Figure, int]]) -> list[str]:
     known = {key: svg for key in keys if (svg := _cache.get(key)) is not None}
     missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in known}
     if missing:
-        for key, svg in zip(missing, _browser.draw(missing.values()), strict=True):
-            known[key] = svg
-            _remember(key, svg)
+        svg_jobs = [(figure, width, "svg") for figure, width in missing.values()]
+        for key, drawn in zip(missing, _browser.draw(svg_jobs), strict=True):
+            known[key] = drawn.decode("utf-8")
+            _remember(key, known[key])
     return [known[key] for key in keys]
 
 
@@ -121,20 +146,26 @@ class _Browser:
         self._idle: threading.Timer | None = None
         self._failed_at = float("-inf")
 
-    def draw(self, jobs: Iterable[tuple[Figure, int]]) -> list[str]:
+    def draw(self, jobs: Iterable[Job], seconds: float | None = None) -> list[bytes]:
+        """Each drawing, all of them within ``seconds`` (by default DRAW_TIMEOUT each) once the
+        browser is open (within OPEN_TIMEOUT)."""
         with self._lock:
             if time.monotonic() - self._failed_at < RETRY_AFTER_SECONDS:
                 raise ChartsUnavailable("the last attempt failed")
             if self._idle is not None:
                 self._idle.cancel()
             jobs = list(jobs)
+            running: Future[list[bytes]] | None = None
             try:
                 if self._kaleido is None:
                     self._open()
                 assert self._loop is not None
                 running = asyncio.run_coroutine_threadsafe(self._draw_all(jobs), self._loop)
-                return running.result(timeout=DRAW_TIMEOUT * len(jobs))
+                limit = DRAW_TIMEOUT * len(jobs)
+                return running.result(timeout=limit if seconds is None else min(limit, seconds))
             except Exception as error:
+                if running is not None:  # a drawing past its time stops, not only its wait
+                    running.cancel()
                 self._close()
                 self._failed_at = time.monotonic()
                 log.warning("drawing %d charts failed: %r", len(jobs), error)
@@ -144,12 +175,14 @@ class _Browser:
                 self._idle.daemon = True
                 self._idle.start()
 
-    async def _draw_all(self, jobs: list[tuple[Figure, int]]) -> list[str]:
+    async def _draw_all(self, jobs: list[Job]) -> list[bytes]:
         drawn = []
-        for figure, width in jobs:
+        for figure, width, kind in jobs:
             height = figure["layout"]["height"]
-            opts = {"format": "svg", "width": width, "height": height}
-            drawn.append((await self._kaleido.calc_fig(figure, opts=opts)).decode("utf-8"))
+            opts = {"format": kind, "width": width, "height": height}
+            if kind == "png":
+                opts["scale"] = PICTURE_SCALE
+            drawn.append(await self._kaleido.calc_fig(figure, opts=opts))
         return drawn
 
     def _open(self) -> None:

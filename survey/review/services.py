@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from survey.accounts.models import User
 from survey.core import audit
+from survey.core.audit import Field, fingerprint, named
 from survey.core.errors import Refusal
 from survey.core.i18n import _, _l
 from survey.core.permissions import Permission
@@ -74,6 +75,19 @@ audit.register_actions(
         "review.chain": _l("修改审核流程"),
     }
 )
+audit.register_fields(
+    {
+        "chain": Field(_l("审核流程"), named(CHAIN_NAMES)),
+        "request": _l("送审编号"),
+        "what": _l("送审内容"),
+        "step": Field(_l("审核环节"), named(STEP_LABELS)),
+        "hash": Field(_l("内容指纹"), fingerprint),
+        "signed": Field(_l("签核时的内容指纹"), fingerprint),
+        "ok": Field(_l("复查结果"), named({True: _l("一致"), False: _l("不一致")})),
+        "reason": _l("原因"),
+    },
+    scope="review",
+)
 
 
 def office_chain(session: Session) -> tuple[Step, ...]:
@@ -93,10 +107,11 @@ def set_office_chain(session: Session, name: str, actor: User | None) -> None:
     """Choose one of ``CHAINS``; requests already submitted keep the chain they started with."""
     if name not in CHAINS:
         raise ReviewError(_("没有这种审核流程"))
+    before = office_chain_name(session)
     session.query(ReviewStep).delete()
     for position, step in enumerate(CHAINS[name]):
         session.add(ReviewStep(position=position, name=step.name, permission=step.permission))
-    audit.record(session, actor, "review.chain", chain=" → ".join(s.name for s in CHAINS[name]))
+    audit.record(session, actor, "review.chain", changes={"chain": [before, name]})
 
 
 def _subject_of(session: Session, request: ReviewRequest) -> Subject | None:

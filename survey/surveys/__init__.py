@@ -3,7 +3,7 @@ published as 结果反馈."""
 
 from survey.core import audit
 from survey.core.i18n import _l
-from survey.surveys import events, queries, reviewables
+from survey.surveys import auditing, events, queries, reviewables
 
 audit.register_actions(
     {
@@ -15,6 +15,7 @@ audit.register_actions(
         "question.edit": _l("修改题目"),
         "question.logic": _l("修改显示条件与跳转"),
         "question.move": _l("调整题目顺序"),
+        "survey.undo": _l("撤销修改"),
         "question.duplicate": _l("复制题目"),
         "question.delete": _l("删除题目"),
         "option.retire": _l("停用选项"),
@@ -47,6 +48,7 @@ audit.register_actions(
     }
 )
 audit.register_subjects("survey_id", queries.titles)
+auditing.register()
 
 reviewables.register()
 events.register()

@@ -22,6 +22,7 @@ from survey.core.window import Status
 from survey.surveys.definition import END, LIMITS, create_survey
 from survey.surveys.models import Answer, Option, Question, Survey
 from survey.surveys.questions import REGISTRY, get_type
+from survey.surveys.revisions import remember, undo
 
 
 class DesignError(Refusal):
@@ -101,12 +102,24 @@ def update_settings(
         )
     if opens_at and closes_at and opens_at >= closes_at:
         raise DesignError(_("截止时间应晚于开始时间"))
-    before = {"title": survey.title, "opens_at": survey.opens_at, "closes_at": survey.closes_at}
+    fields = ("title", "issuer", "description", "thank_you", "opens_at", "closes_at")
+    before = {name: getattr(survey, name) for name in fields}
+    remember(session, survey, actor, "survey.edit")
     survey.title, survey.issuer = title, issuer.strip()
     survey.description, survey.thank_you = description.strip(), thank_you.strip()
     survey.opens_at, survey.closes_at = opens_at, closes_at
-    changed = {k: str(v) for k, v in before.items() if getattr(survey, k) != v}
-    audit.record(session, actor, "survey.edit", survey, **changed)
+    changes = {
+        name: [_logged(value), _logged(getattr(survey, name))]
+        for name, value in before.items()
+        if getattr(survey, name) != value
+    }
+    if changes:
+        audit.record(session, actor, "survey.edit", survey, changes=changes)
+
+
+def _logged(value: Any) -> Any:
+    """A value as the audit log keeps it (JSON): times as ISO text."""
+    return value.isoformat(timespec="minutes") if isinstance(value, datetime) else value
 
 
 def _unused_key(survey: Survey) -> str:
@@ -122,6 +135,7 @@ def add_question(session: Session, survey: Survey, actor: User | None, type_name
     kind = REGISTRY.get(type_name)
     if kind is None:
         raise DesignError(_("未知的题型"))
+    remember(session, survey, actor, "question.add")
     question = Question(
         position=len(survey.questions),
         key=_unused_key(survey),
@@ -137,7 +151,7 @@ def add_question(session: Session, survey: Survey, actor: User | None, type_name
     question.options = [Option(position=i, label=label) for i, label in enumerate(labels)]
     survey.questions.append(question)
     session.flush()
-    audit.record(session, actor, "question.add", survey, question=question.key, type=kind.name)
+    audit.record(session, actor, "question.add", survey, **_named(question), type=kind.name)
     return question
 
 
@@ -197,28 +211,45 @@ def update_question(
                     _("这道题已有答卷，“%(label)s”只能改名或在末尾添加", label=setting.label)
                 )
     generated = kind.generated_options(settings)
+    remember(session, survey, actor, "question.edit", question.key)
     if generated is not None:
         # A scale's points: an existing point keeps its option, and so its answers.
         ids = {o.label: o.id for o in question.options if type_name == question.type}
         options = [OptionEdit(ids.get(label), label, False) for label in generated]
-    changes: dict[str, Any] = {}
-    if title != question.title:
-        changes["title"] = [question.title, title]
+    before = _fields(question)
     question.title, question.help, question.required = title, help.strip(), required
     question.type, question.settings = type_name, settings
-    if personal != question.marked_personal:
-        changes["personal"] = personal
-        question.marked_personal = personal
+    question.marked_personal = personal
     keeps_options = kind.has_options or generated is not None
     retired = _apply_options(session, question, options if keeps_options else [])
-    if retired:
-        changes["retired"] = retired
-        for label in retired:
-            audit.record(
-                session, actor, "option.retire", survey, question=question.key, option=label
-            )
+    for label in retired:
+        audit.record(session, actor, "option.retire", survey, **_named(question), option=label)
     check_logic(survey)
-    audit.record(session, actor, "question.edit", survey, question=question.key, **changes)
+    after = _fields(question)
+    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    if changes:
+        audit.record(
+            session, actor, "question.edit", survey, **_named(question), changes=changes,
+        )  # fmt: skip
+
+
+def _named(question: Question) -> dict[str, Any]:
+    """How the audit log names a question: its number and title as they were then."""
+    return {"number": question.number, "question": question.title}
+
+
+def _fields(question: Question) -> dict[str, Any]:
+    """What the audit log compares of a question before and after an edit."""
+    return {
+        "title": question.title,
+        "help": question.help,
+        "type": question.type,
+        "required": question.required,
+        "personal": question.marked_personal,
+        # A fill-in option written as the text import reads it: 其他____.
+        "options": [o.label + ("____" if o.fill_in else "") for o in question.active_options],
+        "settings": dict(question.settings),
+    }
 
 
 def set_logic(
@@ -245,9 +276,10 @@ def set_logic(
             for option in offered
         ]
     if logic != (question.logic or {}):
+        remember(session, question.survey, actor, "question.edit", question.key)
         question.logic = logic
         check_logic(question.survey)
-        audit.record(session, actor, "question.logic", question.survey, question=question.key)
+        audit.record(session, actor, "question.logic", question.survey, **_named(question))
 
 
 def check_logic(survey: Survey) -> None:
@@ -322,6 +354,7 @@ def move_question(session: Session, question: Question, actor: User | None, step
     target = index + step
     if not 0 <= target < len(questions):
         return
+    remember(session, survey, actor, "question.move", question.key)
     # Reorder a copy: assigning into the relationship list would detach and re-attach questions.
     order = list(questions)
     order[index], order[target] = order[target], order[index]
@@ -329,12 +362,16 @@ def move_question(session: Session, question: Question, actor: User | None, step
         item.position = position
     questions.sort(key=lambda q: q.position)
     check_logic(survey)
-    audit.record(session, actor, "question.move", survey, question=question.key, to=target + 1)
+    audit.record(
+        session, actor, "question.move", survey, **_named(question),
+        changes={"position": [index + 1, target + 1]},
+    )  # fmt: skip
 
 
 def duplicate_question(session: Session, question: Question, actor: User | None) -> Question:
     survey = question.survey
     _editable(survey)
+    remember(session, survey, actor, "question.duplicate", question.key)
     copy = Question(
         key=_unused_key(survey),
         type=question.type,
@@ -352,7 +389,7 @@ def duplicate_question(session: Session, question: Question, actor: User | None)
     for position, item in enumerate(survey.questions):
         item.position = position
     session.flush()
-    audit.record(session, actor, "question.duplicate", survey, question=question.key, copy=copy.key)
+    audit.record(session, actor, "question.duplicate", survey, **_named(question), copy=copy.title)
     return copy
 
 
@@ -361,9 +398,39 @@ def delete_question(session: Session, question: Question, actor: User | None) ->
     _editable(survey)
     if has_answers(session, question):
         raise DesignError(_("这道题已有答卷，不能删除：删除会丢失已收集的回答。"))
+    remember(session, survey, actor, "question.delete", question.key)
+    named = _named(question)
     survey.questions.remove(question)
     for position, item in enumerate(survey.questions):
         item.position = position
     check_logic(survey)
     session.flush()
-    audit.record(session, actor, "question.delete", survey, question=question.key)
+    audit.record(session, actor, "question.delete", survey, **named)
+
+
+def reorder_questions(
+    session: Session, survey: Survey, actor: User | None, order: list[int]
+) -> None:
+    """Put the questions in ``order`` (every question's id once), as dragged in the designer."""
+    _editable(survey)
+    questions = {q.id: q for q in survey.questions}
+    if sorted(order) != sorted(questions):
+        raise DesignError(_("题目已被修改，请刷新页面后重试"))
+    if order == [q.id for q in survey.questions]:
+        return
+    remember(session, survey, actor, "question.move")
+    before = [q.title for q in survey.questions]
+    for position, id in enumerate(order):
+        questions[id].position = position
+    survey.questions.sort(key=lambda q: q.position)
+    check_logic(survey)
+    after = [q.title for q in survey.questions]
+    audit.record(session, actor, "question.move", survey, changes={"order": [before, after]})
+
+
+def undo_last(session: Session, survey: Survey, actor: User | None) -> str:
+    """Take back the last change in the designer; returns its audit action."""
+    _editable(survey)
+    revision = undo(session, survey, actor)
+    check_logic(survey)
+    return revision.action

@@ -3,11 +3,14 @@ shops (invitation links are ``invitations``')."""
 
 from __future__ import annotations
 
+import base64
 import io
 
 import segno
 
 QR_KINDS = {"png": "image/png", "svg": "image/svg+xml"}
+# The A4 poster (title, issuer, period, QR code and link): to print, or to post as a picture.
+POSTER_KINDS = {"pdf": "application/pdf", "png": "image/png"}
 # What the QR code's link carries, so that a response records it came by the QR code (来源).
 QR_MARKER = ("src", "qr")
 
@@ -29,3 +32,9 @@ def qr_code(url: str, kind: str) -> bytes:
     else:
         code.save(buffer, kind="svg", scale=10, border=4, title=url)
     return buffer.getvalue()
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code of ``url`` (as ``qr_code`` draws it) as an SVG data URI, for a page that must
+    hold its pictures itself (the poster, printed without the app's routes)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(qr_code(url, "svg")).decode("ascii")

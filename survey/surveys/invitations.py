@@ -21,6 +21,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -52,6 +55,9 @@ COLUMNS = {
 }
 REQUIRED_COLUMNS = ("enterprise", "contact", "phone")
 LIMITS = {"enterprise": 200, "contact": 100}
+# The template's sample row starts so; the import skips such a row, kept or not.
+SAMPLE_MARK = "示例："
+SAMPLE = (SAMPLE_MARK + "招远市某某贸易有限公司", "王经理", "13800138000", "91350100M000100Y43")
 
 
 @dataclass
@@ -185,7 +191,12 @@ def _check(table: list[list[Any]]) -> list[Row]:
             columns="、".join(missing),
         )
         raise ListError([RowProblem(header_row, message)])
-    body = numbered[1:]
+    enterprise = positions["enterprise"]
+    body = [
+        (number, cells)
+        for number, cells in numbered[1:]
+        if not (len(cells) > enterprise and cells[enterprise].startswith(SAMPLE_MARK))
+    ]
     if not body:
         raise _whole_file(_("名单中没有企业"))
     if len(body) > MAX_ROWS:
@@ -242,6 +253,50 @@ def _identities(row: Row) -> list[str]:
     return [f"code:{row.credit_code}", *keys] if row.credit_code else keys
 
 
+def template_xlsx() -> bytes:
+    """An enterprise list to fill in, as the import reads it: the columns (each explained in a
+    comment), a sample row the import skips, phone and credit code as text (Excel would turn
+    13800138000 into 1.38E+10), and a sheet of instructions."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # a new workbook has its sheet
+    sheet.title = _("企业名单")
+    notes = [
+        (
+            COLUMNS["enterprise"][0] + "（必填）",
+            _("必填。企业全称，最多 %(n)s 字。", n=LIMITS["enterprise"]),
+        ),
+        (COLUMNS["contact"][0] + "（必填）", _("必填。接收邀请的联系人姓名。")),
+        (COLUMNS["phone"][0] + "（必填）", _("必填。11 位手机号码，用于发送专属链接。")),
+        (COLUMNS["credit_code"][0], _("选填。18 位统一社会信用代码；填写后按它识别同一企业。")),
+    ]
+    for column, (name, note) in enumerate(notes, start=1):
+        header = sheet.cell(row=1, column=column, value=name)
+        header.font = Font(bold=True)
+        header.comment = Comment(note, "survey")
+        sheet.column_dimensions[get_column_letter(column)].width = 24 if column < 4 else 30
+    for column, value in enumerate(SAMPLE, start=1):
+        sheet.cell(row=2, column=column, value=value).font = Font(italic=True, color="808080")
+    for letter in ("C", "D"):
+        sheet.column_dimensions[letter].number_format = "@"  # what is typed in stays text
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet(_("填写说明"))
+    guide.append([_("列名"), _("说明")])
+    for name, note in notes:
+        guide.append([name, note])
+    for line in (
+        _("只导入第一个工作表；第一行为列名，请勿修改。"),
+        _("第 2 行是示例（以“%(mark)s”开头），导入时自动跳过，可保留或删除。", mark=SAMPLE_MARK),
+        _("每家企业一行，一次最多 %(n)s 家；已在名单中的企业会跳过。", n=MAX_ROWS),
+    ):
+        guide.append(["", line])
+    guide.column_dimensions["A"].width = 24
+    guide.column_dimensions["B"].width = 70
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 @dataclass
 class Imported:
     added: int
@@ -283,9 +338,10 @@ def import_list(session: Session, survey: Survey, actor: User | None, rows: list
 def set_required(session: Session, survey: Survey, actor: User, required: bool) -> None:
     """Only invited enterprises may answer (True), or anyone with the public link; audited."""
     if survey.requires_invitation != required:
+        changes = {"requires_invitation": [survey.requires_invitation, required]}
         survey.requires_invitation = required
         survey.once_per = ""  # 仅限邀请链接 is the survey's 防重复 policy: one at a time
-        audit.record(session, actor, "invitations.require", survey, required=required)
+        audit.record(session, actor, "invitations.require", survey, changes=changes)
 
 
 @dataclass(frozen=True)

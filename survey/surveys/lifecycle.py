@@ -61,7 +61,10 @@ def open_survey(
     elif survey.opens_at and survey.opens_at > now:
         survey.opens_at = now
     survey.open(now)
-    audit.record(session, actor, "survey.schedule" if start else "survey.open", survey)
+    if start:
+        audit.record(session, actor, "survey.schedule", survey, opens_at=start)
+    else:
+        audit.record(session, actor, "survey.open", survey)
 
 
 def close_survey(session: Session, survey: Survey, actor: audit.Actor | None) -> None:

@@ -406,6 +406,25 @@ class ResultPublication(PublishedVersion, Base):
     charts: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON)
 
 
+class DesignRevision(Base):
+    """The questionnaire as it was before one change in the designer, so the change can be
+    undone. A burst of saves of one question keeps the revision from before its first save."""
+
+    __tablename__ = "design_revision"
+    __table_args__ = (Index("ix_design_revision_survey_id", "survey_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The audit action of the change and what it was about (a question's key), to say what
+    # 撤销 takes back and to merge a burst of saves.
+    action: Mapped[str] = mapped_column(String(40))
+    question_key: Mapped[str] = mapped_column(String(64), default="")
+    # ``revisions.snapshot``: the settings and every question with its options, ids included.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 def new_design_version() -> str:
     # Random rather than counted: two staff saving at once still leave a value no process holds.
     return secrets.token_hex(8)

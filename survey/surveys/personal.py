@@ -112,8 +112,9 @@ def set_retention(
     if days is not None and not 1 <= days <= MAX_RETENTION_DAYS:
         raise RetentionError(_("保存期限应为 1 到 %(n)s 天", n=MAX_RETENTION_DAYS))
     if survey.retention_days != days:
+        changes = {"retention_days": [survey.retention_days, days]}
         survey.retention_days = days
-        audit.record(session, actor, "survey.retention", survey, days=days)
+        audit.record(session, actor, "survey.retention", survey, changes=changes)
 
 
 def purge(session: Session, now: datetime) -> list[tuple[Survey, int]]:

@@ -243,7 +243,7 @@ def freeze(
         raise PublicationError(_("草稿没有结果可发布"))
     low, high = MIN_CELL_SIZE_RANGE
     if not low <= choices["min_cell_size"] <= high:
-        raise PublicationError(_("最小单元数应在 %(low)s 到 %(high)s 之间", low=low, high=high))
+        raise PublicationError(_("最少公开人次应在 %(low)s 到 %(high)s 之间", low=low, high=high))
     frozen = document(
         session,
         survey_results(session, survey),

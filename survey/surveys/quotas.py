@@ -40,15 +40,18 @@ def set_time_rules(
         raise QuotaError(_("答题时长限制应为 1 到 %(n)s 分钟", n=MAX_TIME_LIMIT))
     if daily is not None and not 0 <= daily[0] < daily[1] <= 24 * 60:
         raise QuotaError(_("答题时段的结束时间应晚于开始时间"))
-    before = (survey.time_limit_minutes, survey.daily_from, survey.daily_until)
+    before = {"time_limit": survey.time_limit_minutes, "daily": _daily(survey)}
     survey.time_limit_minutes = time_limit
     survey.daily_from, survey.daily_until = daily if daily is not None else (None, None)
-    after = (survey.time_limit_minutes, survey.daily_from, survey.daily_until)
-    if after != before:
-        audit.record(
-            session, actor, "survey.time_rules", survey, time_limit=time_limit,
-            daily=[survey.daily_from, survey.daily_until] if daily else None,
-        )  # fmt: skip
+    changes = audit.changed(before, {"time_limit": time_limit, "daily": _daily(survey)})
+    if changes:
+        audit.record(session, actor, "survey.time_rules", survey, changes=changes)
+
+
+def _daily(survey: Survey) -> list[int] | None:
+    if survey.daily_from is None or survey.daily_until is None:
+        return None
+    return [survey.daily_from, survey.daily_until]
 
 
 CONSENT_MAX_LENGTH = 5000
@@ -63,9 +66,13 @@ def set_consent(
         raise QuotaError(_("个人信息使用说明最多 %(n)s 字", n=CONSENT_MAX_LENGTH))
     if required and not text:
         raise QuotaError(_("要求勾选同意时，请填写个人信息使用说明"))
-    if (text, required) != (survey.consent_text, survey.consent_required):
+    changes = audit.changed(
+        {"consent_text": survey.consent_text, "consent_required": survey.consent_required},
+        {"consent_text": text, "consent_required": required},
+    )
+    if changes:
         survey.consent_text, survey.consent_required = text, required
-        audit.record(session, actor, "survey.consent", survey, required=required)
+        audit.record(session, actor, "survey.consent", survey, changes=changes)
 
 
 POLICIES = ("open", "device", "address", "invitation")
@@ -89,17 +96,19 @@ def set_duplicates(
     after = challenge_after if challenge_after is not None else survey.challenge_after
     if not 1 <= after <= 100_000:
         raise QuotaError(_("份数应为 1 到 %(n)s 之间的整数", n=100_000))
-    before = (survey.duplicate_policy, survey.suspect_seconds, survey.challenge,
-              survey.challenge_after)  # fmt: skip
+    before = {"policy": survey.duplicate_policy, "suspect_seconds": survey.suspect_seconds,
+              "challenge": survey.challenge, "challenge_after": survey.challenge_after}  # fmt: skip
     survey.requires_invitation = policy == "invitation"
     survey.once_per = policy if policy in ("device", "address") else ""
     survey.suspect_seconds = suspect_seconds
     survey.challenge, survey.challenge_after = challenge, after
-    if (policy, suspect_seconds, challenge, after) != before:
-        audit.record(
-            session, actor, "survey.duplicates", survey, policy=policy,
-            suspect_seconds=suspect_seconds, challenge=challenge, challenge_after=after,
-        )  # fmt: skip
+    changes = audit.changed(
+        before,
+        {"policy": policy, "suspect_seconds": suspect_seconds, "challenge": challenge,
+         "challenge_after": after},
+    )  # fmt: skip
+    if changes:
+        audit.record(session, actor, "survey.duplicates", survey, changes=changes)
 
 
 def set_cap(session: Session, survey: Survey, actor: audit.Actor | None, cap: int | None) -> None:
@@ -112,8 +121,8 @@ def set_cap(session: Session, survey: Survey, actor: audit.Actor | None, cap: in
         have = response_count(session, survey)
         if cap < have:
             raise QuotaError(_("已有 %(n)s 份有效答卷，回收上限不能低于此数", n=have))
+    audit.record(session, actor, "survey.cap", survey, changes={"cap": [survey.response_cap, cap]})
     survey.response_cap = cap
-    audit.record(session, actor, "survey.cap", survey, cap=cap)
 
 
 def add_quota(

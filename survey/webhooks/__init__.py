@@ -3,8 +3,13 @@ transaction of each event (``outbox``), and a worker that delivers it signed by 
 Webhooks spec, retrying for a day (``delivery``). Features register their kinds of item and
 the events they raise (``events``); this package knows none of them."""
 
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from survey.core import audit
+from survey.core.audit import Field, named, plain
 from survey.core.i18n import _l
+from survey.webhooks.events import LABELS
 
 audit.register_actions(
     {
@@ -18,3 +23,19 @@ audit.register_actions(
         "webhook.test": _l("发送测试推送"),
     }
 )
+FIELDS = {
+    "url": Field(_l("推送地址")),
+    "events": Field(_l("推送的事件"), named(LABELS), listed=True),
+    "description": Field(_l("说明")),
+}
+
+
+def _before(value: Any, zone: ZoneInfo) -> str:
+    """Rows written before ``changes`` kept the old address and events beside the new."""
+    if not isinstance(value, dict):
+        return plain(value, zone)
+    known = [(FIELDS[key], item) for key, item in value.items() if key in FIELDS]
+    return "；".join(f"{field.label}：{field.text(item, zone)}" for field, item in known)
+
+
+audit.register_fields({**FIELDS, "before": Field(_l("修改前"), _before)}, scope="webhook")

@@ -97,11 +97,12 @@ def change(
         next((s for s in endpoint.subscriptions if s.event == e), WebhookSubscription(event=e))
         for e in sorted(events)
     ]
-    if before != (endpoint.url, endpoint.events, endpoint.description):
-        audit.record(
-            session, actor, "webhook.edit", subject, url=url, events=sorted(events),
-            before={"url": before[0], "events": before[1]},
-        )  # fmt: skip
+    changes = audit.changed(
+        {"url": before[0], "events": sorted(before[1]), "description": before[2]},
+        {"url": url, "events": sorted(events), "description": endpoint.description},
+    )
+    if changes:
+        audit.record(session, actor, "webhook.edit", subject, url=url, changes=changes)
 
 
 def rotate_secret(

@@ -10,15 +10,11 @@ from survey.accounts.models import StaffSession, User
 from survey.core.audit import AuditEvent
 from survey.core.models import utcnow
 from tests.conftest import PASSWORD, csrf_of
-from tests.helpers import plain
+from tests.helpers import flashes, plain
 
 
 def post(client, url: str, data: dict | None = None, page: str = "/admin/"):
     return client.post(url, data={"csrf_token": csrf_of(client, page), **(data or {})})
-
-
-def flashes(client, url: str) -> str:
-    return plain(client.get(url).get_data(as_text=True))
 
 
 def test_admin_manages_accounts(client, session, login):

@@ -49,7 +49,7 @@ def test_staff_invite_and_an_enterprise_answers_through_its_link(
     expect(page.get_by_role("status").filter(has_text="已设为仅限受邀企业填写")).to_be_visible()
 
     row = page.get_by_role("row").filter(has_text="招远市宏达食品有限公司")
-    row.get_by_role("button", name="复制").click()
+    row.get_by_role("button", name="复制链接").click()
     expect(row.get_by_role("button", name="已复制")).to_be_visible()
     link = row.get_by_role("textbox").input_value()
     assert f"/s/{survey.slug}?t=" in link

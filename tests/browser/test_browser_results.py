@@ -33,7 +33,13 @@ def test_staff_publish_and_a_visitor_reads_and_prints(
         "本次调查显示，**民营企业**是外贸的主体。\n\n- 企业普遍关注海外市场\n- 联系人：王小明"
     )
     shot(page, "results-publish-form")
-    page.get_by_role("button", name="发布", exact=True).click()
+    # The page as it will go out, before it does; then sent from there as it was seen.
+    page.get_by_role("button", name="预览", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="尚未发布，公众看不到")).to_be_visible()
+    expect(page.locator("#result-1 table").get_by_role("row", name="民企 3 75%")).to_be_visible()
+    expect(page.locator(".summary")).to_contain_text("联系人：王小明")
+    shot(page, "results-publish-preview")
+    page.get_by_role("button", name="确认发布").first.click()
     expect(page.get_by_role("status").filter(has_text="结果已发布（第 2 版）")).to_be_visible()
 
     # The staff's PDF of the results carries the 调查结论 the public page shows.
@@ -58,7 +64,7 @@ def test_staff_publish_and_a_visitor_reads_and_prints(
     expect(table.get_by_role("row", name="外企 0 0%")).to_be_visible()
     expect(public.locator("#result-1 .chart-wide svg")).to_be_visible()
     expect(public.locator(".summary strong")).to_have_text("民营企业")
-    expect(public.locator(".summary")).to_contain_text("联系人：王*明")
+    expect(public.locator(".summary")).to_contain_text("联系人：王小明")  # the staff's own
     content = public.content()
     for typed in ("招远金都机械制造有限公司", "企业名称", "进出口情况"):
         assert typed not in content

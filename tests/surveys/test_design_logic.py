@@ -25,16 +25,16 @@ def save(client, survey, q, **fields):
     }
     posted = client.post(f"/admin/questions/{q.id}", data=data)
     # A refused edit comes back at once (422), an accepted one redirects to the designer.
-    page = posted if posted.status_code == 422 else client.get(designer)
+    page = posted if posted.status_code == 422 else client.get(f"{designer}?edit={q.id}")
     return plain(page.get_data(as_text=True))
 
 
 def test_logic_editor_sets_conditions_and_jumps(client, session, login, make_survey):
     login("editor")
     survey = make_survey(PAGED_SURVEY, status="draft")
-    page = client.get(f"/admin/surveys/{survey.id}/edit").get_data(as_text=True)
-    assert "显示条件与跳转" in page
     share = question(survey, "share")
+    page = client.get(f"/admin/questions/{share.id}/editor").get_data(as_text=True)
+    assert "显示条件与跳转" in page
     nature = question(survey, "nature")
     save(
         client,

@@ -347,8 +347,8 @@ def test_list_shows_who_answered_and_the_response_rate(client, session, login, s
     page = client.get(f"/admin/surveys/{survey.id}/invitations").get_data(as_text=True)
     text = " ".join(plain(page).split())
     assert "已邀请3 已填写1 回收率33.33%" in text
-    assert re.search(r"乙公司 联系人 \d+ 复制 已填写 \d{4}-\d\d-\d\d \d\d:\d\d", text)
-    assert "甲公司 联系人 13800138002 复制 未填写" in text
+    assert re.search(r"乙公司 联系人 \d+ 复制链接 已填写 \d{4}-\d\d-\d\d \d\d:\d\d", text)
+    assert "甲公司 联系人 13800138002 复制链接 未填写" in text
     response_id = re.search(r'href="/admin/responses/(\d+)"', page).group(1)
     detail = plain(client.get(f"/admin/responses/{response_id}").get_data(as_text=True))
     assert "受邀企业乙公司（联系人）" in " ".join(detail.split()).replace(" ", "")

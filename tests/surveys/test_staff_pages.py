@@ -11,7 +11,7 @@ from survey.core.window import Status
 from survey.surveys import distribution, invitations
 from survey.surveys.models import Invitation, Response, Survey
 from tests.conftest import csrf_of
-from tests.helpers import form_for, fresh_form, hidden_fields, plain, reference_block
+from tests.helpers import flashes, form_for, fresh_form, hidden_fields, plain, reference_block
 
 
 @pytest.fixture
@@ -21,10 +21,6 @@ def editor(login):
 
 def post(client, url: str, data: dict | None = None, page: str = "/admin/"):
     return client.post(url, data={"csrf_token": csrf_of(client, page), **(data or {})})
-
-
-def flashes(client, url: str) -> str:
-    return plain(client.get(url).get_data(as_text=True))
 
 
 def test_dashboard_lists_counts_and_filters(client, editor, demo_survey, make_survey):
@@ -102,7 +98,7 @@ def test_invalid_question_edit_is_explained_and_changes_nothing(
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
     assert "已有答卷，不能更改题型" in plain(page)
-    editor = page.split(f'id="question-{nature.id}"')[1].split("</section>")[0]
+    editor = page.split(f'id="q-{nature.id}"')[1].split("</section>")[0]
     assert "data-correcting" in editor and "企业性质（已改）</textarea>" in editor
     session.expire_all()
     assert session.get(Survey, demo_survey.id).questions[0].type == "single"
@@ -153,9 +149,12 @@ def test_staff_pages_speak_english_too(client, login, demo_survey):
     client.get("/lang/en")
     dashboard = client.get("/admin/").get_data(as_text=True)
     assert "<h1>Surveys</h1>" in dashboard and "Last response" in dashboard
-    designer = client.get(f"/admin/surveys/{demo_survey.id}/edit").get_data(as_text=True)
+    first = demo_survey.questions[0].id
+    designer = client.get(f"/admin/surveys/{demo_survey.id}/edit?edit={first}").get_data(
+        as_text=True
+    )
     assert (
-        "Save question 1" in designer
+        "Changes are saved as you make them" in designer
         and "This question has responses, so its question type cannot be changed" in designer
     )
     assert "Single choice" in designer

@@ -532,8 +532,9 @@ def test_designer_offers_every_type_and_edits_matrix_rows_and_columns(client, se
     survey_id = int(re.search(r"/admin/surveys/(\d+)/edit", created.headers["Location"]).group(1))
     designer = f"/admin/surveys/{survey_id}/edit"
     page = client.get(designer).get_data(as_text=True)
+    # The palette offers every type.
     for name in REGISTRY:
-        assert f'<option value="{name}">' in page
+        assert f'name="type" value="{name}"' in page
     for kind in ("matrix_scale", "scale", "ranking"):
         client.post(
             f"/admin/surveys/{survey_id}/questions",
@@ -543,7 +544,7 @@ def test_designer_offers_every_type_and_edits_matrix_rows_and_columns(client, se
     matrix, scale, ranking = session.get(Survey, survey_id).questions
     assert matrix.settings["columns"] == ["非常不满意", "不满意", "一般", "满意", "非常满意"]
     assert [o.label for o in scale.options] == ["1", "2", "3", "4", "5"]
-    page = client.get(designer).get_data(as_text=True)
+    page = client.get(f"{designer}?edit={matrix.id}").get_data(as_text=True)
     assert "非常不满意\n不满意\n一般\n满意\n非常满意</textarea>" in page
     assert "行（每行一个小题）" in page
     saved = client.post(

@@ -109,7 +109,10 @@ def _publish(client, survey, **fields):
 def test_publish_with_summary_suppression_and_masking(client, session, login, demo_survey):
     login("editor")
     nature, name = question(demo_survey, "nature"), question(demo_survey, "name")
-    summary = "**结论**：民企居多。联系人：张三祥，电话 13812341234。<script>alert(1)</script>"
+    summary = (
+        "**结论**：民企居多。<script>alert(1)</script>\n\n"
+        "> 一家企业反映：联系人：李四光，13912345678\n\n联系人：张三祥\n电话 13812341234"
+    )
     response = _publish(
         client,
         demo_survey,
@@ -120,7 +123,9 @@ def test_publish_with_summary_suppression_and_masking(client, session, login, de
     assert response.status_code == 302
     html = client.get(f"/s/{demo_survey.slug}/results").get_data(as_text=True)
     assert "<strong>结论</strong>" in html and "<script>alert" not in html
-    assert "张*祥" in html and "138****1234" in html and "13812341234" not in html
+    # The staff's own contact lines as written, line by line; a respondent they quote masked.
+    assert "<p>联系人：张三祥<br>\n电话 13812341234</p>" in html
+    assert "李*光，139****5678" in html and "13912345678" not in html
     # 国企 1 and 外企 0 are below k=2: "<2" each, and 4 - 3 = 1 could be either of them.
     assert html.count('<td class="num">&lt;2</td>') == 2 and '<td class="num">3</td>' in html
     assert "25%" not in html and "少于 2 人次的数据显示为" in html

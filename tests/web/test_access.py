@@ -29,6 +29,7 @@ REQUIRED = {
     "surveys_admin.typed_answers": Permission.VIEW,
     "surveys_admin.response_detail": Permission.VIEW,
     "surveys_admin.qr_code": Permission.VIEW,
+    "surveys_admin.poster": Permission.VIEW,
     "surveys_admin.invitation_list": Permission.VIEW,
     "surveys_admin.invalidate_response": Permission.INVALIDATE,
     "surveys_admin.invalidate_flagged": Permission.INVALIDATE,
@@ -48,6 +49,10 @@ REQUIRED = {
     "surveys_admin.save_question": Permission.DESIGN,
     "surveys_admin.move": Permission.DESIGN,
     "surveys_admin.duplicate": Permission.DESIGN,
+    "surveys_admin.reorder": Permission.DESIGN,
+    "surveys_admin.undo": Permission.DESIGN,
+    "surveys_admin.question_editor": Permission.DESIGN,
+    "surveys_admin.question_card": Permission.DESIGN,
     "surveys_admin.remove_question": Permission.DESIGN,
     "surveys_admin.open_survey": Permission.RUN,
     "surveys_admin.close_survey": Permission.RUN,
@@ -59,6 +64,7 @@ REQUIRED = {
     "consultations_admin.move_department": Permission.ALL_DEPARTMENTS,
     "surveys_admin.upload_invitations": Permission.INVITE,
     "surveys_admin.require_invitation": Permission.INVITE,
+    "surveys_admin.invitation_template": Permission.INVITE,
     "surveys_admin.quota_page": Permission.RUN,
     "surveys_admin.save_cap": Permission.RUN,
     "surveys_admin.save_time_rules": Permission.RUN,
@@ -306,4 +312,4 @@ def test_an_admin_gives_an_item_to_a_department(client, session, make_survey, ma
     listing = client.get("/admin/").get_data(as_text=True)
     assert "外贸科" in listing  # the admin's list names each item's department
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "item.department")).one()
-    assert event.detail == {"subject": survey.title, "department": "外贸科"}
+    assert event.detail == {"subject": survey.title, "changes": {"department": ["", "外贸科"]}}

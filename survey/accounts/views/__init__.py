@@ -33,6 +33,7 @@ from survey.accounts.views.forms import (
     TokenForm,
     department_choices,
 )
+from survey.config import office_zone
 from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
@@ -252,10 +253,9 @@ def audit_log() -> ResponseReturnValue:
     )
     return render_template(
         "accounts/audit.html",
-        events=events,
+        entries=[(event, audit.describe(event, office_zone())) for event in events],
         has_more=has_more,
         page=page,
-        actions=audit.ACTIONS,
         subjects=audit.subjects(session),
         accounts=[(account.id, account.username) for account in services.accounts(session)],
         subject=subject,

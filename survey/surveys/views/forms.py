@@ -20,6 +20,7 @@ from wtforms import (
     BooleanField,
     Field,
     FloatField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -331,12 +332,14 @@ class InvalidateForm(FlaskForm):
 class PublishForm(FlaskForm):
     question = SelectMultipleField(_l("公开哪些题目"), coerce=int, validate_choice=False)
     min_cell_size = IntegerField(
-        _l("最小单元数 k"),
+        _l("最少公开人次"),
         validators=[
-            InputRequired(_l("请填写最小单元数")),
-            NumberRange(*MIN_CELL_SIZE_RANGE, message=_l("最小单元数应在 %(min)s 到 %(max)s 之间")),
+            InputRequired(_l("请填写最少公开人次")),
+            NumberRange(
+                *MIN_CELL_SIZE_RANGE, message=_l("最少公开人次应在 %(min)s 到 %(max)s 之间")
+            ),
         ],
-        invalid_value_message=_l("最小单元数应为整数"),
+        invalid_value_message=_l("最少公开人次应为整数"),
     )
     summary = TextAreaField(
         _l("调查结论（支持 Markdown）"),
@@ -346,6 +349,8 @@ class PublishForm(FlaskForm):
         _l("送审说明（给审核人看，不公开）"),
         validators=[Length(max=2000, message=_l("最多 %(max)d 个字"))],
     )
+    # The content hash of the page staff previewed, when they send it from the preview.
+    previewed = HiddenField(validators=[Optional(), Length(max=64)])
 
     def chosen(self, survey: Survey) -> set[int]:
         """The ticked questions of this survey (ids of others are ignored)."""

@@ -1,5 +1,6 @@
-"""Handing a survey out: the QR code of its public link, and invitations (the uploaded list of
-enterprises, who has answered, the restriction to invited enterprises, the link exports)."""
+"""Handing a survey out: the QR code of its public link and its A4 poster, and invitations (the
+list's template, the uploaded list of enterprises, who has answered, the restriction to invited
+enterprises, the link exports)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from survey.core.errors import Refusal
 from survey.core.i18n import _, _l
 from survey.core.permissions import Permission
 from survey.db import get_session
+from survey.publishing.renderers import pdf
 from survey.surveys import distribution, invitations
 from survey.surveys.models import Survey
 from survey.surveys.views.forms import InvitationListForm, RequireInvitationForm
@@ -39,6 +41,31 @@ def qr_code(survey_id: int, fmt: str) -> ResponseReturnValue:
     if "inline" in request.args:  # shown on the survey page
         response.headers["Content-Disposition"] = "inline"
     return response
+
+
+@requires(Permission.VIEW)
+def poster(survey_id: int, fmt: str) -> ResponseReturnValue:
+    """An A4 poster: the title, 发布单位, 征集时间, a large QR code and the link; as PDF to
+    print, or as PNG for a WeChat group or a screen."""
+    survey = survey_or_404(survey_id)
+    if fmt not in distribution.POSTER_KINDS:
+        abort(404)
+    url = public_url(survey.slug)
+    html = render_template(
+        "surveys/manage/poster.html", survey=survey, url=url, qr=distribution.qr_data_uri(url)
+    )
+    body = pdf.html_to_pdf(html) if fmt == "pdf" else pdf.html_to_png(html)
+    name = _("%(title)s-海报", title=survey.title) + f".{fmt}"
+    return download(body, distribution.POSTER_KINDS[fmt], name, f"poster-{survey.slug}.{fmt}")
+
+
+@requires(Permission.INVITE)
+def invitation_template(survey_id: int) -> ResponseReturnValue:
+    """An empty enterprise list to fill in: the columns the import reads, a sample row it
+    skips, and what to write in each column."""
+    survey_or_404(survey_id)
+    name = _("邀请名单模板") + ".xlsx"
+    return download(invitations.template_xlsx(), XLSX, name, "invitation-template.xlsx")
 
 
 def _invitation_page(

@@ -15,12 +15,13 @@ from survey.config import office_zone
 from survey.core.i18n import _
 from survey.core.models import utcnow
 from survey.core.permissions import Permission
-from survey.core.timeutil import format_local
+from survey.core.timeutil import format_local, to_local
 from survey.db import get_session
+from survey.publishing import images
 from survey.publishing.documents import ResultFeedback
 from survey.publishing.html import printable_html
 from survey.publishing.renderers import json as json_renderer
-from survey.publishing.renderers import pdf, tables, text
+from survey.publishing.renderers import pdf, tables, text, word
 from survey.surveys import publication
 from survey.surveys.exports import CODINGS, csv_chunks, write_xlsx
 from survey.surveys.personal import Reader
@@ -35,6 +36,7 @@ RESULT_FORMATS = {
     "csv": "text/csv",
     "xlsx": XLSX,
     "pdf": "application/pdf",
+    "docx": word.MIME,
 }
 
 
@@ -79,6 +81,9 @@ def render_results(document: ResultFeedback, slug: str, fmt: str) -> bytes:
         return tables.to_csv(document).encode("utf-8")
     if fmt == "pdf":
         return pdf.html_to_pdf(printable_html(document, utcnow()))
+    if fmt == "docx":
+        today = to_local(utcnow(), office_zone()).date()
+        return word.render(document, today, images.pictures(document))
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as spool:
         tables.write_xlsx(document, Path(spool.name))
         return Path(spool.name).read_bytes()
