@@ -24,9 +24,10 @@ def freeze_question(
     bounds: Bounds,
     k: int = 1,
     masked: bool = False,
+    ordered: bool = False,
 ) -> QuestionResult:
     """One question's table as published under a minimum cell size ``k``; ``masked`` masks
-    personal data in its title and labels."""
+    personal data in its title and labels; ``ordered`` says its options are a scale's points."""
     head = QuestionResult(
         number=number,
         key=key,
@@ -34,6 +35,7 @@ def freeze_question(
         type=type,
         label=label,
         chart=chart,
+        ordered=ordered,
         respondents=respondents,
     )
     if grid is not None:

@@ -86,6 +86,9 @@ class QuestionResult(_Model):
     type: str
     label: str  # [单选题]
     chart: Chart
+    # Its options (or a matrix's columns) are the points of a scale, in order: charts colour
+    # them light to dark (or red to green) instead of with unrelated colours.
+    ordered: bool = False
     rows: list[Row] | None = None
     grid: Grid | None = None
     summary: list[SummaryLine] = []

@@ -9,12 +9,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
+from survey.core.i18n import _l
 from survey.core.models import utcnow
 from survey.core.numbers import plain_number
 from survey.surveys import screening
-from survey.surveys.models import Answer, Option, Question, Response, Survey
+from survey.surveys.models import Answer, Invitation, Option, Question, Response, Source, Survey
 from survey.surveys.personal import Reader
 
 PAGE_SIZE = 50
@@ -105,6 +106,18 @@ def _typed(text: str | None, number: float | None, option: str | None) -> str:
     return f"{option}：{text}" if option else text or ""
 
 
+SOURCE_NAMES: dict[str, Any] = {
+    Source.LINK: _l("链接"),
+    Source.QR: _l("二维码"),
+    Source.INVITATION: _l("邀请"),
+}
+
+
+def source_name(source: str) -> str:
+    """来源 as staff read it: 链接, 二维码, 邀请, or 未记录 for responses from before."""
+    return str(SOURCE_NAMES.get(source, _l("未记录")))
+
+
 def responses_page(
     session: Session,
     survey: Survey,
@@ -112,23 +125,39 @@ def responses_page(
     page: int = 1,
     *,
     faster_than: int | None = None,
+    slower_than: int | None = None,
     flag: str = "",
+    source: str = "",
+    enterprise: str = "",
 ) -> Page:
-    """A page of the survey's responses, newest first; ``status`` "valid" or "invalid" filters,
-    ``faster_than`` keeps those answered in fewer seconds (答题用时), and ``flag`` those
-    flagged so ("any" for any flag; see ``screening``)."""
+    """A page of the survey's responses, newest first, with their invitations; ``status``
+    "valid" or "invalid" filters, ``faster_than`` keeps those answered in fewer seconds
+    (答题用时) and ``slower_than`` in more, ``flag`` those flagged so ("any" for any flag;
+    see ``screening``), ``source`` those that came so (来源), and ``enterprise`` those of
+    invited enterprises whose name contains it (企业名称)."""
     statement = select(Response).where(Response.survey_id == survey.id)
     condition = screening.flagged(session, survey, flag) if flag else None
     if condition is not None:
         statement = statement.where(condition)
     if faster_than is not None:
         statement = statement.where(Response.duration_seconds < faster_than)
+    if slower_than is not None:
+        statement = statement.where(Response.duration_seconds > slower_than)
     if status == "valid":
         statement = statement.where(Response.invalid_at.is_(None))
     elif status == "invalid":
         statement = statement.where(Response.invalid_at.is_not(None))
+    if source:
+        statement = statement.where(Response.source == source)
+    if enterprise:
+        statement = statement.join(Invitation, Invitation.id == Response.invitation_id).where(
+            Invitation.enterprise.contains(enterprise, autoescape=True)
+        )
     rows = session.scalars(
-        statement.order_by(Response.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+        statement.options(joinedload(Response.invitation))
+        .order_by(Response.id.desc())
+        .limit(PAGE_SIZE + 1)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
     return Page(list(rows[:PAGE_SIZE]), page, len(rows) > PAGE_SIZE)
 

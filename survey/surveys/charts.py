@@ -6,23 +6,27 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from survey.publishing.charts import COLOURS, Figure, layout, plain
+from survey.publishing.charts import COLOURS, Figure, empty_figure, layout, palette, plain
 from survey.surveys.results import CrossTab
 
 DAY_MS = 24 * 3600 * 1000  # a date axis counts in milliseconds
 
 
 def crosstab_data(table: CrossTab) -> Figure:
-    """Grouped bars: for each row option, the row percentage choosing each column option."""
-    rows = [plain(r.option.label) for r in table.rows]
+    """Grouped bars: for each row, the row percentage choosing each column (coloured along the
+    scale when the columns are one)."""
+    if not table.total:
+        return empty_figure()
+    rows = [plain(r.label) for r in table.rows]
+    colours = palette(table.columns, table.columns_variable.ordered)
     traces = [
         {
             "type": "bar",
-            "name": plain(column.label),
+            "name": plain(column),
             "x": rows,
             "y": [float(r.cells[index][1].rstrip("%")) for r in table.rows],
-            "marker": {"color": COLOURS[index % len(COLOURS)]},
-            "hovertemplate": "%{x} · " + plain(column.label) + ": %{y}%<extra></extra>",
+            "marker": {"color": colours[index]},
+            "hovertemplate": "%{x} · " + plain(column) + ": %{y}%<extra></extra>",
         }
         for index, column in enumerate(table.columns)
     ]
@@ -31,8 +35,9 @@ def crosstab_data(table: CrossTab) -> Figure:
         barmode="group",
         showlegend=True,
         margin={"l": 40, "r": 20, "t": 10, "b": 40},
-        legend={"orientation": "h", "y": -0.15},
-        yaxis={"ticksuffix": "%", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.15, "traceorder": "normal"},
+        xaxis={"type": "category"},
+        yaxis={"ticksuffix": "%", "range": [0, 110]},  # room above a bar of 100%
     )
     return {"data": traces, "layout": grouped}
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from survey.core import spreadsheet
 from survey.core.timeutil import to_local
+from survey.surveys.analysis import source_name
 from survey.surveys.models import Invitation, Option, Question, Survey
 from survey.surveys.personal import Reader
 from survey.surveys.questions import get_type
@@ -35,9 +36,15 @@ def answered_questions(survey: Survey, reader: Reader | None = None) -> list[Que
     ]  # fmt: skip
 
 
+def question_columns(survey: Survey, reader: Reader | None = None) -> dict[int, list[str]]:
+    """Each exported question's column headings, in order: one per question, one per row of a
+    matrix and one per place of a ranking, as wjx exports them."""
+    return {q.id: get_type(q.type).export_columns(q) for q in answered_questions(survey, reader)}
+
+
 def header(survey: Survey, enterprises: bool = False, reader: Reader | None = None) -> list[str]:
-    first = ["序号", "提交时间", "企业名称"] if enterprises else ["序号", "提交时间"]
-    return first + [f"{q.number}、{q.title}" for q in answered_questions(survey, reader)]
+    first = ["序号", "提交时间", "答题用时（秒）", "来源"] + (["企业名称"] if enterprises else [])
+    return first + [name for names in question_columns(survey, reader).values() for name in names]
 
 
 def has_invitations(session: Session, survey: Survey) -> bool:
@@ -46,13 +53,14 @@ def has_invitations(session: Session, survey: Survey) -> bool:
 
 
 RESPONSES = text(
-    "SELECT id, submitted_at FROM response WHERE survey_id = :survey AND id > :after "
-    "AND invalid_at IS NULL ORDER BY id LIMIT :limit"
+    "SELECT id, submitted_at, duration_seconds, source FROM response WHERE survey_id = :survey "
+    "AND id > :after AND invalid_at IS NULL ORDER BY id LIMIT :limit"
 )
 # The same with the invited enterprise's name (empty for a response through the public link);
 # a separate statement so that surveys without invitations pay for no join.
 RESPONSES_WITH_ENTERPRISES = text(
-    "SELECT response.id, response.submitted_at, COALESCE(invitation.enterprise, '') "
+    "SELECT response.id, response.submitted_at, response.duration_seconds, response.source, "
+    "COALESCE(invitation.enterprise, '') "
     "FROM response LEFT JOIN invitation ON invitation.id = response.invitation_id "
     "WHERE response.survey_id = :survey AND response.id > :after "
     "AND response.invalid_at IS NULL ORDER BY response.id LIMIT :limit"
@@ -73,26 +81,30 @@ def rows(
     reader: Reader | None = None,
 ) -> Iterator[list[Any]]:
     """One list per response, in the order they were submitted, numbered from 1 (序号, the
-    survey's own count, as 问卷星 numbers them); with ``enterprises``, the invited enterprise's
-    name after the submission time. Personal answers are unsealed by
-    ``reader``; without one, their questions are left out.
+    survey's own count, as 问卷星 numbers them), with its submission time, 答题用时 in seconds
+    and 来源; with ``enterprises``, the invited enterprise's name after them. Personal answers
+    are unsealed by ``reader``; without one, their questions are left out.
 
     Plain SQL without ORM objects: two queries per batch of responses, whatever the total.
     """
-    column = {q.id: index for index, q in enumerate(answered_questions(survey, reader))}
-    width = len(column)
+    column: dict[int, int] = {}  # question id -> its first column
+    width = 0
+    for question_id, names in question_columns(survey, reader).items():
+        column[question_id] = width
+        width += len(names)
+    coded = coding == "number"
     questions = {q.id: q for q in survey.questions}
     options = {o.id: o for q in survey.questions for o in q.options}
-    if coding == "number":
+    if coded:
         # Coded by position: a copy of each option whose label is its number in the question.
         options = {
             o.id: Option(id=o.id, label=str(position))
             for q in survey.questions
             for position, o in enumerate(q.options, start=1)
         }
-    # What an answer without a text or a number (a chosen option, mostly) reads as is the same
-    # in every response: worked out once per option, not once per answer.
-    option_texts: dict[int, str] = {}
+    # Where an answer without a text or a number (a chosen option, mostly) goes and how it
+    # reads is the same in every response: worked out once per option, not once per answer.
+    option_cells: dict[int, tuple[int, str]] = {}
     connection = session.connection()
     statement = RESPONSES_WITH_ENTERPRISES if enterprises else RESPONSES
     after = 0
@@ -106,29 +118,33 @@ def rows(
         cells: dict[int, list[str]] = {}
         answers = connection.execute(ANSWERS, {"first": batch[0][0], "last": batch[-1][0]}).all()
         for response_id, question_id, option_id, value, number, is_sealed in answers:
-            index = column.get(question_id)
-            if index is None:  # another survey's response within the id range, or personal
+            first = column.get(question_id)
+            if first is None:  # another survey's response within the id range, or personal
                 continue
             if is_sealed and reader is not None:
                 value = reader.text(questions[question_id], value, True)
             row = cells.get(response_id)
             if row is None:
                 row = cells[response_id] = [""] * width
-            if value is None and number is None and option_id in option_texts:
-                part = option_texts[option_id]
+            if value is None and number is None and option_id in option_cells:
+                offset, part = option_cells[option_id]
             else:
                 option = options[option_id] if option_id is not None else None
                 question = questions[question_id]
-                part = get_type(question.type).export_text(question, option, value, number)
+                kind = get_type(question.type)
+                offset, part = kind.export_cell(question, option, value, number, coded)
                 if value is None and number is None and option_id is not None:
-                    option_texts[option_id] = part
+                    option_cells[option_id] = offset, part
+            index = first + offset
             row[index] = f"{row[index]}{SEPARATOR}{part}" if row[index] else part
         empty = [""] * width
-        for response_id, submitted_at, *enterprise in batch:
+        for response_id, submitted_at, seconds, source, *enterprise in batch:
             serial += 1
             yield [
                 serial,
                 _local(submitted_at, zone),
+                seconds,
+                source_name(source),
                 *enterprise,
                 *cells.get(response_id, empty),
             ]

@@ -6,6 +6,7 @@ results page is a ``GROUP BY`` that the ``(question_id, option_id)`` index answe
 
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import datetime
 from typing import Any, ClassVar
@@ -277,6 +278,15 @@ class QuotaOption(Base):
     )
 
 
+class Source(enum.StrEnum):
+    """How a response arrived (来源): the public link, its QR code (which carries ``?src=qr``),
+    or an invitation's own link. Responses from before it was recorded have ""."""
+
+    LINK = "link"
+    QR = "qr"
+    INVITATION = "invitation"
+
+
 class Response(Base):
     __tablename__ = "response"
     __table_args__ = (
@@ -307,6 +317,8 @@ class Response(Base):
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     # 答题用时: seconds from the form being shown to its submission (None: not known).
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    # 来源: a ``Source`` ("" for responses from before it was recorded).
+    source: Mapped[str] = mapped_column(String(16), default="", server_default="")
     # Keyed hashes (``answering.fingerprints``), never the address or device id itself: of the
     # browser's device id, of its network address, and of the answers as given.
     device_hash: Mapped[str | None] = mapped_column(String(32))

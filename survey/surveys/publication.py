@@ -113,6 +113,7 @@ def document(
                     bounds=_bounds(table),
                     k=k,
                     masked=public,
+                    ordered=kind.ordered,
                 )
             )
         elif public:

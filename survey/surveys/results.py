@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, Subquery, distinct, exists, func, select
+from sqlalchemy import Integer, Select, Subquery, cast, distinct, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from survey.core.numbers import format_ratio
@@ -33,28 +33,35 @@ class SurveyResults:
 
 @dataclass(frozen=True)
 class Filter:
-    """Which valid responses a report counts: submitted within a window, and having chosen (any
-    of) the given options of each of up to three questions."""
+    """Which valid responses a report counts: submitted within a window, arrived by one way
+    (来源, a ``Source``), and having chosen (any of) the given options of each of up to three
+    questions."""
 
     since: datetime | None = None
     until: datetime | None = None
     chose: tuple[tuple[int, tuple[int, ...]], ...] = ()  # (question id, option ids)
+    source: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.since or self.until or self.chose)
+        return bool(self.since or self.until or self.chose or self.source)
 
     @classmethod
     def of(
-        cls, since: datetime | None, until: datetime | None, options: Iterable[Option]
+        cls,
+        since: datetime | None,
+        until: datetime | None,
+        options: Iterable[Option],
+        source: str = "",
     ) -> Filter:
-        """The filter keeping responses in [since, until) that chose, for each question the
-        ``options`` belong to, any of them. ValueError past ``MAX_CONDITIONS`` questions."""
+        """The filter keeping responses in [since, until) that came by ``source`` (any, if
+        empty) and chose, for each question the ``options`` belong to, any of them.
+        ValueError past ``MAX_CONDITIONS`` questions."""
         chosen: dict[int, list[int]] = {}
         for option in options:
             chosen.setdefault(option.question_id, []).append(option.id)
         if len(chosen) > MAX_CONDITIONS:
             raise ValueError(f"at most {MAX_CONDITIONS} questions")
-        return cls(since, until, tuple((q, tuple(o)) for q, o in chosen.items()))
+        return cls(since, until, tuple((q, tuple(o)) for q, o in chosen.items()), source)
 
     def responses(self, survey: Survey) -> Subquery:
         """The ids (column ``id``) of the responses this filter keeps, each once.
@@ -73,7 +80,7 @@ class Filter:
             )
             if len(option_ids) > 1:
                 statement = statement.distinct()  # one option is chosen once per response
-            if self.since or self.until:
+            if self.since or self.until or self.source:
                 statement = statement.join(Response, Response.id == kept)
         else:
             others, kept = [], Response.id
@@ -84,6 +91,8 @@ class Filter:
             statement = statement.where(Response.submitted_at >= self.since)
         if self.until:
             statement = statement.where(Response.submitted_at < self.until)
+        if self.source:
+            statement = statement.where(Response.source == self.source)
         for question_id, option_ids in others:
             other = aliased(Answer)
             statement = statement.where(
@@ -199,71 +208,132 @@ def _counted(session: Session, kept: Subquery) -> tuple[int, Counter[int], Count
     return session.scalar(select(func.count()).select_from(kept)) or 0, respondents, options
 
 
+@dataclass(frozen=True)
+class Variable:
+    """What the rows or the columns of a cross-tabulation are: the options of a choice question,
+    or the columns of one row of a matrix (each matrix row is a variable of its own)."""
+
+    question: Question
+    row: Option | None = None
+
+    @property
+    def key(self) -> str:
+        """How the query string names it: the question's id, or question-row ids."""
+        return str(self.question.id) if self.row is None else f"{self.question.id}-{self.row.id}"
+
+    @property
+    def title(self) -> str:
+        if self.row is None:
+            return self.question.title
+        return f"{self.question.title}：{self.row.label}"
+
+    @property
+    def ordered(self) -> bool:
+        """Its categories are the points of a scale, in order."""
+        return get_type(self.question.type).ordered
+
+    def answers(self) -> Subquery:
+        """Its answers as (response_id, category): the chosen option, or the matrix column."""
+        if self.row is None:
+            chosen = select(Answer.response_id, Answer.option_id.label("category")).where(
+                Answer.question_id == self.question.id
+            )
+        else:
+            chosen = select(
+                Answer.response_id, cast(Answer.number, Integer).label("category")
+            ).where(Answer.question_id == self.question.id, Answer.option_id == self.row.id)
+        return chosen.subquery()
+
+    def categories(self, used: set[int]) -> list[tuple[int, str]]:
+        """(category, label) in the questionnaire's order; retired options while they are in
+        ``used``."""
+        if self.row is None:
+            return [(o.id, o.label) for o in self.question.options if o.is_active or o.id in used]
+        columns = self.question.settings.get("columns") or []
+        return list(enumerate(columns, start=1))
+
+
+def crosstab_variables(survey: Survey) -> list[Variable]:
+    """What a cross-tabulation can be made of: each choice question, and each row of a matrix."""
+    found = []
+    for question in survey.questions:
+        kind = get_type(question.type)
+        if kind.filterable:
+            found.append(Variable(question))
+        elif kind.row_variables:
+            found += [Variable(question, row) for row in question.active_options]
+    return found
+
+
 @dataclass
 class CrossRow:
-    option: Option
-    cells: list[tuple[int, str]]  # (count, row percentage) per column option
-    total: int  # 小计: respondents who chose this row's option and answered the column question
+    label: str
+    cells: list[tuple[int, str]]  # (count, row percentage) per column
+    total: int  # 小计: respondents in this row who answered the column variable
 
 
 @dataclass
 class CrossTab:
-    """交叉分析: rows are the options of one choice question, columns those of another; each cell
-    is count(row%), the share of the row's respondents who chose that column."""
+    """交叉分析: rows are the categories of one variable, columns those of another; each cell
+    is count(row%), the share of the row's respondents who chose that column. The 总计 row
+    counts each column among everyone who answered both (``total``)."""
 
-    rows_question: Question
-    columns_question: Question
-    columns: list[Option]
+    rows_variable: Variable
+    columns_variable: Variable
+    columns: list[str]
     rows: list[CrossRow] = field(default_factory=list)
+    column_totals: list[tuple[int, str]] = field(default_factory=list)  # (count, share of total)
+    total: int = 0
 
 
 def crosstab(
     session: Session,
     survey: Survey,
-    rows_question: Question,
-    columns_question: Question,
+    rows_variable: Variable | Question,
+    columns_variable: Variable | Question,
     only: Filter | None = None,
 ) -> CrossTab:
-    """One GROUP BY over a self-join of the answers on the response (both sides indexed)."""
-    row, column = aliased(Answer), aliased(Answer)
-    # Every answer to a choice question names an option. (No "option_id IS NOT NULL" on the
-    # column side: it would tempt SQLite to range-scan the other index once per row.)
-    pairs = select(
-        row.option_id,
-        column.option_id,
-        func.count(),
-        # A row answer pairs with exactly one flagged answer of each response that answered the
-        # column question: these add up to the row's respondents (小计).
-        func.count().filter(column.counts_respondent),
-    ).where(
-        row.question_id == rows_question.id,
-        column.response_id == row.response_id,
-        column.question_id == columns_question.id,
+    """GROUP BYs over a self-join of the answers on the response (both sides indexed): the
+    cells, then the respondents of each row, of each column and of the whole table, counted
+    once each (a multiple choice names several options in one response)."""
+    across = rows_variable if isinstance(rows_variable, Variable) else Variable(rows_variable)
+    down = (
+        columns_variable if isinstance(columns_variable, Variable) else Variable(columns_variable)
     )
+    row, column = across.answers(), down.answers()
+    joined = select().select_from(row).join(column, column.c.response_id == row.c.response_id)
     if only:
         kept = only.responses(survey)
-        pairs = pairs.join(kept, kept.c.id == row.response_id)
+        joined = joined.join(kept, kept.c.id == row.c.response_id)
     else:
-        pairs = pairs.where(row.response_id.not_in(invalid_responses(survey)))
-    counts: dict[tuple[int, int], int] = {}
-    row_totals: Counter[int] = Counter()
-    for r, c, n, respondents in session.execute(pairs.group_by(row.option_id, column.option_id)):
-        if r is not None and c is not None:  # every answer to a choice question has its option
-            counts[(r, c)] = n
-            row_totals[r] += respondents
-
-    def shown(option: Option, used: bool) -> bool:
-        return option.is_active or used  # retired options stay while they hold answers
-
-    columns = [
-        o
-        for o in columns_question.options
-        if shown(o, any(counts.get((r.id, o.id)) for r in rows_question.options))
+        joined = joined.where(row.c.response_id.not_in(invalid_responses(survey)))
+    respondents = func.count(distinct(row.c.response_id))
+    counts = {
+        (r, c): n
+        for r, c, n in session.execute(
+            joined.add_columns(row.c.category, column.c.category, func.count()).group_by(
+                row.c.category, column.c.category
+            )
+        )
+    }
+    row_totals: dict[int, int] = dict(
+        session.execute(
+            joined.add_columns(row.c.category, respondents).group_by(row.c.category)
+        ).all()
+    )
+    column_totals: dict[int, int] = dict(
+        session.execute(
+            joined.add_columns(column.c.category, respondents).group_by(column.c.category)
+        ).all()
+    )
+    total = session.scalar(joined.add_columns(respondents)) or 0
+    columns = down.categories(set(column_totals))
+    table = CrossTab(across, down, [label for _, label in columns], total=total)
+    for category, label in across.categories(set(row_totals)):
+        in_row = row_totals.get(category, 0)
+        cells = [counts.get((category, c), 0) for c, _ in columns]
+        table.rows.append(CrossRow(label, [(n, format_ratio(n, in_row)) for n in cells], in_row))
+    table.column_totals = [
+        (n, format_ratio(n, total)) for n in (column_totals.get(c, 0) for c, _ in columns)
     ]
-    table = CrossTab(rows_question, columns_question, columns)
-    for option in rows_question.options:
-        total = row_totals.get(option.id, 0)
-        if shown(option, bool(total)):
-            cells = [counts.get((option.id, c.id), 0) for c in columns]
-            table.rows.append(CrossRow(option, [(n, format_ratio(n, total)) for n in cells], total))
     return table

@@ -101,7 +101,7 @@ def undo(session: Session, survey: Survey, actor: User | None) -> DesignRevision
     _restore(session, survey, revision.snapshot)
     session.delete(revision)
     about = next((q for q in survey.questions if q.key == revision.question_key), None)
-    named = {"number": about.number, "question": about.title} if about else {}
+    named: dict[str, Any] = {"number": about.number, "question": about.title} if about else {}
     audit.record(session, actor, "survey.undo", survey, undone=revision.action, **named)
     return revision
 

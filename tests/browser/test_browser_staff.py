@@ -182,3 +182,30 @@ def test_staff_pages_have_no_accessibility_violations(
         violations = Axe().run(page).response["violations"]
         assert [(v["id"], v["help"], len(v["nodes"])) for v in violations] == [], path
         shot(page, f"staff-{name}")
+
+
+def test_switching_a_chart_type_redraws_it_in_place(
+    page: Page, live_server, make_user, demo_survey
+):
+    make_user("viewer", "sun")
+    log_in(page, live_server, "sun")
+    page.goto(f"{live_server}/admin/surveys/{demo_survey.id}")
+    first = page.locator("#result-1")
+    expect(first.locator(".chart .pielayer")).to_be_visible()
+    page.evaluate("window.notReloaded = true")  # gone if the page loads again
+    first.get_by_role("link", name="条形").click()
+    expect(first.locator(".chart .barlayer .point").first).to_be_visible()
+    expect(first.get_by_role("link", name="条形")).to_have_attribute("aria-current", "true")
+    first.get_by_role("link", name="表格").click()
+    expect(first.locator(".chart")).to_be_hidden()
+    first.get_by_role("link", name="圆环").click()
+    expect(first.locator(".chart .pielayer")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    # The address names the kind shown, so that a reload keeps it.
+    nature = demo_survey.questions[0]
+    assert f"chart-{nature.id}=doughnut" in page.url
+    page.reload()
+    expect(page.locator("#result-1").get_by_role("link", name="圆环")).to_have_attribute(
+        "aria-current", "true"
+    )
+    shot(page, "staff-chart-switch")

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
+from werkzeug.datastructures import MultiDict
 
 from survey.core.models import utcnow
 from survey.core.numbers import format_ratio
@@ -15,7 +16,7 @@ from survey.surveys import answering, counting
 from survey.surveys.answering import tokens
 from survey.surveys.demo import answer_form
 from survey.surveys.models import Response
-from survey.surveys.results import Filter, crosstab, survey_results
+from survey.surveys.results import Filter, Variable, crosstab, survey_results
 
 SIZES = ["小", "中", "大"]
 NEEDS = ["资金", "人才", "市场", "政策"]
@@ -81,14 +82,21 @@ def test_filtered_report_and_crosstab_agree_with_brute_force(
     ]
     assert needs.respondents == len(kept)
 
-    # 交叉分析: 企业规模 x 主要需求, cells count(row%).
+    # 交叉分析: 企业规模 x 主要需求, cells count(row%), and the 总计 row over both answered.
     table = crosstab(session, survey, size_q, needs_q)
     both = [a for a in answers if "size" in a and "needs" in a]
     for row in table.rows:
-        in_row = [a for a in both if a["size"] == row.option.label]
+        in_row = [a for a in both if a["size"] == row.label]
         assert row.total == len(in_row)
         expected = [sum(n in a["needs"] for a in in_row) for n in NEEDS]
         assert row.cells == [(c, format_ratio(c, len(in_row))) for c in expected]
+    assert table.total == len(both)
+    in_column = [sum(n in a["needs"] for a in both) for n in NEEDS]
+    assert table.column_totals == [(c, format_ratio(c, len(both))) for c in in_column]
+    # The other way round, a respondent with two needs is one respondent of each need's row.
+    turned = crosstab(session, survey, needs_q, size_q)
+    assert [row.total for row in turned.rows] == in_column
+    assert turned.total == len(both)
 
 
 def test_date_window_filter(session, app, survey):
@@ -120,9 +128,55 @@ def test_staff_filter_and_crosstab_pages(client, login, session, app, survey):
         '<th scope="row">小</th><td>1(50%)</td><td>1(50%)</td><td>1(50%)</td><td>0(0%)</td>' in html
     )
     assert '<td class="num">2</td>' in html
+    # The 总计 row: each need among the three who answered both.
+    assert (
+        '<th scope="row">总计</th><td>2(66.67%)</td><td>1(33.33%)</td><td>1(33.33%)</td>'
+        '<td>0(0%)</td><td class="num">3</td>' in html
+    )
     filtered = client.get(
         f"/admin/surveys/{survey.id}/crosstab?rows={size_q.id}&columns={needs_q.id}"
         f"&chose={option(survey, 'needs', '人才')}"
     ).get_data(as_text=True)
     assert '<th scope="row">小</th><td>1(100%)</td><td>1(100%)</td>' in filtered
     assert client.get(f"/admin/surveys/{survey.id}?since=yesterday").status_code == 400
+
+
+def test_matrix_rows_are_crosstab_variables_of_their_own(client, login, session, app, make_survey):
+    columns = ["不满意", "一般", "满意"]
+    survey = make_survey(
+        [
+            {"id": "size", "type": "single", "title": "企业规模", "options": SIZES},
+            {"id": "rate", "type": "matrix_scale", "title": "服务评分",
+             "options": ["政策宣传", "办事效率"], "columns": columns},
+        ]
+    )  # fmt: skip
+    size_q, rate_q = survey.questions
+    publicity, efficiency = rate_q.options
+    small, large = option(survey, "size", "小"), option(survey, "size", "大")
+    picks = [(small, 3, 1), (small, 3, 2), (large, 1, 3), (large, None, 3)]
+    for size, first, second in picks:
+        form = {f"q{size_q.id}": str(size), f"q{rate_q.id}-o{efficiency.id}": str(second)}
+        if first is not None:
+            form[f"q{rate_q.id}-o{publicity.id}"] = str(first)
+        form[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
+        assert answering.submit(session, survey, MultiDict(form), utcnow(), app.secret_key).accepted
+    login("viewer")
+    page = client.get(f"/admin/surveys/{survey.id}/crosstab").get_data(as_text=True)
+    assert f'value="{rate_q.id}-{publicity.id}">2. 服务评分：政策宣传</option>' in page
+    assert f'value="{rate_q.id}-{efficiency.id}">2. 服务评分：办事效率</option>' in page
+    # 企业规模 by the row 政策宣传: its columns are the matrix's, counted for that row alone.
+    html = client.get(
+        f"/admin/surveys/{survey.id}/crosstab?rows={size_q.id}&columns={rate_q.id}-{publicity.id}"
+    ).get_data(as_text=True)
+    assert '<th scope="col">不满意</th><th scope="col">一般</th>' in html
+    assert '<th scope="row">小</th><td>0(0%)</td><td>0(0%)</td><td>2(100%)</td>' in html
+    assert '<th scope="row">大</th><td>1(100%)</td><td>0(0%)</td><td>0(0%)</td>' in html
+    assert '<th scope="row">总计</th><td>1(33.33%)</td><td>0(0%)</td><td>2(66.67%)</td>' in html
+    # Two rows of one matrix against each other.
+    both = crosstab(session, survey, Variable(rate_q, publicity), Variable(rate_q, efficiency))
+    assert [row.cells for row in both.rows] == [
+        [(0, "0%"), (0, "0%"), (1, "100%")],
+        [(0, "0%"), (0, "0%"), (0, "0%")],
+        [(1, "50%"), (1, "50%"), (0, "0%")],
+    ]
+    assert both.total == 3

@@ -9,16 +9,19 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from survey.core.models import utcnow
-from survey.surveys import counting
+from survey.surveys import answering, counting
 from survey.surveys import exports as response_export
+from survey.surveys.answering import tokens
 from survey.surveys.generate import generate_responses
 from survey.surveys.models import Answer, Response
 from survey.surveys.results import Filter, survey_results
 
-HEADER = ["序号", "提交时间", "1、企业性质", "2、主要贸易方式", "3、产品主要出口、进口国家(地区)",
-          "4、产品主要类型", "5、对明年订单的预期", "6、企业名称", "7、进出口情况"]  # fmt: skip
+HEADER = ["序号", "提交时间", "答题用时（秒）", "来源", "1、企业性质", "2、主要贸易方式",
+          "3、产品主要出口、进口国家(地区)", "4、产品主要类型", "5、对明年订单的预期",
+          "6、企业名称", "7、进出口情况"]  # fmt: skip
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -31,15 +34,15 @@ def test_csv_by_text_and_by_number(runner, demo_survey):
     assert by_text.exit_code == 0
     table = read_csv(by_text.stdout_bytes)
     assert table[0] == HEADER and len(table) == 5
-    assert table[3][2:7] == ["民企", "加工贸易", "日韩", "纺织服装┋其他〖黄金饰品〗", "减少"]
-    assert table[3][7] == "招远市鑫源服饰有限公司"
-    assert table[2][8] == ""  # not answered
+    assert table[3][4:9] == ["民企", "加工贸易", "日韩", "纺织服装┋其他〖黄金饰品〗", "减少"]
+    assert table[3][9] == "招远市鑫源服饰有限公司"
+    assert table[2][10] == ""  # not answered
     by_number = read_csv(
         runner.invoke(
             args=["export-responses", demo_survey.slug, "--coding", "number"]
         ).stdout_bytes
     )
-    assert by_number[3][2:7] == ["2", "2", "4", "3┋5〖黄金饰品〗", "2"]
+    assert by_number[3][4:9] == ["2", "2", "4", "3┋5〖黄金饰品〗", "2"]
 
 
 def test_xlsx_reads_back(runner, demo_survey, tmp_path):
@@ -52,7 +55,7 @@ def test_xlsx_reads_back(runner, demo_survey, tmp_path):
     rows = [list(row) for row in workbook["答卷"].iter_rows(values_only=True)]
     workbook.close()
     assert rows[0] == HEADER and len(rows) == 5
-    assert rows[1][2:5] == ["国企", "一般贸易", "日韩┋欧盟"]
+    assert rows[1][4:7] == ["国企", "一般贸易", "日韩┋欧盟"]
 
 
 def test_batches_skip_responses_of_other_surveys(
@@ -77,7 +80,7 @@ def test_batches_skip_responses_of_other_surveys(
     assert [row[0] for row in rows] == list(range(1, 14))  # 序号: this survey's own count
     other_rows = list(response_export.rows(session, other, office_zone()))
     assert [row[0] for row in other_rows] == list(range(1, 7))
-    assert {row[2] for row in other_rows} <= {"是", "否", ""}
+    assert {row[4] for row in other_rows} <= {"是", "否", ""}
 
 
 def test_staff_download_csv_and_xlsx(client, login, demo_survey, tmp_path):
@@ -85,14 +88,14 @@ def test_staff_download_csv_and_xlsx(client, login, demo_survey, tmp_path):
     response = client.get(f"/admin/surveys/{demo_survey.id}/responses.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
-    assert read_csv(response.data)[1][2] == "国企"
+    assert read_csv(response.data)[1][4] == "国企"
     with client.get(f"/admin/surveys/{demo_survey.id}/responses.xlsx?coding=number") as xlsx:
         assert xlsx.status_code == 200
         (tmp_path / "x.xlsx").write_bytes(xlsx.data)
     workbook = load_workbook(tmp_path / "x.xlsx", read_only=True)  # keeps the file open...
     rows = list(workbook["答卷"].iter_rows(values_only=True))
     workbook.close()  # ...until closed (a ResourceWarning in a later test otherwise)
-    assert rows[2][2] == "2"
+    assert rows[2][4] == "2"
     audit = client.get("/admin/").status_code
     assert audit == 200
 
@@ -174,8 +177,49 @@ def test_what_a_respondent_typed_never_breaks_or_arms_an_export(
         (tmp_path / "r.xlsx").write_bytes(xlsx.data)
     workbook = load_workbook(tmp_path / "r.xlsx")
     last = list(workbook["答卷"].iter_rows())[-1]
-    assert last[7].value == "招远测试公司"
-    assert last[8].data_type == "s" and last[8].value == "'" + typed["volume"]
+    assert last[9].value == "招远测试公司"
+    assert last[10].data_type == "s" and last[10].value == "'" + typed["volume"]
     table = read_csv(client.get(f"/admin/surveys/{demo_survey.id}/responses.csv").data)
-    assert table[-1][8] == "'" + typed["volume"]
+    assert table[-1][10] == "'" + typed["volume"]
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in table for cell in row)
+
+
+def test_each_matrix_row_and_ranking_place_has_a_column_of_its_own(
+    client, login, session, app, make_survey, tmp_path
+):
+    """As wjx exports them: "3.政策宣传" holds that row's column, "4.排序第1位" the option
+    ranked first; not the whole answer joined in one cell."""
+    survey = make_survey(
+        [
+            {"id": "size", "type": "single", "title": "企业规模", "options": ["小", "大"]},
+            {"id": "rate", "type": "matrix_scale", "title": "服务评分",
+             "options": ["政策宣传", "办事效率"], "columns": ["不满意", "一般", "满意"]},
+            {"id": "ways", "type": "matrix_multiple", "title": "渠道", "options": ["政策", "办事"],
+             "columns": ["网站", "微信"]},
+            {"id": "needs", "type": "ranking", "title": "最需要的支持",
+             "options": ["资金", "人才", "市场"], "top": 2},
+        ]
+    )  # fmt: skip
+    size, rate, ways, needs = survey.questions
+    publicity, efficiency = rate.options
+    money, _, market = needs.options
+    form = {f"q{size.id}": str(size.options[1].id), f"q{rate.id}-o{efficiency.id}": "3",
+            f"q{rate.id}-o{publicity.id}": "1", f"q{needs.id}-o{market.id}": "1",
+            f"q{needs.id}-o{money.id}": "2"}  # fmt: skip
+    posted = MultiDict(form)
+    posted.setlist(f"q{ways.id}-o{ways.options[0].id}", ["1", "2"])
+    posted[tokens.TOKEN_FIELD] = tokens.issue_token(survey, app.secret_key)
+    assert answering.submit(session, survey, posted, utcnow(), app.secret_key).accepted
+    login("editor")
+    table = read_csv(client.get(f"/admin/surveys/{survey.id}/responses.csv").data)
+    assert table[0][4:] == ["1、企业规模", "2.政策宣传", "2.办事效率", "3.政策", "3.办事",
+                            "4.排序第1位", "4.排序第2位"]  # fmt: skip
+    assert table[1][4:] == ["大", "不满意", "满意", "网站┋微信", "", "市场", "资金"]
+    coded = read_csv(client.get(f"/admin/surveys/{survey.id}/responses.csv?coding=number").data)
+    assert coded[1][4:] == ["2", "1", "3", "1┋2", "", "3", "1"]
+    with client.get(f"/admin/surveys/{survey.id}/responses.xlsx") as xlsx:
+        (tmp_path / "m.xlsx").write_bytes(xlsx.data)
+    workbook = load_workbook(tmp_path / "m.xlsx", read_only=True)
+    rows = [list(row) for row in workbook["答卷"].iter_rows(values_only=True)]
+    workbook.close()
+    assert rows[1][4:] == ["大", "不满意", "满意", "网站┋微信", None, "市场", "资金"]

@@ -392,15 +392,17 @@ def test_responses_export_names_the_enterprise(client, session, login, survey):
     url = f"/admin/surveys/{survey.id}/responses.csv"
     answer(client, survey, None)
     without = list(csv.reader(io.StringIO(client.get(url).get_data().decode("utf-8-sig"))))
-    assert without[0][:3] == ["序号", "提交时间", "1、企业性质"]
+    assert without[0][:5] == ["序号", "提交时间", "答题用时（秒）", "来源", "1、企业性质"]
     links = invite(session, survey, "甲公司")
     answer(client, survey, links["甲公司"], "外企")
     rows = list(csv.reader(io.StringIO(client.get(url).get_data().decode("utf-8-sig"))))
-    assert rows[0][:4] == ["序号", "提交时间", "企业名称", "1、企业性质"]
-    assert [(r[2], r[3]) for r in rows[1:]] == [("", "民企"), ("甲公司", "外企")]
+    assert rows[0][3:6] == ["来源", "企业名称", "1、企业性质"]
+    assert [r[3:6] for r in rows[1:]] == [["链接", "", "民企"], ["邀请", "甲公司", "外企"]]
     with client.get(url.replace(".csv", ".xlsx")) as xlsx:
         sheet = load_workbook(io.BytesIO(xlsx.data)).active
-    assert [row[2] for row in sheet.iter_rows(values_only=True)] == ["企业名称", None, "甲公司"]
+    assert [row[4] for row in sheet.iter_rows(values_only=True)] == ["企业名称", None, "甲公司"]
+    # 答题用时 is a number of seconds, as a number.
+    assert all(isinstance(row[2], int) for row in list(sheet.iter_rows(values_only=True))[1:])
 
 
 # QR code -------------------------------------------------------------------------------------
@@ -443,7 +445,9 @@ def test_qr_codes_of_the_public_link(app, client, login, survey):
     png = client.get(f"/admin/surveys/{survey.id}/qr.png")
     assert png.status_code == 200 and png.mimetype == "image/png"
     assert "attachment" in png.headers["Content-Disposition"]
-    expected = [[bool(m) for m in row] for row in segno.make(link, error="m").matrix]
+    # The code's link says it is the QR code's, for the responses' 来源.
+    scanned = f"{link}?src=qr"
+    expected = [[bool(m) for m in row] for row in segno.make(scanned, error="m").matrix]
     assert png_modules(png.get_data()) == expected
 
     svg = client.get(f"/admin/surveys/{survey.id}/qr.svg?inline=1")

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from survey.core.window import Status
-from survey.surveys.models import Survey
+from survey.surveys import distribution, invitations
+from survey.surveys.models import Invitation, Response, Survey
 from tests.conftest import csrf_of
-from tests.helpers import flashes, fresh_form, plain, reference_block
+from tests.helpers import flashes, form_for, fresh_form, hidden_fields, plain, reference_block
 
 
 @pytest.fixture
@@ -162,3 +163,52 @@ def test_staff_pages_speak_english_too(client, login, demo_survey):
     assert "Only drafts without responses can be deleted" in flashes(
         client, f"/admin/surveys/{demo_survey.id}"
     )
+
+
+def test_responses_record_how_they_arrived_and_staff_list_and_filter_by_it(
+    app, client, session, login, make_survey
+):
+    """来源: the QR code's link is marked, so a scan is told from a click on the link and from
+    an invitation; the list shows it with 企业名称 and 答题用时, and filters by each."""
+    survey = make_survey([{"id": "nature", "type": "single", "title": "企业性质",
+                           "options": ["国企", "民企"]}])  # fmt: skip
+    invitations.import_list(
+        session, survey, None, [invitations.Row(2, "招远市金海贸易有限公司", "王", "13800138002")]
+    )
+    session.commit()
+    token = session.scalar(select(Invitation.token).where(Invitation.survey_id == survey.id))
+    scanned = distribution.scanned(f"/s/{survey.slug}")
+    for url, choice in [(f"/s/{survey.slug}", "国企"), (scanned, "民企"),
+                        (f"/s/{survey.slug}?t={token}", "民企")]:  # fmt: skip
+        respondent = app.test_client()  # each in a browser of their own
+        page = respondent.get(url).get_data(as_text=True)
+        action = re.search(r'<form method="post" action="([^"]+)"', page).group(1)
+        form = {**hidden_fields(page), **form_for(survey, {"nature": choice})}
+        assert respondent.post(action.replace("&amp;", "&"), data=form).status_code == 303
+    assert session.scalars(select(Response.source).order_by(Response.id)).all() == [
+        "link",
+        "qr",
+        "invitation",
+    ]
+    link_response = session.scalars(select(Response).order_by(Response.id)).first()
+    link_response.duration_seconds = 300
+    session.commit()
+
+    login("viewer")
+    listing = f"/admin/surveys/{survey.id}/responses"
+    html = client.get(listing).get_data(as_text=True)
+    assert '<th scope="col">企业名称</th><th scope="col">来源</th>' in html
+    assert re.findall(r'<td class="source">(.*?)</td>', html) == ["邀请", "二维码", "链接"]
+    assert re.findall(r'<td class="enterprise">(.*?)</td>', html) == [
+        "招远市金海贸易有限公司", "—", "—"
+    ]  # fmt: skip
+    assert "5分0秒" in html
+    only_qr = client.get(f"{listing}?source=qr").get_data(as_text=True)
+    assert re.findall(r'<td class="source">(.*?)</td>', only_qr) == ["二维码"]
+    named = client.get(f"{listing}?enterprise=金海").get_data(as_text=True)
+    assert re.findall(r'<td class="source">(.*?)</td>', named) == ["邀请"]
+    slow = client.get(f"{listing}?slower_than=60").get_data(as_text=True)
+    assert re.findall(r'<td class="source">(.*?)</td>', slow) == ["链接"]
+    # The report counts the responses of one 来源 alone, too.
+    report = client.get(f"/admin/surveys/{survey.id}?source=qr").get_data(as_text=True)
+    assert '<strong class="filtered-total">1</strong>' in report

@@ -425,10 +425,12 @@ def test_response_export_reads_each_type(client, session, app, survey, login):
     login("editor")
     csv = client.get(f"/admin/surveys/{survey.id}/responses.csv").get_data(as_text=True)
     header = csv.splitlines()[0]
-    assert header.startswith("\ufeff序号,提交时间,1、总体满意度,2、您向同行推荐")
+    assert header.startswith("\ufeff序号,提交时间,答题用时（秒）,来源,1、总体满意度,2、您向同行")
     assert "第一部分" not in header  # a description block has no column
-    assert "政策宣传：满意┋办事效率：满意" in csv
-    assert "1.人才┋2.资金" in csv
+    # A column per matrix row and per ranking place, as wjx exports them.
+    assert ",3.政策宣传,3.办事效率,4.政策宣传," in header
+    assert ",6.排序第1位,6.排序第2位,7.排序第1位," in header
+    assert ",满意,满意,好,中,,网站┋微信,,人才,资金,资金,人才,市场," in csv.splitlines()[1]
 
 
 def test_every_type_round_trips_through_the_definition_format(session):
@@ -509,7 +511,9 @@ def test_filters_offer_only_choice_questions(client, make_survey, login, kind):
     crosstab = client.get(f"/admin/surveys/{survey.id}/crosstab")
     assert crosstab.status_code == 200
     assert "三项排序" not in crosstab.get_data(as_text=True)
-    assert "各项服务评分" not in crosstab.get_data(as_text=True)
+    # A matrix is offered row by row, each row a variable of its own.
+    assert "各项服务评分</option>" not in crosstab.get_data(as_text=True)
+    assert "各项服务评分：政策宣传</option>" in crosstab.get_data(as_text=True)
 
 
 def test_fresh_form_helper_still_fits(client, survey):

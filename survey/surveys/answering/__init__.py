@@ -20,7 +20,7 @@ from survey.core.window import Phase
 from survey.surveys import counting, lifecycle, personal
 from survey.surveys.answering import fingerprints, storage, tokens, validation
 from survey.surveys.answering.storage import NotStored, Stored
-from survey.surveys.models import Quota, Response, Survey
+from survey.surveys.models import Quota, Response, Source, Survey
 
 
 class NotOpen(Exception):
@@ -98,6 +98,7 @@ def submit(
     device: str = "",
     address: str = "",
     data_key: str = "",
+    source: Source = Source.LINK,
 ) -> Outcome:
     """Validate and store one submitted form.
 
@@ -113,7 +114,8 @@ def submit(
     ``device`` (the browser's id) and ``address`` (its network address) are kept as keyed
     hashes, for the flags of suspected duplicates and the survey's 防重复 policy, which raises
     ``AlreadyAnswered`` (a unique index decides between concurrent posts). Personal answers
-    are sealed under ``data_key``.
+    are sealed under ``data_key``. ``source`` records how the form was reached (来源: the
+    link or its QR code; an invitation's response is the invitation's whatever it says).
     """
     phase = survey.phase(now)
     if phase != Phase.OPEN:
@@ -145,7 +147,9 @@ def submit(
            "invitation_id": invitation_id, "duration_seconds": taken,
            "device_hash": device_hash, "address_hash": address_hash,
            "answers_digest": fingerprints.answers_digest(secret_key, answers),
-           "once_key": once}  # fmt: skip
+           "once_key": once,
+           # Plain text: a driver may write an enum by its name.
+           "source": str(Source.INVITATION if invitation_id is not None else source)}  # fmt: skip
     sealed_ids = personal.personal_ids(survey)
     if sealed_ids:
         if not data_key:

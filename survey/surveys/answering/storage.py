@@ -137,11 +137,11 @@ def _store_on_sqlite(
                 return NotStored.QUOTA_FULL
         cursor.execute(
             "INSERT INTO response (survey_id, submitted_at, submission_key, invitation_id, "
-            "duration_seconds, device_hash, address_hash, answers_digest, once_key, "
-            "invalid_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '')",
+            "duration_seconds, device_hash, address_hash, answers_digest, once_key, source, "
+            "invalid_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')",
             (row["survey_id"], at, row["submission_key"], row["invitation_id"],
              row["duration_seconds"], row["device_hash"], row["address_hash"],
-             row["answers_digest"], row["once_key"]),
+             row["answers_digest"], row["once_key"], row["source"]),
         )  # fmt: skip
         response_id = cursor.lastrowid
         if written.rows:
@@ -233,11 +233,11 @@ WITH counted AS (
 ), stored AS (
     INSERT INTO response (survey_id, submitted_at, submission_key, invitation_id,
                           duration_seconds, device_hash, address_hash, answers_digest,
-                          once_key, invalid_reason)
+                          once_key, source, invalid_reason)
     SELECT id, %(submitted_at)s, %(submission_key)s, %(invitation_id)s,
            CAST(%(duration_seconds)s AS integer), CAST(%(device_hash)s AS text),
            CAST(%(address_hash)s AS text), CAST(%(answers_digest)s AS text),
-           CAST(%(once_key)s AS text), '' FROM counted
+           CAST(%(once_key)s AS text), CAST(%(source)s AS text), '' FROM counted
     RETURNING id
 ), answers AS (
     INSERT INTO answer (response_id, question_id, option_id, text, number, sealed,

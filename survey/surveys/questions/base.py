@@ -98,8 +98,10 @@ class QuestionType:
     title_required: ClassVar[bool] = True  # False: a page break, whose heading is optional
     chooses_options: ClassVar[bool] = False  # posts option ids: display and skip logic read it
     filterable: ClassVar[bool] = False  # offered in 分类统计 and 交叉分析 (one option per answer)
+    row_variables: ClassVar[bool] = False  # each row (option) a variable of 交叉分析: a matrix
     counts_cells: ClassVar[bool] = False  # results count (option, number) pairs for it
     chart: ClassVar[Chart] = "bars"  # the figure that draws its table (publishing.charts)
+    ordered: ClassVar[bool] = False  # its options are the points of a scale, low to high
     default_settings: ClassVar[Mapping[str, Any]] = {}  # a new question's, in the designer
     script: ClassVar[str] = ""  # a script under static/ that enhances the field, if any
     # Its typed answers are personal information (手机号码, 身份证号 ...): sealed at rest and
@@ -159,6 +161,24 @@ class QuestionType:
         if number is not None:
             return plain_number(number)
         return text or ""
+
+    def export_columns(self, question: Question) -> list[str]:
+        """Its columns' headings in a response export: one, "N、题目", unless the type gives
+        each part of its answer a column of its own (a matrix row, a ranking place)."""
+        return [f"{question.number}、{question.title}"]
+
+    def export_cell(
+        self,
+        question: Question,
+        option: Option | None,
+        text: str | None,
+        number: float | None,
+        coded: bool = False,
+    ) -> tuple[int, str]:
+        """Which of its export columns one stored answer row goes to (from 0), and how it
+        reads there; ``coded`` for the export by number, where ``option`` is labelled with its
+        position already."""
+        return 0, self.export_text(question, option, text, number)
 
 
 def field_name(question: Question) -> str:

@@ -47,6 +47,7 @@ class Matrix(QuestionType):
     has_options = True
     options_label = _l("行（每行一个小题）")
     counts_cells = True
+    row_variables = True
     chart = "stacked"
     settings: ClassVar[tuple[Setting, ...]] = (Setting("columns", list, _l("列（每行一个选项）")),)
     default_settings: ClassVar[Mapping[str, Any]] = {"columns": ["选项1", "选项2", "选项3"]}
@@ -162,16 +163,39 @@ class Matrix(QuestionType):
     def export_text(
         self, question: Question, option: Option | None, text: str | None, number: float | None
     ) -> str:
+        return f"{option.label if option else ''}：{self._column_label(question, number)}"
+
+    def _column_label(self, question: Question, number: float | None) -> str:
         columns = self.columns(question)
         column = int(number or 0)
-        label = columns[column - 1] if 1 <= column <= len(columns) else str(column)
-        return f"{option.label if option else ''}：{label}"
+        return columns[column - 1] if 1 <= column <= len(columns) else str(column)
+
+    def export_columns(self, question: Question) -> list[str]:
+        """A column per row, "N.行", as wjx exports a matrix (retired rows too: their
+        answers stay exported)."""
+        return [f"{question.number}.{row.label}" for row in question.options]
+
+    def export_cell(
+        self,
+        question: Question,
+        option: Option | None,
+        text: str | None,
+        number: float | None,
+        coded: bool = False,
+    ) -> tuple[int, str]:
+        """The row's column, holding the chosen column's label (or its position, coded)."""
+        rows = [row.id for row in question.options]
+        index = rows.index(option.id) if option is not None and option.id in rows else 0
+        if coded:
+            return index, str(int(number or 0))
+        return index, self._column_label(question, number)
 
 
 class MatrixScale(Matrix):
     """矩阵量表题: the columns are the points of a scale, scored 1, 2, ... in their order."""
 
     name = "matrix_scale"
+    ordered = True
     report_label = "[矩阵量表题]"
     display_name = _l("矩阵量表题")
     settings: ClassVar[tuple[Setting, ...]] = (

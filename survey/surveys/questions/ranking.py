@@ -147,3 +147,23 @@ class Ranking(QuestionType):
         self, question: Question, option: Option | None, text: str | None, number: float | None
     ) -> str:
         return f"{int(number or 0)}.{option.label if option else ''}"
+
+    def export_columns(self, question: Question) -> list[str]:
+        """A column per place, "N.排序第1位", holding the option put there."""
+        places = max(self.places(question), 1)
+        return [f"{question.number}.排序第{p}位" for p in range(1, places + 1)]
+
+    def export_cell(
+        self,
+        question: Question,
+        option: Option | None,
+        text: str | None,
+        number: float | None,
+        coded: bool = False,
+    ) -> tuple[int, str]:
+        places = max(self.places(question), 1)
+        place = int(number or 0)
+        if 1 <= place <= places:
+            return place - 1, option.label if option else ""
+        # A place the question no longer has (fewer places since): kept, with its number.
+        return places - 1, self.export_text(question, option, text, number)

@@ -28,6 +28,7 @@ class Scale(OneOfChoice):
     template = "surveys/questions/scale.html"
     has_options = False  # the points follow from min and max
     chart = "columns"
+    ordered = True
     settings: ClassVar[tuple[Setting, ...]] = (
         Setting("min", int, _l("最低分")),
         Setting("max", int, _l("最高分")),

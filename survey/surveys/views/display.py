@@ -21,10 +21,10 @@ from survey.core.models import utcnow
 from survey.core.window import Phase, Status
 from survey.db import get_session
 from survey.extensions import select_locale
-from survey.surveys import answering, invitations, publication
+from survey.surveys import answering, distribution, invitations, publication
 from survey.surveys.answering import storage, tokens, validation
 from survey.surveys.answering.copies import Questionnaire
-from survey.surveys.models import Survey
+from survey.surveys.models import Source, Survey
 from survey.surveys.queries import load_survey
 from survey.web import care
 from survey.web.notices import withdrawn_page
@@ -129,7 +129,7 @@ def take_response(slug: str) -> ResponseReturnValue:
                 get_session(), survey, request.form, now, current_app.config["SECRET_KEY"],
                 questionnaire.version, invitation.id if invitation else None, respondent_id(),
                 zone=office_zone(), device=_device(), address=request.remote_addr or "",
-                data_key=current_app.config["DATA_KEY"],
+                data_key=current_app.config["DATA_KEY"], source=_source(),
             )  # fmt: skip
         except tokens.StaleForm:
             # A page kept too long, or a post from another site: what was typed is not lost.
@@ -341,7 +341,8 @@ def _answered_cookie(survey: Survey) -> str:
 TOKEN_SLOT = Markup("<token-slot>")
 TOKEN_SLOT_BYTES = TOKEN_SLOT.encode()
 # The queries under which a page is kept: no other query string can grow the copies.
-KEPT_QUERIES = (b"", b"again=1")
+# (The QR code's link is one: every poster's scan is the same page.)
+KEPT_QUERIES = (b"", b"again=1", "=".join(distribution.QR_MARKER).encode())
 # A random id per browser, which the form's token must carry (see ``tokens.issue_token``).
 RESPONDENT_COOKIE = "respondent"
 _RESPONDENT_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -410,6 +411,9 @@ def form_page(
     token: str,
     **context: object,
 ) -> str:
+    # A form reached by the QR code posts back to the QR code's link, which its response
+    # records as its 来源.
+    name, value = distribution.QR_MARKER
     return render_template(
         "surveys/answer/form.html",
         survey=survey,
@@ -418,8 +422,15 @@ def form_page(
         notice=notice,
         token=token,
         token_field=tokens.TOKEN_FIELD,
+        source_query={name: value} if _source() == Source.QR else {},
         **context,
     )
+
+
+def _source() -> Source:
+    """How this form was reached: by the QR code when its link says so, else by the link."""
+    name, value = distribution.QR_MARKER
+    return Source.QR if request.args.get(name) == value else Source.LINK
 
 
 def thanks(slug: str) -> ResponseReturnValue:

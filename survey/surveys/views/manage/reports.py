@@ -16,17 +16,24 @@ from survey.core.timeutil import parse_local
 from survey.db import get_session
 from survey.publishing import charts
 from survey.surveys import publication
+from survey.surveys.analysis import SOURCE_NAMES
 from survey.surveys.charts import crosstab_data
-from survey.surveys.models import Survey
+from survey.surveys.models import Source, Survey
 from survey.surveys.questions import get_type
-from survey.surveys.results import Filter, crosstab, filterable_questions, survey_results
+from survey.surveys.results import (
+    Filter,
+    crosstab,
+    crosstab_variables,
+    filterable_questions,
+    survey_results,
+)
 from survey.surveys.views.manage.common import survey_or_404
 from survey.web.access import requires
-from survey.web.safety import id_argument
 
 
 def _filter_from(args: MultiDict[str, str], survey: Survey) -> Filter:
-    """The report filter in the query string: since/until dates and chose=question:option."""
+    """The report filter in the query string: since/until dates, source (来源) and
+    chose=question:option."""
     zone = office_zone()
     try:
         since = parse_local(args["since"], zone) if args.get("since") else None
@@ -36,8 +43,9 @@ def _filter_from(args: MultiDict[str, str], survey: Survey) -> Filter:
     options = {str(o.id): o for q in filterable_questions(survey) for o in q.options}
     # An empty "any" choice, or an option not of this survey, is no condition.
     chosen = [options[value] for value in args.getlist("chose") if value in options]
+    source = args.get("source", "")
     try:
-        return Filter.of(since, until, chosen)
+        return Filter.of(since, until, chosen, source if source in set(Source) else "")
     except ValueError:
         abort(400)
 
@@ -68,12 +76,18 @@ def survey_overview(survey_id: int) -> ResponseReturnValue:
         document=document,
         questions=questions,
         figures={item.key: charts.figure(item, kinds[item.key]) for item in document.tables},
+        # Every kind's figure, for the switch to draw in place without a reload.
+        alternatives={
+            item.key: {kind: charts.figure(item, kind) for kind in charts.chart_kinds(item)}
+            for item in document.tables
+        },
         kinds=kinds,
         chart_kinds=charts.CHART_KINDS,
         offered_kinds=charts.chart_kinds,
         query_with=_query_with,
         only=only,
         choice_questions=filterable_questions(survey),
+        response_sources=SOURCE_NAMES,
         typed_questions=[
             q
             for q in survey.questions
@@ -86,19 +100,20 @@ def survey_overview(survey_id: int) -> ResponseReturnValue:
 @requires(Permission.VIEW)
 def cross_tabulation(survey_id: int) -> ResponseReturnValue:
     survey = survey_or_404(survey_id)
-    questions = {q.id: q for q in filterable_questions(survey)}
-    rows_id = id_argument("rows")
-    columns_id = id_argument("columns")
+    variables = {variable.key: variable for variable in crosstab_variables(survey)}
+    rows = variables.get(request.args.get("rows", ""))
+    columns = variables.get(request.args.get("columns", ""))
     only = _filter_from(request.args, survey)
     table = None
-    if rows_id in questions and columns_id in questions and rows_id != columns_id:
-        table = crosstab(get_session(), survey, questions[rows_id], questions[columns_id], only)
+    if rows is not None and columns is not None and rows.key != columns.key:
+        table = crosstab(get_session(), survey, rows, columns, only)
     return render_template(
         "surveys/manage/crosstab.html",
         survey=survey,
-        questions=list(questions.values()),
+        variables=list(variables.values()),
         table=table,
         figure=crosstab_data(table) if table else None,
         only=only,
-        choice_questions=list(questions.values()),
+        choice_questions=filterable_questions(survey),
+        response_sources=SOURCE_NAMES,
     )

@@ -14,7 +14,8 @@ from survey.core.permissions import Permission
 from survey.db import get_session
 from survey.surveys import analysis, invalidation, screening
 from survey.surveys.charts import timeline_data
-from survey.surveys.models import Response
+from survey.surveys.exports import has_invitations
+from survey.surveys.models import Response, Source
 from survey.surveys.personal import Reader
 from survey.surveys.views.forms import InvalidateForm
 from survey.surveys.views.manage.common import question_or_404, response_or_404, survey_or_404
@@ -31,14 +32,17 @@ def responses(survey_id: int) -> ResponseReturnValue:
     survey = survey_or_404(survey_id)
     session = get_session()
     status = request.args.get("status", "")
-    faster = request.args.get("faster_than", "")
-    faster_than = int(faster) if faster.isascii() and faster.isdigit() and len(faster) < 7 else None
+    faster_than, slower_than = _seconds("faster_than"), _seconds("slower_than")
     flag = request.args.get("flag", "")
     flag = flag if flag == "any" or flag in set(screening.Flag) else ""
+    source = request.args.get("source", "")
+    source = source if source in set(Source) else ""
+    enterprise = request.args.get("enterprise", "").strip()[:SEARCH_MAX_LENGTH]
     days = analysis.timeline(session, survey, office_zone())
     listing = analysis.responses_page(
-        session, survey, status, page_number(), faster_than=faster_than, flag=flag
-    )
+        session, survey, status, page_number(), faster_than=faster_than,
+        slower_than=slower_than, flag=flag, source=source, enterprise=enterprise,
+    )  # fmt: skip
     return render_template(
         "surveys/manage/responses.html",
         survey=survey,
@@ -50,10 +54,23 @@ def responses(survey_id: int) -> ResponseReturnValue:
         flag_hints=screening.FLAG_HINTS,
         status=status,
         faster_than=faster_than,
+        slower_than=slower_than,
         flag=flag,
+        source=source,
+        sources=analysis.SOURCE_NAMES,
+        source_name=analysis.source_name,
+        enterprise=enterprise,
+        # Only a survey with invitations has enterprises to name or search for.
+        invited=bool(survey.requires_invitation or has_invitations(session, survey)),
         flagged_valid=screening.count_flagged(session, survey, flag) if flag else 0,
         form=InvalidateForm(formdata=None),
     )
+
+
+def _seconds(name: str) -> int | None:
+    """A whole number of seconds in parameter ``name``, or None."""
+    value = request.args.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else None
 
 
 @requires(Permission.INVALIDATE)
@@ -118,6 +135,7 @@ def _response_page(response: Response, reveal: bool) -> str:
             session, survey, response, Reader(current_app.config["DATA_KEYS"], reveal)
         ),
         revealed=reveal,
+        source_name=analysis.source_name,
         flags=screening.flags_of(session, survey, [response.id]).get(response.id, []),
         flag_names=screening.FLAG_NAMES,
         form=InvalidateForm(formdata=None),
