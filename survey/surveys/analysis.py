@@ -162,6 +162,26 @@ def responses_page(
     return Page(list(rows[:PAGE_SIZE]), page, len(rows) > PAGE_SIZE)
 
 
+def serials(session: Session, survey: Survey, responses: list[Response]) -> dict[int, int]:
+    """The 序号 of each valid response among ``responses``: its place among the survey's valid
+    responses in the order they came, as the response exports number them (from 1)."""
+    valid = [r.id for r in responses if r.invalid_at is None]
+    if not valid:
+        return {}
+    in_survey = (Response.survey_id == survey.id) & Response.invalid_at.is_(None)
+    before = session.scalar(
+        select(func.count(Response.id)).where(in_survey, Response.id < min(valid))
+    )
+    # The valid ids from the page's first to its last: the page itself unless it is filtered.
+    span = session.scalars(
+        select(Response.id)
+        .where(in_survey, Response.id.between(min(valid), max(valid)))
+        .order_by(Response.id)
+    )
+    wanted = set(valid)
+    return {id: (before or 0) + place for place, id in enumerate(span, start=1) if id in wanted}
+
+
 def response_answers(
     session: Session, survey: Survey, response: Response, reader: Reader
 ) -> list[tuple[Question, str]]:

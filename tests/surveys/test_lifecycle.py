@@ -313,4 +313,6 @@ def test_settings_are_checked(session, answered, editor):
     )
     session.commit()
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "survey.edit")).one()
-    assert event.detail["title"] == "测试问卷"  # the old title, recorded with the change
+    # Each changed setting is recorded before and after.
+    assert event.detail["changes"]["title"] == ["测试问卷", "问卷"]
+    assert event.detail["changes"]["closes_at"][0] is None

@@ -212,3 +212,37 @@ def test_responses_record_how_they_arrived_and_staff_list_and_filter_by_it(
     # The report counts the responses of one 来源 alone, too.
     report = client.get(f"/admin/surveys/{survey.id}?source=qr").get_data(as_text=True)
     assert '<strong class="filtered-total">1</strong>' in report
+
+
+def test_the_response_list_numbers_each_surveys_valid_responses_from_one(
+    app, client, session, login, demo_survey, make_survey
+):
+    """序号 as the exports give it: the demo's four responses come first in the database, yet
+    another survey's responses are its 1, 2, 3, and a voided one takes no number."""
+    survey = make_survey([{"id": "nature", "type": "single", "title": "企业性质",
+                           "options": ["国企", "民企"]}])  # fmt: skip
+    for choice in ("国企", "民企", "国企"):
+        respondent = app.test_client()
+        form = fresh_form(respondent, survey, {"nature": choice})
+        assert respondent.post(f"/s/{survey.slug}", data=form).status_code == 303
+    first, second, third = session.scalars(
+        select(Response).where(Response.survey_id == survey.id).order_by(Response.id)
+    ).all()
+    assert first.id > 4
+    login("editor")
+    listing = f"/admin/surveys/{survey.id}/responses"
+
+    def numbers(url: str) -> list[str]:
+        html = client.get(url).get_data(as_text=True)
+        return re.findall(r'/admin/responses/\d+">(.*?)<span', html)
+
+    assert numbers(listing) == ["3", "2", "1"]
+    post(client, f"/admin/responses/{second.id}/invalidate", {"reason": "重复"}, page=listing)
+    assert numbers(listing) == ["2", "—", "1"]
+    assert numbers(f"{listing}?status=valid") == ["2", "1"]
+    assert "<h1>第 2 份答卷</h1>" in client.get(f"/admin/responses/{third.id}").get_data(
+        as_text=True
+    )
+    assert "<h1>已作废的答卷</h1>" in client.get(f"/admin/responses/{second.id}").get_data(
+        as_text=True
+    )

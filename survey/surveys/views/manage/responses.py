@@ -49,6 +49,7 @@ def responses(survey_id: int) -> ResponseReturnValue:
         days=days,
         figure=timeline_data(days) if days else None,
         listing=listing,
+        serials=analysis.serials(session, survey, listing.items),
         flags=screening.flags_of(session, survey, [r.id for r in listing.items]),
         flag_names=screening.FLAG_NAMES,
         flag_hints=screening.FLAG_HINTS,
@@ -131,6 +132,7 @@ def _response_page(response: Response, reveal: bool) -> str:
         "surveys/manage/response.html",
         survey=survey,
         response=response,
+        serial=analysis.serials(session, survey, [response]).get(response.id),
         answers=analysis.response_answers(
             session, survey, response, Reader(current_app.config["DATA_KEYS"], reveal)
         ),
