@@ -4,8 +4,11 @@ numbers in URLs within what the database holds."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from flask import Flask, abort, request
+from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 # The largest id a database column holds (PostgreSQL's integer): a larger one in a URL is a
@@ -68,3 +71,22 @@ def reject_nul() -> None:
         "\x00" in value for source in sources for _key, value in source.items(multi=True)
     ):
         abort(400)
+
+
+# Room for a file's form fields and the multipart framing around it.
+FORM_ROOM = 64 * 1024
+
+
+def room_for_uploads(
+    limits: Mapping[str, int], permission: Any
+) -> Callable[[str | None, dict[str, Any] | None], None]:
+    """A blueprint's url_value_preprocessor letting staff who hold ``permission`` post a file
+    as large as ``limits[endpoint]`` bytes to those endpoints. It runs before any hook reads
+    the body (``reject_nul``, CSRF), which a limit set in the view would come too late for."""
+
+    def preprocess(endpoint: str | None, _values: dict[str, Any] | None) -> None:
+        limit = limits.get(endpoint or "")
+        if limit and current_user.is_authenticated and current_user.can(permission):
+            request.max_content_length = limit + FORM_ROOM
+
+    return preprocess

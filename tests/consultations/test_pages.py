@@ -4,10 +4,14 @@ handle and publish, a visitor reads the 意见采纳情况."""
 from __future__ import annotations
 
 import io
+import random
 import re
 from datetime import timedelta
 
+import docx
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import stream_encode_multipart
 
 from survey.consultations.models import Consultation, Opinion
 from survey.core.models import utcnow
@@ -139,6 +143,35 @@ def test_staff_create_a_consultation_from_a_word_file(client, session, login):
     assert consultation.title == "关于促进夜间经济发展的若干措施（征求意见稿）"
     overview = plain(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "第 3 行：此处应为第二条，实为第三条" in overview
+
+
+def test_a_word_draft_with_a_picture_larger_than_other_posts_is_taken(client, session, login):
+    """Drafts may be Word files up to 10 MB, pictures and all: more than a form may post."""
+    from PIL import Image
+
+    login("editor")
+    picture = io.BytesIO()
+    noise = Image.frombytes("RGB", (700, 700), bytes(random.Random(7).randbytes(700 * 700 * 3)))
+    noise.save(picture, format="PNG")
+    document = docx.Document()
+    for line in ("关于促进夜间经济发展的若干措施（征求意见稿）", "第一条　延长营业时间。"):
+        document.add_paragraph(line)
+    document.add_picture(picture)
+    data = io.BytesIO()
+    document.save(data)
+    assert len(data.getvalue()) > 1024 * 1024
+    fields = {"csrf_token": csrf_of(client, "/admin/consultations/"),
+              "file": FileStorage(io.BytesIO(data.getvalue()), "draft.docx"),
+              "issuer": "招远市商务局", "minimum_period": "working7", "name_rule": "optional",
+              "contact_rule": "optional"}  # fmt: skip
+    # Encoded in memory: the test client would spool a body this large to a file it never closes.
+    body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)
+    response = client.post(
+        "/admin/consultations/new", input_stream=body, content_length=length,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )  # fmt: skip
+    assert response.status_code == 302, plain(response.get_data(as_text=True))
+    assert session.scalars(select(Consultation)).one().title.startswith("关于促进夜间经济")
 
 
 def test_staff_handle_opinions_and_publish_the_feedback(client, session, login, make_consultation):

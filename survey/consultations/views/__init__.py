@@ -8,14 +8,17 @@ from flask import Blueprint, Flask
 from survey.consultations.models import CHANNEL_LABELS, SCREENING_LABELS
 from survey.consultations.views import manage, public
 from survey.consultations.views.review import PAGES
+from survey.consultations.wordfile import MAX_UPLOAD_BYTES
 from survey.core import window
 from survey.core.i18n import _l
 from survey.core.masking import mask_name, mask_personal
+from survey.core.permissions import Permission
 from survey.core.window import Phase
 from survey.extensions import csrf
 from survey.review import views as review
 from survey.web.access import check_access
 from survey.web.ratelimit import limit_posts
+from survey.web.safety import room_for_uploads
 
 visitors = Blueprint("consultations", __name__)
 # The form checks its CSRF token itself, to give a person their text back when it fails.
@@ -31,6 +34,10 @@ visitors.add_url_rule("/c/<slug>/feedback/v<int:version>", view_func=public.feed
 visitors.add_url_rule("/c/<slug>/feedback/v<int:version>.pdf", view_func=public.feedback_pdf)
 
 staff = Blueprint("consultations_admin", __name__, url_prefix="/admin/consultations")
+# Before any hook reads the body: a draft comes as a Word file, larger than other posts.
+staff.url_value_preprocessor(
+    room_for_uploads({"consultations_admin.new_consultation": MAX_UPLOAD_BYTES}, Permission.DESIGN)
+)
 staff.before_request(check_access)
 ONE = "/<int:consultation_id>"
 for rule, view, methods in (

@@ -49,7 +49,6 @@ from survey.consultations.views.forms import (
     RevisionForm,
     SettingsForm,
 )
-from survey.consultations.wordfile import MAX_UPLOAD_BYTES
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.models import utcnow
@@ -94,7 +93,6 @@ def consultations() -> ResponseReturnValue:
 
 @requires(Permission.DESIGN)
 def new_consultation() -> ResponseReturnValue:
-    request.max_content_length = MAX_UPLOAD_BYTES + 64 * 1024
     form = NewConsultationForm()
     if form.validate_on_submit():
         try:

@@ -8,8 +8,6 @@ preview is shown again before it is created."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -29,20 +27,14 @@ from survey.surveys.wordimport import MAX_UPLOAD_BYTES
 from survey.web.access import requires
 from survey.web.actions import attempt, flash_each
 from survey.web.errors import render_error
+from survey.web.safety import room_for_uploads
 
 TEMPLATE = "surveys/manage/import.html"
 ENDPOINT = "surveys_admin.import_survey"
 
 
-def room_for_a_word_file(endpoint: str | None, _values: dict[str, Any] | None) -> None:
-    """Let the import take a Word file, which may hold pictures, as large as Word drafts may
-    be: staff who may design only, set before any hook reads the body."""
-    if (
-        endpoint == ENDPOINT
-        and current_user.is_authenticated
-        and current_user.can(Permission.DESIGN)
-    ):
-        request.max_content_length = MAX_UPLOAD_BYTES + 64 * 1024
+# The import takes a Word file, which may hold pictures: as large as Word drafts may be.
+room_for_a_word_file = room_for_uploads({ENDPOINT: MAX_UPLOAD_BYTES}, Permission.DESIGN)
 
 
 def too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
