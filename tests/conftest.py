@@ -412,7 +412,8 @@ def demo_survey(app: Flask, session) -> Survey:
 def live_server(app: Flask) -> Iterator[str]:
     """The app served over real HTTP on a free port, for the browser."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polled for shutdown every 50 ms, not every 0.5 s: each browser test waited that long.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
