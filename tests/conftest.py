@@ -179,8 +179,9 @@ class Databases:
         self.execute(f'ALTER DATABASE "{made}" RENAME TO "{name}"')
 
     def drop(self, name: str) -> None:
-        """Drop ``name`` at once, its connections closed: one a test left to the collector then
-        fails its rollback there and is closed, instead of going back to a pool still open."""
+        """Drop ``name`` now, ending its connections (not later, in the thread: a connection a
+        test left to the collector must find its server gone, or it goes back to a pool and
+        fails a later test with a ResourceWarning when it is collected)."""
         self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def _work(self) -> None:
