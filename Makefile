@@ -20,10 +20,12 @@ run: run-packages install
 	@echo "Demo survey: http://127.0.0.1:5000/s/$$($(FLASK) demo)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# Checked first, so that a machine without them stops at once with one line.
+# Checked first, so that a machine without them stops at once with one line. The PostgreSQL
+# pass runs in two processes (pytest-xdist), each with a server of its own: its tests wait on
+# the server as much as they compute, and the machines have two cores.
 test: test-packages lint
 	$(PY) -m pytest --db sqlite
-	$(PY) -m pytest --db postgresql -m "not browser"
+	$(PY) -m pytest --db postgresql -m "not browser" -n 2
 
 # Benchmarks against the bare reference app (bench/); takes about 15 minutes.
 bench: install-test

@@ -3,8 +3,11 @@ the test client, the CLI runner, survey factories, and a live server for Playwri
 
 from __future__ import annotations
 
+import functools
 import gc
+import itertools
 import os
+import queue
 import re
 import shutil
 import threading
@@ -15,10 +18,13 @@ from pathlib import Path
 import pytest
 from flask import Flask, current_app
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
+from werkzeug import security
+from werkzeug.routing.rules import Rule
 from werkzeug.serving import make_server
 
 from survey import create_app, db
+from survey.accounts import services as account_services
 from survey.config import office_zone
 from survey.consultations import design as consultation_design
 from survey.consultations import lifecycle as consultation_lifecycle
@@ -39,6 +45,51 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# Two costs every test paid again for the same result, paid once per run instead; the code that
+# runs is unchanged (werkzeug's, with the production parameters).
+
+
+def _compile_each_url_builder_once() -> None:
+    """Werkzeug generates and compiles Python code for two URL builders of every route when an
+    app is built: half of what ``create_app`` costs, and each test builds two apps. The code
+    depends on the rule alone, so the function compiled for a rule is reused for the same rule."""
+    compile_builder = Rule._compile_builder
+    built: dict[tuple, object] = {}
+
+    def reused(self: Rule, append_unknown: bool = True):
+        key = (
+            self.rule, self.host, self.subdomain, tuple(self._trace), append_unknown,
+            repr(sorted((self.defaults or {}).items())),
+            tuple(sorted((name, type(c)) for name, c in self._converters.items())),
+        )  # fmt: skip
+        if key not in built:
+            built[key] = compile_builder(self, append_unknown)
+        return built[key]
+
+    Rule._compile_builder = reused  # type: ignore[method-assign]
+
+
+def _hash_each_password_once() -> None:
+    """Accounts are hashed with the production scrypt parameters, about 0.1 s a hash, and the
+    tests create hundreds of accounts with PASSWORD and log in with it. The derivation is a pure
+    function of (method, salt, password), so each is computed once; and an account gets the hash
+    made for its password by the first account with that password (a real hash, salt included)."""
+    security._hash_internal = functools.cache(security._hash_internal)
+    made: dict[tuple, str] = {}
+
+    def generate_password_hash(password: str, method: str = "scrypt", salt_length: int = 16):
+        key = (password, method, salt_length)
+        if key not in made:
+            made[key] = security.generate_password_hash(password, method, salt_length)
+        return made[key]
+
+    account_services.generate_password_hash = generate_password_hash  # type: ignore[assignment]
+
+
+_compile_each_url_builder_once()
+_hash_each_password_once()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -83,6 +134,83 @@ def postgres_server() -> Iterator[str]:
         yield url
 
 
+class Databases:
+    """Creates and drops the tests' databases on one server. Copies of the migrated template
+    are made ahead in a thread of its own, so the server makes them while the tests run and a
+    test's setup only renames one (made on the spot, the copy was most of what a PostgreSQL
+    test's setup cost)."""
+
+    AHEAD = 2  # copies kept ready: a few short tests in a row do not wait for the next one
+
+    def __init__(self, server: str) -> None:
+        self.server = server
+        self.admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+        self.template: str | None = None
+        self.jobs: queue.Queue[str | None] = queue.Queue()  # names of the copies to make
+        self.copies: queue.Queue[str | BaseException] = queue.Queue()  # made (or why not)
+        self.numbers = itertools.count()
+        # File by file after a checkpoint (cheap with fsync off): 5 times faster than the
+        # WAL-logged copy PostgreSQL 15 makes by default; earlier servers only copy this way.
+        with self.admin.connect() as connection:
+            version = connection.execute(text("SHOW server_version_num")).scalar_one()
+        self.strategy = " STRATEGY FILE_COPY" if int(version) >= 150000 else ""
+        self.worker = threading.Thread(target=self._work, name="test databases", daemon=True)
+        self.worker.start()
+
+    def execute(self, statement: str, engine: Engine | None = None) -> None:
+        with (engine or self.admin).connect() as connection:
+            connection.execute(text(statement))
+
+    def create_empty(self, name: str) -> None:
+        self.execute(f'CREATE DATABASE "{name}"')
+
+    def keep_copies_of(self, template: str) -> None:
+        """From now on, have copies of ``template`` (migrated, idle) ready for ``copy_as``."""
+        self.template = template
+        for _ in range(self.AHEAD):
+            self.jobs.put(f"copy_{os.getpid()}_{next(self.numbers)}")
+
+    def copy_as(self, name: str) -> None:
+        """Database ``name``, a fresh copy of the template (one made ahead, renamed)."""
+        made = self.copies.get(timeout=300)
+        if isinstance(made, BaseException):
+            raise made
+        self.jobs.put(f"copy_{os.getpid()}_{next(self.numbers)}")
+        self.execute(f'ALTER DATABASE "{made}" RENAME TO "{name}"')
+
+    def drop(self, name: str) -> None:
+        """Drop ``name`` now, ending its connections (not later, in the thread: a connection a
+        test left to the collector must find its server gone, or it goes back to a pool and
+        fails a later test with a ResourceWarning when it is collected)."""
+        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _work(self) -> None:
+        engine = create_engine(f"{self.server}/postgres", isolation_level="AUTOCOMMIT")
+        while (name := self.jobs.get()) is not None:
+            statement = f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"{self.strategy}'
+            try:
+                self.execute(statement, engine)
+            except Exception as failure:  # raised in the tests' thread, by copy_as
+                self.copies.put(failure)
+            else:
+                self.copies.put(name)
+        engine.dispose()
+
+    def close(self) -> None:
+        self.jobs.put(None)
+        self.worker.join(timeout=120)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_server: str) -> Iterator[Databases]:
+    databases = Databases(postgres_server)
+    try:
+        yield databases
+    finally:
+        databases.close()
+
+
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The address of one test's database, which ``start_from`` (or ``empty_database``)
@@ -90,26 +218,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.config.getoption("--db") == "sqlite":
         yield f"sqlite:///{tmp_path / 'survey.sqlite'}"
         return
-    server = request.getfixturevalue("postgres_server")
+    databases: Databases = request.getfixturevalue("postgres_databases")
     name = f"t_{os.getpid()}_{abs(hash(request.node.nodeid)) % 10**9}"
     try:
-        yield f"{server}/{name}"
+        yield f"{databases.server}/{name}"
     finally:
-        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        databases.drop(name)
 
 
 @pytest.fixture
-def empty_database(database_url: str) -> str:
+def empty_database(request: pytest.FixtureRequest, database_url: str) -> str:
     """The test's database, created empty (for the migrations to build from nothing)."""
     if database_url.startswith("postgresql"):
-        server, _sep, name = database_url.rpartition("/")
-        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
+        databases: Databases = request.getfixturevalue("postgres_databases")
+        databases.create_empty(database_url.rpartition("/")[2])
     return database_url
 
 
@@ -149,36 +271,37 @@ def migrated_template(
     """A database migrated to the head once for the run, that each test's database starts as
     a copy of (the migrations themselves are tests/test_migrations.py's): a file for SQLite,
     a template database for PostgreSQL."""
+    databases: Databases | None = None
     if request.config.getoption("--db") == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'survey.sqlite'}"
     else:
-        server = request.getfixturevalue("postgres_server")
-        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text('CREATE DATABASE "survey_template"'))
-        admin.dispose()
-        url = f"{server}/survey_template"
+        databases = request.getfixturevalue("postgres_databases")
+        databases.create_empty("survey_template")
+        url = f"{databases.server}/survey_template"
     template = create_app(
         {"DATABASE_URL": url, "SECRET_KEY": "template", "DATA_KEY": TEST_DATA_KEY}
     )
     db.upgrade(template)
     template.extensions["survey.engine"].dispose()  # PostgreSQL copies an idle template only
+    if databases is not None:
+        databases.keep_copies_of("survey_template")
+        _copies_on[databases.server] = databases
     return url
 
 
+_copies_on: dict[str, Databases] = {}  # server: where copies of its template are made ahead
+
+
 def start_from(template_url: str, database_url: str) -> None:
-    """Create the test's database as a copy of the migrated template (on PostgreSQL, one
-    CREATE DATABASE per test: most of what the suite's setup costs there)."""
+    """Create the test's database as a copy of the migrated template (on PostgreSQL, a copy
+    made ahead by ``Databases``)."""
     if database_url.startswith("sqlite"):
         shutil.copyfile(
             template_url.removeprefix("sqlite:///"), database_url.removeprefix("sqlite:///")
         )
         return
     server, _sep, name = database_url.rpartition("/")
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "survey_template"'))
-    admin.dispose()
+    _copies_on[server].copy_as(name)
 
 
 @pytest.fixture
@@ -282,7 +405,8 @@ def demo_survey(app: Flask, session) -> Survey:
 def live_server(app: Flask) -> Iterator[str]:
     """The app served over real HTTP on a free port, for the browser."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polled for shutdown every 50 ms, not every 0.5 s: each browser test waited that long.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

@@ -39,7 +39,6 @@ def running_postgres(addresses: tuple[str, ...] = (), network: str = "") -> Iter
     data = Path(tempfile.mkdtemp(prefix="survey-pg-"))
     if os.geteuid() == 0:
         shutil.chown(data, "postgres", "postgres")
-    port = free_port()
     binaries = _server_binaries()
     quiet = {"check": True, "stdout": subprocess.DEVNULL}
     initdb = [str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
@@ -48,11 +47,17 @@ def running_postgres(addresses: tuple[str, ...] = (), network: str = "") -> Iter
         with (data / "pg_hba.conf").open("a") as rules:
             rules.write(f"host all all {network} trust\n")
     listen = ",".join(("127.0.0.1", *addresses))
-    options = f"-c listen_addresses={listen} -p {port} -k {data} -c fsync=off"
     pg_ctl = [str(binaries / "pg_ctl"), "-D", str(data), "-w", "-t", "30"]
-    subprocess.run(
-        _as_postgres([*pg_ctl, "-l", str(data / "log"), "-o", options, "start"]), **quiet
-    )
+    for attempt in range(3):
+        port = free_port()
+        options = f"-c listen_addresses={listen} -p {port} -k {data} -c fsync=off"
+        start = [*pg_ctl, "-l", str(data / "log"), "-o", options, "start"]
+        started = subprocess.run(_as_postgres(start), stdout=subprocess.DEVNULL)
+        if started.returncode == 0:
+            break
+        # Another process (the other test worker, say) took the port since free_port.
+        if attempt == 2 or "already in use" not in (data / "log").read_text(errors="replace"):
+            raise subprocess.CalledProcessError(started.returncode, start)
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:

@@ -54,7 +54,7 @@ def receiving(receiver: Receiver) -> Iterator[Receiver]:
 
     ThreadingHTTPServer.allow_reuse_address = True
     server = ThreadingHTTPServer(("127.0.0.1", receiver.port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)  # fast stop
     thread.start()
     try:
         yield receiver
