@@ -73,7 +73,7 @@ def test_one_response_per_device_a_challenge_and_masked_personal_answers(
     respondent.close()
 
     page.goto(f"{live_server}/admin/surveys/{survey.id}/responses")
-    page.get_by_role("link", name=re.compile(r"^\d+$")).first.click()
+    page.get_by_role("link", name=re.compile(r"^\d+ 查看答卷$")).first.click()
     expect(page.get_by_text("张*祥")).to_be_visible()
     expect(page.get_by_text("139****5678")).to_be_visible()
     expect(page.get_by_text("13912345678")).to_have_count(0)
