@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from survey.accounts.models import User
@@ -20,7 +19,8 @@ from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.window import Status
 from survey.surveys.definition import END, LIMITS, create_survey
-from survey.surveys.models import Answer, Option, Question, Survey
+from survey.surveys.models import Option, Question, Survey
+from survey.surveys.queries import has_answers, option_has_answers
 from survey.surveys.questions import REGISTRY, get_type
 from survey.surveys.revisions import remember, undo
 
@@ -41,14 +41,6 @@ class OptionEdit:
 def _editable(survey: Survey) -> None:
     if survey.status == Status.ARCHIVED:
         raise DesignError(_("已归档的问卷不能修改"))
-
-
-def has_answers(session: Session, question: Question) -> bool:
-    return bool(session.scalar(select(exists().where(Answer.question_id == question.id))))
-
-
-def _option_has_answers(session: Session, option: Option) -> bool:
-    return bool(session.scalar(select(exists().where(Answer.option_id == option.id))))
 
 
 def new_draft(session: Session, actor: User | None, title: str, issuer: str) -> Survey:
@@ -320,7 +312,7 @@ def _apply_options(session: Session, question: Question, edits: list[OptionEdit]
         if option.id in kept or not option.is_active:
             continue
         # Someone may be filling in the live form right now: only a draft's options disappear.
-        if question.survey.status != Status.DRAFT or _option_has_answers(session, option):
+        if question.survey.status != Status.DRAFT or option_has_answers(session, option):
             option.is_active = False
             retired.append(option.label)
         else:

@@ -6,13 +6,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from survey.core.window import SLUG_PATTERN, Phase, Status
-from survey.surveys.models import Question, Quota, Response, Survey
+from survey.surveys.models import Answer, Option, Question, Quota, Response, Survey
 
 SEARCH_MAX_LENGTH = 100
+
+
+def has_answers(session: Session, question: Question) -> bool:
+    """Whether anyone answered the question (what the designer may no longer change)."""
+    return bool(session.scalar(select(exists().where(Answer.question_id == question.id))))
+
+
+def option_has_answers(session: Session, option: Option) -> bool:
+    return bool(session.scalar(select(exists().where(Answer.option_id == option.id))))
 
 
 def _with_questionnaire(statement: Select[Survey]) -> Select[Survey]:

@@ -18,7 +18,8 @@ from survey.core import audit
 from survey.core.errors import Refusal
 from survey.core.i18n import _
 from survey.core.models import utcnow
-from survey.surveys.models import Answer, DesignRevision, Option, Question, Survey
+from survey.surveys.models import DesignRevision, Option, Question, Survey
+from survey.surveys.queries import has_answers, option_has_answers
 
 # Revisions kept per survey: enough to take back a morning's slips, few enough to stay small.
 KEPT = 30
@@ -106,20 +107,13 @@ def undo(session: Session, survey: Survey, actor: User | None) -> DesignRevision
     return revision
 
 
-def _answered(session: Session, question: Question) -> bool:
-    return (
-        session.scalar(select(Answer.id).where(Answer.question_id == question.id).limit(1))
-        is not None
-    )
-
-
 def _restore(session: Session, survey: Survey, state: dict[str, Any]) -> None:
     for name, value in state["settings"].items():
         setattr(survey, name, value)
     wanted = {q["id"] for q in state["questions"]}
     for question in list(survey.questions):
         if question.id not in wanted:
-            if _answered(session, question):
+            if has_answers(session, question):
                 raise UndoError(
                     _("撤销会删除已有答卷的题目“%(title)s”，不能撤销", title=question.title)
                 )
@@ -136,7 +130,7 @@ def _restore(session: Session, survey: Survey, state: dict[str, Any]) -> None:
             survey.questions.append(question)
         else:
             question = found
-        if question.type != data["type"] and found is not None and _answered(session, question):
+        if question.type != data["type"] and found is not None and has_answers(session, question):
             raise UndoError(
                 _("撤销会更改已有答卷的题目“%(title)s”的题型，不能撤销", title=question.title)
             )
@@ -147,7 +141,7 @@ def _restore(session: Session, survey: Survey, state: dict[str, Any]) -> None:
         kept = {o["id"] for o in data["options"]}
         for option in list(question.options):
             if option.id not in kept:
-                if option.answer_count or _option_answered(session, option):
+                if option_has_answers(session, option):
                     option.is_active = False
                 else:
                     question.options.remove(option)
@@ -171,12 +165,6 @@ def _restore(session: Session, survey: Survey, state: dict[str, Any]) -> None:
     renumbered.update({old: option.id for option, old in created})
     for question, data in zip(order, state["questions"], strict=True):
         question.logic = _renumber(data["logic"], renumbered)
-
-
-def _option_answered(session: Session, option: Option) -> bool:
-    return (
-        session.scalar(select(Answer.id).where(Answer.option_id == option.id).limit(1)) is not None
-    )
 
 
 def _renumber(logic: dict[str, Any], ids: dict[int, int]) -> dict[str, Any]:
